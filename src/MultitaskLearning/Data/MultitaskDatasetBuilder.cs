@@ -1,0 +1,221 @@
+using MultitaskLearning.Tasks;
+
+namespace MultitaskLearning.Data;
+
+/// <summary>
+/// Assembles a <see cref="MultitaskDataset"/> from blocks of samples. Each block has one input kind and labels for any
+/// of the tasks; blocks with the same input name are appended to one table, and a task not labelled in a block is
+/// missing (masked) on that block's rows.
+/// </summary>
+/// <example>
+/// <code>
+/// var data = new MultitaskDatasetBuilder([digit, parity])
+///     .AddSamples("pixels", images, new Dictionary&lt;string, LabelColumn&gt;
+///     {
+///         ["digit"] = LabelColumn.FromClassIndices(digits),
+///         ["parity"] = LabelColumn.FromLabels(parities),
+///     })
+///     .Build();
+/// </code>
+/// </example>
+public sealed class MultitaskDatasetBuilder
+{
+    private readonly TaskDefinition[] tasks;
+    private readonly Dictionary<string, TaskDefinition> tasksByName;
+    private readonly Dictionary<string, InputAccumulator> inputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> inputOfTask = new(StringComparer.Ordinal);
+
+    /// <summary>Starts a dataset for the given tasks.</summary>
+    /// <param name="tasks">The tasks, with unique names.</param>
+    /// <exception cref="ArgumentException">The list is empty or two tasks share a name.</exception>
+    public MultitaskDatasetBuilder(IEnumerable<TaskDefinition> tasks)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        this.tasks = tasks.ToArray();
+        if (this.tasks.Length == 0)
+        {
+            throw new ArgumentException("A multitask dataset needs at least one task.", nameof(tasks));
+        }
+
+        tasksByName = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
+        foreach (var task in this.tasks)
+        {
+            if (!tasksByName.TryAdd(task.Name, task))
+            {
+                throw new ArgumentException($"Two tasks are named '{task.Name}'; task names must be unique.", nameof(tasks));
+            }
+        }
+    }
+
+    /// <summary>Adds a block of feature vectors with their labels.</summary>
+    /// <param name="inputName">The input kind (the model has one encoder per input name).</param>
+    /// <param name="features">One row per sample. NaN marks a missing feature (allowed only with an imputation policy).</param>
+    /// <param name="labels">Labels per task name; each column has one entry per row.</param>
+    /// <returns>This builder.</returns>
+    public MultitaskDatasetBuilder AddSamples(string inputName, float[,] features, IReadOnlyDictionary<string, LabelColumn> labels)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        int rows = features.GetLength(0), columns = features.GetLength(1);
+        var flat = new float[rows * columns];
+        Buffer.BlockCopy(features, 0, flat, 0, flat.Length * sizeof(float));
+        return AddSamples(inputName, flat, [columns], labels);
+    }
+
+    /// <summary>Adds a block of samples of any shape with their labels.</summary>
+    /// <param name="inputName">The input kind.</param>
+    /// <param name="values">Row-major values: sample i occupies [i·size, (i+1)·size), size = product of <paramref name="sampleShape"/>.</param>
+    /// <param name="sampleShape">The shape of one sample, for example [1, 28, 28].</param>
+    /// <param name="labels">Labels per task name; each column has one entry per sample.</param>
+    /// <returns>This builder.</returns>
+    public MultitaskDatasetBuilder AddSamples(string inputName, float[] values, int[] sampleShape, IReadOnlyDictionary<string, LabelColumn> labels)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(sampleShape);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (sampleShape.Length == 0 || sampleShape.Any(d => d <= 0))
+        {
+            throw new ArgumentException($"Input '{inputName}': sample shape [{string.Join(", ", sampleShape)}] must have positive dimensions.", nameof(sampleShape));
+        }
+
+        var sampleSize = sampleShape.Aggregate(1, (a, b) => checked(a * b));
+        if (values.Length % sampleSize != 0)
+        {
+            throw new ArgumentException(
+                $"Input '{inputName}': {values.Length} values are not a whole number of samples of shape [{string.Join(", ", sampleShape)}] ({sampleSize} values each).",
+                nameof(values));
+        }
+
+        var count = values.Length / sampleSize;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (float.IsInfinity(values[i]))
+            {
+                throw new ArgumentException($"Input '{inputName}', sample {i / sampleSize}, value {i % sampleSize}: the value is infinite.", nameof(values));
+            }
+        }
+
+        if (!inputs.TryGetValue(inputName, out var accumulator))
+        {
+            accumulator = new InputAccumulator(inputName, sampleShape);
+            inputs[inputName] = accumulator;
+        }
+        else if (!accumulator.Shape.SequenceEqual(sampleShape))
+        {
+            throw new ArgumentException(
+                $"Input '{inputName}': this block's sample shape [{string.Join(", ", sampleShape)}] differs from earlier blocks' [{string.Join(", ", accumulator.Shape)}].",
+                nameof(sampleShape));
+        }
+
+        var resolved = new List<(string Task, float[] Values, bool[] Present)>();
+        foreach (var (taskName, column) in labels)
+        {
+            if (!tasksByName.TryGetValue(taskName, out var task))
+            {
+                throw new ArgumentException(
+                    $"Labels were given for task '{taskName}', which is not one of the dataset's tasks ({string.Join(", ", tasks.Select(t => t.Name))}).",
+                    nameof(labels));
+            }
+
+            if (inputOfTask.TryGetValue(taskName, out var otherInput) && otherInput != inputName)
+            {
+                throw new ArgumentException(
+                    $"Task '{taskName}' is already labelled on input '{otherInput}'; a task reads exactly one input (got '{inputName}').",
+                    nameof(labels));
+            }
+
+            if (column.Count != count)
+            {
+                throw new ArgumentException(
+                    $"Task '{taskName}': {column.Count} labels were given for {count} samples of input '{inputName}'.", nameof(labels));
+            }
+
+            column.Resolve(task, out var taskValues, out var present);
+            resolved.Add((taskName, taskValues, present));
+        }
+
+        foreach (var (taskName, _, _) in resolved)
+        {
+            inputOfTask[taskName] = inputName;
+        }
+
+        accumulator.Append(values, count, resolved);
+        return this;
+    }
+
+    /// <summary>Checks that every task is labelled somewhere and builds the dataset.</summary>
+    /// <returns>The dataset.</returns>
+    /// <exception cref="InvalidOperationException">No samples were added, or a task has no labels.</exception>
+    public MultitaskDataset Build()
+    {
+        if (inputs.Count == 0)
+        {
+            throw new InvalidOperationException("No samples were added to the dataset.");
+        }
+
+        var unlabelled = tasks.Where(t => !inputOfTask.ContainsKey(t.Name)).Select(t => t.Name).ToArray();
+        if (unlabelled.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"Task(s) {string.Join(", ", unlabelled)} have no labels in any block; add labels or leave them out of the task list.");
+        }
+
+        var tables = inputs.ToDictionary(kv => kv.Key, kv => kv.Value.ToTable(), StringComparer.Ordinal);
+        var targets = new Dictionary<string, TaskTargets>(StringComparer.Ordinal);
+        foreach (var task in tasks)
+        {
+            var input = inputOfTask[task.Name];
+            var (values, present) = inputs[input].TargetsOf(task);
+            targets[task.Name] = new TaskTargets(task, input, values, present);
+        }
+
+        return new MultitaskDataset(tasks, tables, targets);
+    }
+
+    private sealed class InputAccumulator(string name, int[] shape)
+    {
+        private readonly List<float[]> blocks = [];
+        private readonly List<(int Start, int Count, Dictionary<string, (float[] Values, bool[] Present)> Labels)> labelBlocks = [];
+        private int rows;
+
+        public int[] Shape { get; } = shape;
+
+        public void Append(float[] values, int count, List<(string Task, float[] Values, bool[] Present)> labels)
+        {
+            blocks.Add(values);
+            labelBlocks.Add((rows, count, labels.ToDictionary(l => l.Task, l => (l.Values, l.Present), StringComparer.Ordinal)));
+            rows += count;
+        }
+
+        public InputTable ToTable()
+        {
+            var all = new float[blocks.Sum(b => b.Length)];
+            var offset = 0;
+            foreach (var block in blocks)
+            {
+                block.CopyTo(all, offset);
+                offset += block.Length;
+            }
+
+            return new InputTable(name, Shape, all);
+        }
+
+        public (float[] Values, bool[] Present) TargetsOf(TaskDefinition task)
+        {
+            var width = task.TargetWidth;
+            var values = new float[rows * width];
+            Array.Fill(values, float.NaN);
+            var present = new bool[rows];
+            foreach (var (start, count, labels) in labelBlocks)
+            {
+                if (labels.TryGetValue(task.Name, out var block))
+                {
+                    Array.Copy(block.Values, 0, values, start * width, count * width);
+                    Array.Copy(block.Present, 0, present, start, count);
+                }
+            }
+
+            return (values, present);
+        }
+    }
+}

@@ -1,0 +1,316 @@
+using System.Globalization;
+using System.Text;
+using MultitaskLearning.Tasks;
+
+namespace MultitaskLearning.Data.Tabular;
+
+/// <summary>Reads a CSV file with a header row into a <see cref="MultitaskDataset"/> with one feature-vector input.
+/// Fields may be quoted ("…", with "" for a quote). Numbers use the invariant culture.</summary>
+public static class CsvTabularReader
+{
+    /// <summary>Reads a file.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="tasks">The tasks; classification labels are mapped through their vocabularies.</param>
+    /// <param name="options">Column mapping and missing-value policy.</param>
+    /// <returns>The dataset and the load report.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed; the message names the file, line and column.</exception>
+    public static TabularData Read(string path, IReadOnlyList<TaskDefinition> tasks, CsvTabularOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
+        }
+
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        return Read(reader, path, tasks, options);
+    }
+
+    /// <summary>Reads CSV text from a reader.</summary>
+    /// <param name="reader">The text.</param>
+    /// <param name="sourceName">The name used in error messages (usually the file path).</param>
+    /// <param name="tasks">The tasks.</param>
+    /// <param name="options">Column mapping and missing-value policy.</param>
+    /// <returns>The dataset and the load report.</returns>
+    public static TabularData Read(TextReader reader, string sourceName, IReadOnlyList<TaskDefinition> tasks, CsvTabularOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(options);
+        var records = ParseRecords(reader, options.Separator, sourceName).ToList();
+        if (records.Count == 0)
+        {
+            throw new InvalidDataException($"CSV file '{sourceName}' is empty; it needs a header row.");
+        }
+
+        var header = records[0].Fields;
+        var columnIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var c = 0; c < header.Length; c++)
+        {
+            if (!columnIndex.TryAdd(header[c], c))
+            {
+                throw new InvalidDataException($"CSV file '{sourceName}': column '{header[c]}' appears twice in the header.");
+            }
+        }
+
+        int Column(string name, string role) => columnIndex.TryGetValue(name, out var index)
+            ? index
+            : throw new InvalidDataException($"CSV file '{sourceName}' has no {role} column '{name}'. Columns: {string.Join(", ", header)}.");
+
+        var taskByName = tasks.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var longLayout = options.TaskColumn is not null;
+        if (longLayout && options.TargetColumn is null)
+        {
+            throw new ArgumentException("CsvTabularOptions.TargetColumn must be set when TaskColumn is set.", nameof(options));
+        }
+
+        var labelColumns = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (task, column) in options.LabelColumns)
+        {
+            if (!taskByName.ContainsKey(task))
+            {
+                throw new ArgumentException($"CsvTabularOptions.LabelColumns names task '{task}', which is not in the task list.", nameof(options));
+            }
+
+            labelColumns[task] = Column(column, "label");
+        }
+
+        var used = new HashSet<int>(labelColumns.Values);
+        var taskColumn = longLayout ? Column(options.TaskColumn!, "task") : -1;
+        var targetColumn = longLayout ? Column(options.TargetColumn!, "target") : -1;
+        if (longLayout)
+        {
+            used.Add(taskColumn);
+            used.Add(targetColumn);
+        }
+
+        foreach (var ignored in options.IgnoredColumns)
+        {
+            used.Add(Column(ignored, "ignored"));
+        }
+
+        var featureNames = options.FeatureColumns?.ToArray() ?? header.Where((_, c) => !used.Contains(c)).ToArray();
+        var featureColumns = featureNames.Select(f => Column(f, "feature")).ToArray();
+        if (featureColumns.Length == 0)
+        {
+            throw new InvalidDataException($"CSV file '{sourceName}' has no feature column left after label, task and ignored columns.");
+        }
+
+        var rows = records.Count - 1;
+        var features = new float[rows * featureColumns.Length];
+        var missingFeatures = new Dictionary<string, int>(StringComparer.Ordinal);
+        var missingLabels = new Dictionary<string, int>(StringComparer.Ordinal);
+        var duplicates = new List<(int, int)>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var labelCells = tasks.ToDictionary(t => t.Name, _ => new string?[rows], StringComparer.Ordinal);
+        for (var r = 0; r < rows; r++)
+        {
+            var (line, fields) = records[r + 1];
+            if (fields.Length != header.Length)
+            {
+                throw new InvalidDataException($"CSV file '{sourceName}', line {line}: {fields.Length} fields; the header has {header.Length}.");
+            }
+
+            var key = string.Join('\u001f', fields);
+            if (!seen.TryAdd(key, line))
+            {
+                duplicates.Add((line, seen[key]));
+            }
+
+            for (var f = 0; f < featureColumns.Length; f++)
+            {
+                var cell = fields[featureColumns[f]];
+                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+                {
+                    if (options.MissingFeatures == MissingValuePolicy.Error)
+                    {
+                        var what = cell.Length == 0 ? "is empty" : $"'{cell}' is not a finite number";
+                        throw new InvalidDataException(
+                            $"CSV file '{sourceName}', line {line}, column '{featureNames[f]}': the value {what}. Set CsvTabularOptions.MissingFeatures to Mean or Median to impute it from the training split.");
+                    }
+
+                    missingFeatures[featureNames[f]] = missingFeatures.GetValueOrDefault(featureNames[f]) + 1;
+                    value = double.NaN;
+                }
+
+                features[(r * featureColumns.Length) + f] = (float)value;
+            }
+
+            if (longLayout)
+            {
+                var taskName = options.TaskNamePrefix + fields[taskColumn];
+                if (!labelCells.TryGetValue(taskName, out var cells))
+                {
+                    throw new InvalidDataException($"CSV file '{sourceName}', line {line}, column '{options.TaskColumn}': task '{taskName}' is not in the task list.");
+                }
+
+                cells[r] = fields[targetColumn];
+            }
+            else
+            {
+                foreach (var (task, column) in labelColumns)
+                {
+                    labelCells[task][r] = fields[column];
+                }
+            }
+        }
+
+        var labels = new Dictionary<string, LabelColumn>(StringComparer.Ordinal);
+        foreach (var task in tasks)
+        {
+            if (!longLayout && !labelColumns.ContainsKey(task.Name))
+            {
+                throw new ArgumentException($"Task '{task.Name}' has no label column in CsvTabularOptions.LabelColumns.", nameof(options));
+            }
+
+            var cells = labelCells[task.Name];
+            var labelColumnName = longLayout ? options.TargetColumn! : header[labelColumns[task.Name]];
+            var missing = longLayout ? cells.Count(c => c is not null && c.Length == 0) : cells.Count(c => string.IsNullOrEmpty(c));
+            if (missing > 0)
+            {
+                missingLabels[task.Name] = missing;
+            }
+
+            labels[task.Name] = ToLabelColumn(task, cells, records, labelColumnName, sourceName);
+        }
+
+        var dataset = new MultitaskDatasetBuilder(tasks)
+            .AddSamples(options.InputName, features, [featureColumns.Length], labels)
+            .Build();
+        return new TabularData(dataset, new TabularLoadReport(rows, duplicates, missingFeatures, missingLabels), featureNames);
+    }
+
+    private static LabelColumn ToLabelColumn(TaskDefinition task, string?[] cells, List<(int Line, string[] Fields)> records, string column, string sourceName)
+    {
+        if (task.Kind == TaskKind.Regression)
+        {
+            if (task.OutputSize != 1)
+            {
+                throw new ArgumentException($"Task '{task.Name}' has {task.OutputSize} outputs; CSV label columns hold one value.");
+            }
+
+            var values = new double?[cells.Length];
+            for (var r = 0; r < cells.Length; r++)
+            {
+                if (string.IsNullOrEmpty(cells[r]))
+                {
+                    continue;
+                }
+
+                if (!double.TryParse(cells[r], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                {
+                    throw new InvalidDataException($"CSV file '{sourceName}', line {records[r + 1].Line}, column '{column}': target '{cells[r]}' of task '{task.Name}' is not a finite number.");
+                }
+
+                values[r] = v;
+            }
+
+            return LabelColumn.FromValues(values);
+        }
+
+        if (task.Kind == TaskKind.MultiLabel)
+        {
+            throw new ArgumentException($"Task '{task.Name}' is multi-label; CSV label columns hold one label per row.");
+        }
+
+        for (var r = 0; r < cells.Length; r++)
+        {
+            if (!string.IsNullOrEmpty(cells[r]) && task.Vocabulary is { } vocabulary && !vocabulary.TryGetIndex(cells[r]!, out _))
+            {
+                throw new InvalidDataException(
+                    $"CSV file '{sourceName}', line {records[r + 1].Line}, column '{column}': label '{cells[r]}' is not in task '{task.Name}''s vocabulary [{vocabulary.Describe()}].");
+            }
+        }
+
+        return LabelColumn.FromLabels(cells);
+    }
+
+    private static IEnumerable<(int Line, string[] Fields)> ParseRecords(TextReader reader, char separator, string sourceName)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var line = 1;
+        var recordLine = 1;
+        var inQuotes = false;
+        var any = false;
+        int c;
+        while ((c = reader.Read()) != -1)
+        {
+            var ch = (char)c;
+            if (inQuotes)
+            {
+                if (ch == '"')
+                {
+                    if (reader.Peek() == '"')
+                    {
+                        reader.Read();
+                        field.Append('"');
+                    }
+                    else
+                    {
+                        inQuotes = false;
+                    }
+                }
+                else
+                {
+                    if (ch == '\n')
+                    {
+                        line++;
+                    }
+
+                    field.Append(ch);
+                }
+
+                continue;
+            }
+
+            if (ch == '"' && field.Length == 0)
+            {
+                inQuotes = true;
+                any = true;
+            }
+            else if (ch == separator)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+                any = true;
+            }
+            else if (ch == '\n' || ch == '\r')
+            {
+                if (ch == '\r' && reader.Peek() == '\n')
+                {
+                    reader.Read();
+                }
+
+                if (any || field.Length > 0)
+                {
+                    fields.Add(field.ToString().Trim());
+                    yield return (recordLine, fields.Select(f => f.Trim()).ToArray());
+                }
+
+                fields.Clear();
+                field.Clear();
+                any = false;
+                line++;
+                recordLine = line;
+            }
+            else
+            {
+                field.Append(ch);
+                any = true;
+            }
+        }
+
+        if (inQuotes)
+        {
+            throw new InvalidDataException($"CSV file '{sourceName}', line {recordLine}: a quoted field is not closed before the end of the file.");
+        }
+
+        if (any || field.Length > 0)
+        {
+            fields.Add(field.ToString());
+            yield return (recordLine, fields.Select(f => f.Trim()).ToArray());
+        }
+    }
+}

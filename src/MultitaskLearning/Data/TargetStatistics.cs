@@ -1,0 +1,70 @@
+namespace MultitaskLearning.Data;
+
+/// <summary>
+/// Standardisation of a regression task's targets, computed from the training split and saved with the model.
+/// The network learns t' = (t − <see cref="Mean"/>) / <see cref="Scale"/>; predictions are mapped back.
+/// </summary>
+public sealed class TargetStatistics
+{
+    /// <summary>Creates statistics from stored values.</summary>
+    /// <param name="taskName">The task.</param>
+    /// <param name="mean">Per-output centre.</param>
+    /// <param name="scale">Per-output scale (&gt; 0).</param>
+    public TargetStatistics(string taskName, float[] mean, float[] scale)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(scale);
+        if (mean.Length != scale.Length || scale.Any(s => !(s > 0) || !float.IsFinite(s)) || mean.Any(m => !float.IsFinite(m)))
+        {
+            throw new ArgumentException($"Task '{taskName}': target statistics must be finite, of equal length, with positive scales.");
+        }
+
+        TaskName = taskName;
+        Mean = mean;
+        Scale = scale;
+    }
+
+    /// <summary>The task name.</summary>
+    public string TaskName { get; }
+
+    /// <summary>Per-output centre.</summary>
+    public IReadOnlyList<float> Mean { get; }
+
+    /// <summary>Per-output scale.</summary>
+    public IReadOnlyList<float> Scale { get; }
+
+    /// <summary>Computes the mean and standard deviation of the labelled rows.</summary>
+    /// <param name="targets">The training targets of a regression task.</param>
+    /// <returns>The statistics (scale 1 when a target is constant or has no labels).</returns>
+    public static TargetStatistics Compute(TaskTargets targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var width = targets.Task.TargetWidth;
+        var mean = new float[width];
+        var scale = new float[width];
+        for (var j = 0; j < width; j++)
+        {
+            double sum = 0, sumSq = 0;
+            var count = 0;
+            for (var i = 0; i < targets.Count; i++)
+            {
+                if (!targets.RawPresent[i])
+                {
+                    continue;
+                }
+
+                double v = targets.RawValues[(i * width) + j];
+                sum += v;
+                sumSq += v * v;
+                count++;
+            }
+
+            var m = count == 0 ? 0 : sum / count;
+            var sd = count == 0 ? 0 : Math.Sqrt(Math.Max(0, (sumSq / count) - (m * m)));
+            mean[j] = (float)m;
+            scale[j] = sd > 1e-8 * Math.Max(1, Math.Abs(m)) ? (float)sd : 1f;
+        }
+
+        return new TargetStatistics(targets.Task.Name, mean, scale);
+    }
+}

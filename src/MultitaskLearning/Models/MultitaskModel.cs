@@ -1,0 +1,139 @@
+using MultitaskLearning.Data;
+using MultitaskLearning.Evaluation;
+using MultitaskLearning.Inference;
+using MultitaskLearning.Persistence;
+using MultitaskLearning.Tasks;
+using MultitaskLearning.Training;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Models;
+
+/// <summary>
+/// A trained multitask model: the network plus the preprocessing statistics computed from its training split. It
+/// predicts, evaluates, saves and loads; it holds no optimiser or other training-only state.
+/// </summary>
+/// <remarks>The model owns its <see cref="Network"/> and disposes it. Models come from <see cref="MultitaskTrainer.Fit(MultitaskModelDefinition, MultitaskDataset, MultitaskDataset?, IProgress{TrainingProgress}?, CancellationToken)"/>,
+/// <see cref="Load"/>, <see cref="Clone"/> and <see cref="WithAddedTask"/>; whoever receives one disposes it.</remarks>
+public sealed class MultitaskModel : IDisposable
+{
+    private bool disposed;
+
+    internal MultitaskModel(
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, FeatureStatistics> featureStatistics,
+        IReadOnlyDictionary<string, TargetStatistics> targetStatistics,
+        TrainingHistory? trainingHistory)
+    {
+        Network = network;
+        FeatureStatistics = featureStatistics;
+        TargetStatistics = targetStatistics;
+        TrainingHistory = trainingHistory;
+    }
+
+    /// <summary>The model's definition (inputs, tasks, family, architecture).</summary>
+    public MultitaskModelDefinition Definition => Network.Definition;
+
+    /// <summary>The TorchSharp module; owned by this model.</summary>
+    public MultitaskNetwork Network { get; }
+
+    /// <summary>Per-input feature preprocessing from the training split.</summary>
+    public IReadOnlyDictionary<string, FeatureStatistics> FeatureStatistics { get; }
+
+    /// <summary>Per-task regression target standardisation from the training split.</summary>
+    public IReadOnlyDictionary<string, TargetStatistics> TargetStatistics { get; }
+
+    /// <summary>The record of the training run that produced the model; <see langword="null"/> for a loaded model.</summary>
+    public TrainingHistory? TrainingHistory { get; }
+
+    /// <summary>Loads a model saved with <see cref="Save"/>, validating the file completely first.</summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="device">The device for the weights; <see langword="null"/> for the CPU.</param>
+    /// <returns>The model; the caller disposes it.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, truncated, of another format version, or does not match its manifest.</exception>
+    public static MultitaskModel Load(string path, Device? device = null) => ModelSerializer.Load(path, device);
+
+    /// <summary>Predicts every task on the labelled rows of a dataset.</summary>
+    /// <param name="data">The data; its tasks and inputs must belong to the model.</param>
+    /// <param name="batchSize">Rows per forward pass.</param>
+    /// <returns>Predictions and targets per task name.</returns>
+    public IReadOnlyDictionary<string, TaskOutputs> Predict(MultitaskDataset data, int batchSize = 1024)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        using var prepared = PreparedData.Create(Network, data, FeatureStatistics, TargetStatistics, "Evaluation");
+        return prepared.Run(Network, TargetStatistics, batchSize).Outputs;
+    }
+
+    /// <summary>Computes each task's metrics on a dataset (for example the test split).</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="batchSize">Rows per forward pass.</param>
+    /// <returns>The report, keyed by task name.</returns>
+    public EvaluationReport Evaluate(MultitaskDataset data, int batchSize = 1024) =>
+        new(Predict(data, batchSize).Values.Select(o => new TaskEvaluation(o.Task, o.Count, MetricCalculator.Compute(o))));
+
+    /// <summary>Creates a thread-safe predictor over a private copy of the network, for serving.</summary>
+    /// <returns>The predictor; the caller disposes it.</returns>
+    public MultitaskPredictor CreatePredictor()
+    {
+        ThrowIfDisposed();
+        return new MultitaskPredictor(Clone());
+    }
+
+    /// <summary>Saves weights and a JSON manifest to one file, atomically (a temporary file is moved into place).</summary>
+    /// <param name="path">The file to write, usually with the extension <c>.mtl</c>.</param>
+    public void Save(string path)
+    {
+        ThrowIfDisposed();
+        ModelSerializer.Save(Network, FeatureStatistics, TargetStatistics, path);
+    }
+
+    /// <summary>A deep copy (same definition, weights and statistics).</summary>
+    /// <returns>The copy; the caller disposes it.</returns>
+    public MultitaskModel Clone()
+    {
+        ThrowIfDisposed();
+        var network = new MultitaskNetwork(Definition, Network.Device);
+        network.CopyMatchingParametersFrom(Network);
+        return new MultitaskModel(network, FeatureStatistics, TargetStatistics, TrainingHistory);
+    }
+
+    /// <summary>
+    /// A copy of this model with one more task: the trained encoders, trunk and task parameters are kept and the new
+    /// task gets a freshly initialised head (and tower). Train it with <see cref="MultitaskTrainer.Fit(MultitaskModel, MultitaskDataset, MultitaskDataset?, IProgress{TrainingProgress}?, CancellationToken)"/>,
+    /// typically with <see cref="TrainerOptions.SharedLearningRateFactor"/> = 0 (trunk frozen) or a small factor, and
+    /// <see cref="TrainerOptions.TrainableTasks"/> = [the new task].
+    /// </summary>
+    /// <param name="task">The new task.</param>
+    /// <param name="inputName">The input it reads; may be omitted when the model has one input.</param>
+    /// <param name="seed">Seed of the new head's initialisation.</param>
+    /// <returns>The new model; the caller disposes it.</returns>
+    public MultitaskModel WithAddedTask(TaskDefinition task, string? inputName = null, int seed = 0)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(task);
+        if (Definition.Family == ModelFamily.TaskSpecific)
+        {
+            throw new InvalidOperationException("A task-specific model shares nothing between tasks, so there is no trained trunk to transfer; train a new task-specific model for the new task instead.");
+        }
+
+        var definition = Definition.ToBuilder().AddTask(task, inputName).Build();
+        manual_seed(seed);
+        var network = new MultitaskNetwork(definition, Network.Device);
+        network.CopyMatchingParametersFrom(Network);
+        return new MultitaskModel(network, FeatureStatistics, TargetStatistics, null);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (!disposed)
+        {
+            disposed = true;
+            Network.Dispose();
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+}

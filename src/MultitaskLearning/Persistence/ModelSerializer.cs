@@ -1,0 +1,341 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using MultitaskLearning.Data;
+using MultitaskLearning.Models;
+using MultitaskLearning.Tasks;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Persistence;
+
+/// <summary>
+/// Reads and writes model files: a zip archive with <c>manifest.json</c> (format version, library version, tasks,
+/// inputs, architecture, vocabularies, normalisation statistics, parameter names and shapes, SHA-256 of the weights)
+/// and <c>weights.bin</c> (every parameter as little-endian float32, in manifest order). Writing goes to a temporary
+/// file that is moved into place; reading validates everything before a model is returned.
+/// </summary>
+internal static class ModelSerializer
+{
+    private const string ManifestEntry = "manifest.json";
+    private const string WeightsEntry = "weights.bin";
+    private const int MaxManifestBytes = 64 * 1024 * 1024;
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    public static void Save(
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, FeatureStatistics> featureStatistics,
+        IReadOnlyDictionary<string, TargetStatistics> targetStatistics,
+        string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("Model files are little-endian; saving on a big-endian machine is not supported.");
+        }
+
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Cannot save the model to '{full}': the folder '{directory}' does not exist.");
+        }
+
+        var definition = network.Definition;
+        var parameters = network.named_parameters().ToArray();
+        using var weights = new MemoryStream();
+        foreach (var (_, parameter) in parameters)
+        {
+            using var scope = NewDisposeScope();
+            var data = parameter.detach().cpu().contiguous().to(ScalarType.Float32).data<float>().ToArray();
+            weights.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+        }
+
+        var manifest = new ModelManifest
+        {
+            Format = ModelManifest.FormatName,
+            FormatVersion = ModelManifest.CurrentFormatVersion,
+            LibraryVersion = typeof(ModelSerializer).Assembly.GetName().Version?.ToString(),
+            CreatedUtc = DateTime.UtcNow,
+            Family = definition.Family.ToName(),
+            Architecture = new ModelManifest.ArchitectureEntry
+            {
+                TrunkLayers = [.. definition.Architecture.TrunkLayers],
+                TowerLayers = [.. definition.Architecture.TowerLayers],
+                Activation = definition.Architecture.Activation.ToString(),
+                Dropout = definition.Architecture.Dropout,
+            },
+            Inputs = definition.Inputs.Select(i => new ModelManifest.InputEntry
+            {
+                Name = i.Name,
+                SampleShape = [.. i.SampleShape],
+                EncoderLayers = [.. i.EncoderLayers],
+                Standardize = i.Standardize,
+                MissingValues = i.MissingValues.ToString(),
+            }).ToList(),
+            Tasks = definition.Tasks.Select(t => new ModelManifest.TaskEntry
+            {
+                Name = t.Name,
+                Kind = t.Kind.ToString(),
+                OutputSize = t.OutputSize,
+                Labels = t.Vocabulary?.Labels.ToArray(),
+                Loss = t.Loss.ToString(),
+                HuberDelta = t.HuberDelta,
+                Metrics = t.Metrics.Select(m => m.ToName()).ToArray(),
+                Weight = t.Weight,
+                Input = definition.InputOf(t.Name).Name,
+            }).ToList(),
+            FeatureStatistics = featureStatistics.Values.Select(s => new ModelManifest.FeatureStatisticsEntry
+            {
+                Input = s.InputName,
+                Mean = [.. s.Mean],
+                Scale = [.. s.Scale],
+                Fill = [.. s.Fill],
+            }).ToList(),
+            TargetStatistics = targetStatistics.Values.Select(s => new ModelManifest.TargetStatisticsEntry
+            {
+                Task = s.TaskName,
+                Mean = [.. s.Mean],
+                Scale = [.. s.Scale],
+            }).ToList(),
+            Parameters = parameters.Select(p => new ModelManifest.ParameterEntry { Name = p.name, Shape = p.parameter.shape }).ToList(),
+            WeightsLength = weights.Length,
+            WeightsSha256 = Convert.ToHexString(SHA256.HashData(weights.GetBuffer().AsSpan(0, (int)weights.Length))),
+        };
+
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            using (var archive = new ZipArchive(file, ZipArchiveMode.Create))
+            {
+                using (var entry = archive.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
+                {
+                    JsonSerializer.Serialize(entry, manifest, JsonOptions);
+                }
+
+                using (var entry = archive.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open())
+                {
+                    weights.Position = 0;
+                    weights.CopyTo(entry);
+                }
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    public static MultitaskModel Load(string path, Device? device)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"Model file '{full}' does not exist.", full);
+        }
+
+        ModelManifest manifest;
+        byte[] weights;
+        try
+        {
+            using var archive = ZipFile.OpenRead(full);
+            manifest = ReadManifest(archive, full);
+            weights = ReadWeights(archive, full, manifest);
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith("Model file", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"Model file '{full}' is not a readable model archive (corrupt or truncated): {ex.Message}", ex);
+        }
+
+        var (definition, featureStatistics, targetStatistics) = Interpret(manifest, full);
+        var network = new MultitaskNetwork(definition, device);
+        try
+        {
+            CopyWeights(network, manifest, weights, full);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+
+        network.eval();
+        return new MultitaskModel(network, featureStatistics, targetStatistics, null);
+    }
+
+    private static ModelManifest ReadManifest(ZipArchive archive, string path)
+    {
+        var entry = archive.GetEntry(ManifestEntry)
+            ?? throw new InvalidDataException($"Model file '{path}' has no {ManifestEntry}; it is not a MultitaskLearning model.");
+        if (entry.Length > MaxManifestBytes)
+        {
+            throw new InvalidDataException($"Model file '{path}': {ManifestEntry} is {entry.Length} bytes, more than the {MaxManifestBytes} allowed.");
+        }
+
+        ModelManifest? manifest;
+        try
+        {
+            using var stream = entry.Open();
+            manifest = JsonSerializer.Deserialize<ModelManifest>(stream);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Model file '{path}': {ManifestEntry} is not valid JSON ({ex.Message}).", ex);
+        }
+
+        if (manifest is null || manifest.Format != ModelManifest.FormatName)
+        {
+            throw new InvalidDataException($"Model file '{path}': the manifest does not declare format '{ModelManifest.FormatName}'.");
+        }
+
+        if (manifest.FormatVersion != ModelManifest.CurrentFormatVersion)
+        {
+            throw new InvalidDataException(
+                $"Model file '{path}' has format version {manifest.FormatVersion} (written by library {manifest.LibraryVersion ?? "unknown"}); this library reads version {ModelManifest.CurrentFormatVersion}.");
+        }
+
+        return manifest;
+    }
+
+    private static byte[] ReadWeights(ZipArchive archive, string path, ModelManifest manifest)
+    {
+        var entry = archive.GetEntry(WeightsEntry)
+            ?? throw new InvalidDataException($"Model file '{path}' has no {WeightsEntry}.");
+        if (entry.Length != manifest.WeightsLength)
+        {
+            throw new InvalidDataException($"Model file '{path}': {WeightsEntry} has {entry.Length} bytes; the manifest says {manifest.WeightsLength}.");
+        }
+
+        var weights = new byte[manifest.WeightsLength];
+        using (var stream = entry.Open())
+        {
+            stream.ReadExactly(weights);
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(weights));
+        if (!string.Equals(hash, manifest.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"Model file '{path}': the weights' SHA-256 {hash} does not match the manifest's {manifest.WeightsSha256}; the file is corrupt.");
+        }
+
+        return weights;
+    }
+
+    private static (MultitaskModelDefinition, Dictionary<string, FeatureStatistics>, Dictionary<string, TargetStatistics>) Interpret(ModelManifest manifest, string path)
+    {
+        try
+        {
+            var architecture = manifest.Architecture ?? throw new InvalidDataException("the manifest has no architecture");
+            var builder = new MultitaskModelBuilder().UseFamily(
+                ModelFamilyExtensions.ParseFamilyName(manifest.Family ?? string.Empty),
+                new ArchitectureOptions
+                {
+                    TrunkLayers = architecture.TrunkLayers ?? [],
+                    TowerLayers = architecture.TowerLayers ?? [],
+                    Activation = Enum.Parse<Activation>(architecture.Activation ?? string.Empty),
+                    Dropout = architecture.Dropout,
+                });
+            foreach (var input in manifest.Inputs ?? [])
+            {
+                builder.AddInput(new InputDefinition(input.Name ?? string.Empty, input.SampleShape ?? [])
+                {
+                    EncoderLayers = input.EncoderLayers ?? [],
+                    Standardize = input.Standardize,
+                    MissingValues = Enum.Parse<MissingValuePolicy>(input.MissingValues ?? string.Empty),
+                });
+            }
+
+            foreach (var task in manifest.Tasks ?? [])
+            {
+                var definition = new TaskDefinition(
+                    task.Name ?? string.Empty,
+                    Enum.Parse<TaskKind>(task.Kind ?? string.Empty),
+                    task.OutputSize,
+                    task.Labels is null ? null : new LabelVocabulary(task.Labels),
+                    Enum.Parse<LossKind>(task.Loss ?? string.Empty),
+                    (task.Metrics ?? []).Select(MetricKindExtensions.ParseMetricName),
+                    task.Weight) { HuberDelta = task.HuberDelta };
+                builder.AddTask(definition, task.Input);
+            }
+
+            var built = builder.Build();
+            var features = new Dictionary<string, FeatureStatistics>(StringComparer.Ordinal);
+            foreach (var entry in manifest.FeatureStatistics ?? [])
+            {
+                var input = built.Inputs.FirstOrDefault(i => i.Name == entry.Input)
+                    ?? throw new InvalidDataException($"feature statistics name unknown input '{entry.Input}'");
+                var stats = new FeatureStatistics(input.Name, entry.Mean ?? [], entry.Scale ?? [], entry.Fill ?? []);
+                if (stats.Mean.Count != input.SampleSize)
+                {
+                    throw new InvalidDataException($"feature statistics of input '{input.Name}' have {stats.Mean.Count} values for {input.SampleSize} features");
+                }
+
+                features[input.Name] = stats;
+            }
+
+            var targets = new Dictionary<string, TargetStatistics>(StringComparer.Ordinal);
+            foreach (var entry in manifest.TargetStatistics ?? [])
+            {
+                var task = built.GetTask(entry.Task ?? string.Empty);
+                var stats = new TargetStatistics(task.Name, entry.Mean ?? [], entry.Scale ?? []);
+                if (task.Kind != TaskKind.Regression || stats.Mean.Count != task.OutputSize)
+                {
+                    throw new InvalidDataException($"target statistics of task '{task.Name}' do not fit the task");
+                }
+
+                targets[task.Name] = stats;
+            }
+
+            return (built, features, targets);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidDataException or KeyNotFoundException or FormatException)
+        {
+            throw new InvalidDataException($"Model file '{path}': the manifest describes an invalid model: {ex.Message}", ex);
+        }
+    }
+
+    private static void CopyWeights(MultitaskNetwork network, ModelManifest manifest, byte[] weights, string path)
+    {
+        var expected = network.named_parameters().ToArray();
+        var stored = manifest.Parameters ?? [];
+        if (stored.Count != expected.Length)
+        {
+            throw new InvalidDataException($"Model file '{path}' stores {stored.Count} parameters; its architecture has {expected.Length}.");
+        }
+
+        long offset = 0;
+        using var noGrad = no_grad();
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var (name, parameter) = expected[i];
+            var entry = stored[i];
+            if (entry.Name != name || entry.Shape is null || !entry.Shape.SequenceEqual(parameter.shape))
+            {
+                throw new InvalidDataException(
+                    $"Model file '{path}': parameter {i} is '{entry.Name}' [{string.Join(", ", entry.Shape ?? [])}]; the architecture expects '{name}' [{string.Join(", ", parameter.shape)}].");
+            }
+
+            var bytes = parameter.numel() * sizeof(float);
+            if (offset + bytes > weights.Length)
+            {
+                throw new InvalidDataException($"Model file '{path}': the weights end before parameter '{name}'.");
+            }
+
+            var values = MemoryMarshal.Cast<byte, float>(weights.AsSpan((int)offset, (int)bytes)).ToArray();
+            using var source = tensor(values, parameter.shape);
+            parameter.copy_(source);
+            offset += bytes;
+        }
+
+        if (offset != weights.Length)
+        {
+            throw new InvalidDataException($"Model file '{path}': {weights.Length - offset} bytes of weights are left over after the last parameter.");
+        }
+    }
+}

@@ -1,0 +1,644 @@
+using System.Diagnostics;
+using MultitaskLearning.Data;
+using MultitaskLearning.Models;
+using MultitaskLearning.Persistence;
+using MultitaskLearning.Runtime;
+using MultitaskLearning.Tasks;
+using MultitaskLearning.Training.Weighting;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Training;
+
+/// <summary>
+/// Trains multitask models: every step it computes each task's mean loss on the batch (missing labels masked out),
+/// combines them with the loss-weighting strategy (by default L = Σ_t α_t L_t), optionally recombines the per-task
+/// gradients of the shared parameters with a gradient aggregator, and takes an optimiser step. It reports progress
+/// per epoch, honours a cancellation token per step, stops early on validation data and writes checkpoints.
+/// </summary>
+/// <example>
+/// <code>
+/// var trainer = new MultitaskTrainer(new TrainerOptions { Epochs = 100, LearningRate = 0.01 });
+/// using var model = trainer.Fit(definition, split.Train, split.Validation);
+/// Console.WriteLine(model.Evaluate(split.Test));
+/// </code>
+/// </example>
+public sealed class MultitaskTrainer
+{
+    private readonly TrainerOptions options;
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="options">The options (validated now); <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">An option is out of range; the message lists every problem.</exception>
+    public MultitaskTrainer(TrainerOptions? options = null)
+    {
+        this.options = options ?? new TrainerOptions();
+        this.options.Validate();
+    }
+
+    /// <summary>Trains a new model from a definition.</summary>
+    /// <param name="definition">The model definition.</param>
+    /// <param name="train">Training data; normalisation statistics come from it alone.</param>
+    /// <param name="validation">Validation data for progress, early stopping and best checkpoints; optional.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellationToken">Checked once per step.</param>
+    /// <returns>The trained model; the caller disposes it.</returns>
+    public MultitaskModel Fit(
+        MultitaskModelDefinition definition,
+        MultitaskDataset train,
+        MultitaskDataset? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        var network = new MultitaskNetwork(definition, options.Device);
+        return Train(network, null, null, train, validation, progress, cancellationToken);
+    }
+
+    /// <summary>Continues training a copy of a model (for example one made by <see cref="MultitaskModel.WithAddedTask"/>).
+    /// The model's feature statistics are kept; target statistics are computed for tasks that have none.</summary>
+    /// <param name="initial">The starting model; it is not changed.</param>
+    /// <param name="train">Training data.</param>
+    /// <param name="validation">Validation data; optional.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellationToken">Checked once per step.</param>
+    /// <returns>The trained copy; the caller disposes it.</returns>
+    public MultitaskModel Fit(
+        MultitaskModel initial,
+        MultitaskDataset train,
+        MultitaskDataset? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        var network = initial.Clone().Network;
+        return Train(network, initial.FeatureStatistics, initial.TargetStatistics, train, validation, progress, cancellationToken);
+    }
+
+    private MultitaskModel Train(
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, FeatureStatistics>? knownFeatures,
+        IReadOnlyDictionary<string, TargetStatistics>? knownTargets,
+        MultitaskDataset train,
+        MultitaskDataset? validation,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var previousThreads = get_num_threads();
+        if (options.Threads is { } threads)
+        {
+            set_num_threads(threads);
+        }
+
+        try
+        {
+            using var run = new TrainingRun(options, network, knownFeatures, knownTargets, train, validation);
+            return run.Execute(progress, cancellationToken);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        finally
+        {
+            if (options.Threads is not null)
+            {
+                set_num_threads(previousThreads);
+            }
+        }
+    }
+
+    /// <summary>The state of one call to Fit; disposes everything it creates except the returned model.</summary>
+    private sealed class TrainingRun : IDisposable
+    {
+        private readonly TrainerOptions options;
+        private readonly MultitaskNetwork network;
+        private readonly IReadOnlyList<TaskDefinition> tasks;
+        private readonly Dictionary<string, FeatureStatistics> featureStatistics;
+        private readonly Dictionary<string, TargetStatistics> targetStatistics;
+        private readonly PreparedData trainData;
+        private readonly PreparedData? validationData;
+        private readonly LossWeightingState weighting;
+        private readonly Parameter[] sharedParameters;
+        private readonly Parameter[] otherParameters;
+        private readonly optim.Optimizer optimizer;
+        private readonly optim.lr_scheduler.LRScheduler? scheduler;
+        private readonly Tensor[] globalTaskIndices;
+        private readonly Random random;
+        private readonly List<TrainingProgress> history = [];
+        private Dictionary<string, Tensor>? bestState;
+
+        public TrainingRun(
+            TrainerOptions options,
+            MultitaskNetwork network,
+            IReadOnlyDictionary<string, FeatureStatistics>? knownFeatures,
+            IReadOnlyDictionary<string, TargetStatistics>? knownTargets,
+            MultitaskDataset train,
+            MultitaskDataset? validation)
+        {
+            this.options = options;
+            this.network = network;
+            var definition = network.Definition;
+            tasks = definition.Tasks;
+            random = new Random(options.Seed);
+            var trainable = options.TrainableTasks?.ToHashSet(StringComparer.Ordinal);
+            if (trainable is not null)
+            {
+                foreach (var name in trainable)
+                {
+                    definition.GetTask(name);
+                }
+            }
+
+            if (options.GradientAggregator is { } aggregator && definition.Family == ModelFamily.TaskSpecific)
+            {
+                throw new ArgumentException($"Gradient aggregator '{aggregator.Name}' combines gradients of shared parameters, and a task-specific model has none. Use a shared-trunk or hybrid model, or no aggregator.");
+            }
+
+            featureStatistics = new Dictionary<string, FeatureStatistics>(StringComparer.Ordinal);
+            foreach (var input in definition.Inputs)
+            {
+                if (knownFeatures is not null && knownFeatures.TryGetValue(input.Name, out var known))
+                {
+                    featureStatistics[input.Name] = known;
+                }
+                else if (train.Inputs.TryGetValue(input.Name, out var table) && table.Count > 0)
+                {
+                    featureStatistics[input.Name] = FeatureStatistics.Compute(table, input.Standardize, input.MissingValues);
+                }
+            }
+
+            targetStatistics = new Dictionary<string, TargetStatistics>(StringComparer.Ordinal);
+            foreach (var task in tasks.Where(t => t.Kind == TaskKind.Regression))
+            {
+                if (knownTargets is not null && knownTargets.TryGetValue(task.Name, out var known))
+                {
+                    targetStatistics[task.Name] = known;
+                }
+                else if (options.StandardizeRegressionTargets && train.Targets.TryGetValue(task.Name, out var targets) && targets.LabelledCount > 0)
+                {
+                    targetStatistics[task.Name] = TargetStatistics.Compute(targets);
+                }
+            }
+
+            try
+            {
+                trainData = PreparedData.Create(network, train, featureStatistics, targetStatistics, "Training");
+                if (train.Tasks.All(t => train.Targets[t.Name].LabelledCount == 0))
+                {
+                    throw new ArgumentException("The training data has no labelled sample for any task.", nameof(train));
+                }
+
+                validationData = validation is { Count: > 0 }
+                    ? PreparedData.Create(network, validation, featureStatistics, targetStatistics, "Validation")
+                    : null;
+                if (options.EarlyStopping is not null && validationData is null)
+                {
+                    throw new ArgumentException("Early stopping needs validation data; pass a non-empty validation set to Fit.", nameof(validation));
+                }
+
+                var device = network.Device;
+                weighting = options.LossWeighting.CreateState(tasks, device);
+                globalTaskIndices = trainData.Inputs
+                    .Select(i => tensor(i.Layout.Tasks.Select(t => (long)IndexOfTask(t.Name)).ToArray(), device: device))
+                    .ToArray();
+
+                // Freeze what is not trained; the returned model gets requires_grad back.
+                var sharedFrozen = options.SharedLearningRateFactor == 0;
+                foreach (var p in network.SharedParameters())
+                {
+                    p.requires_grad = !sharedFrozen;
+                }
+
+                foreach (var task in tasks)
+                {
+                    var frozen = trainable is not null && !trainable.Contains(task.Name);
+                    foreach (var p in network.TaskParameters(task.Name))
+                    {
+                        p.requires_grad = !frozen;
+                    }
+                }
+
+                sharedParameters = network.SharedParameters().Where(p => p.requires_grad).ToArray();
+                otherParameters = tasks.SelectMany(t => network.TaskParameters(t.Name)).Where(p => p.requires_grad)
+                    .Concat(weighting.Parameters).ToArray();
+                if (sharedParameters.Length + otherParameters.Length == 0)
+                {
+                    throw new ArgumentException("Nothing to train: the shared parameters are frozen (SharedLearningRateFactor = 0) and TrainableTasks selects no task parameters.");
+                }
+
+                optimizer = CreateOptimizer();
+                scheduler = options.Schedule switch
+                {
+                    LearningRateSchedule.Step => optim.lr_scheduler.StepLR(optimizer, options.StepSize, options.StepGamma),
+                    LearningRateSchedule.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, options.Epochs, options.MinimumLearningRate),
+                    _ => null,
+                };
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public MultitaskModel Execute(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            var early = options.EarlyStopping;
+            var monitor = early?.Monitor ?? MonitoredMetric.ValidationLoss;
+            double? best = null;
+            var bestEpoch = 0;
+            var sinceBest = 0;
+            var stoppedEarly = false;
+            long steps = 0;
+            var batchSizes = trainData.Inputs.Select(i => options.Mode switch
+            {
+                GradientDescentMode.Stochastic => 1,
+                GradientDescentMode.FullBatch => i.Count,
+                _ => Math.Min(options.BatchSize, i.Count),
+            }).ToArray();
+            var stepsPerInput = trainData.Inputs.Select((i, k) => (i.Count + batchSizes[k] - 1) / batchSizes[k]).ToArray();
+            var stepsPerEpoch = stepsPerInput.Max();
+            var permutations = new Tensor?[trainData.Inputs.Count];
+            network.train();
+            try
+            {
+                for (var epoch = 1; epoch <= options.Epochs; epoch++)
+                {
+                    var learningRate = CurrentLearningRate();
+                    var lossSums = new double[tasks.Count];
+                    var countSums = new double[tasks.Count];
+                    double totalSum = 0;
+                    for (var step = 0; step < stepsPerEpoch; step++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        for (var k = 0; k < trainData.Inputs.Count; k++)
+                        {
+                            if (step % stepsPerInput[k] == 0)
+                            {
+                                permutations[k]?.Dispose();
+                                permutations[k] = Shuffle(trainData.Inputs[k].Count);
+                            }
+                        }
+
+                        var (taskLosses, taskCounts, total) = Step(permutations, batchSizes, stepsPerInput, step, epoch);
+                        steps++;
+                        totalSum += total;
+                        for (var t = 0; t < tasks.Count; t++)
+                        {
+                            lossSums[t] += taskLosses[t] * taskCounts[t];
+                            countSums[t] += taskCounts[t];
+                        }
+                    }
+
+                    scheduler?.step();
+                    var report = EndOfEpoch(epoch, steps, totalSum / stepsPerEpoch, lossSums, countSums, learningRate, clock.Elapsed, monitor);
+                    var improved = report.MonitoredValue is { } value && !double.IsNaN(value) && (best is null ||
+                        (monitor.HigherIsBetter ? value > best + (early?.MinDelta ?? 0) : value < best - (early?.MinDelta ?? 0)));
+                    if (improved)
+                    {
+                        best = report.MonitoredValue;
+                        bestEpoch = epoch;
+                        sinceBest = 0;
+                        if (early?.RestoreBest == true)
+                        {
+                            SaveBestState();
+                        }
+
+                        SaveCheckpoint("best.mtl");
+                    }
+                    else
+                    {
+                        sinceBest++;
+                    }
+
+                    report = report with { IsBest = improved };
+                    history.Add(report);
+                    if (options.Checkpoints is { EveryEpochs: > 0 } checkpoints && epoch % checkpoints.EveryEpochs == 0)
+                    {
+                        SaveCheckpoint($"epoch-{epoch:D4}.mtl");
+                    }
+
+                    progress?.Report(report);
+                    if (early is not null && sinceBest >= early.Patience)
+                    {
+                        stoppedEarly = true;
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var permutation in permutations)
+                {
+                    permutation?.Dispose();
+                }
+            }
+
+            if (bestState is not null)
+            {
+                RestoreBestState();
+            }
+
+            foreach (var p in network.parameters())
+            {
+                p.requires_grad = true;
+            }
+
+            network.eval();
+            if (bestEpoch == 0)
+            {
+                bestEpoch = history.Count;
+            }
+
+            SaveCheckpoint("last.mtl");
+            return new MultitaskModel(network, featureStatistics, targetStatistics, new TrainingHistory(history, bestEpoch, stoppedEarly));
+        }
+
+        public void Dispose()
+        {
+            trainData?.Dispose();
+            validationData?.Dispose();
+            weighting?.Dispose();
+            optimizer?.Dispose();
+            if (globalTaskIndices is not null)
+            {
+                foreach (var index in globalTaskIndices)
+                {
+                    index.Dispose();
+                }
+            }
+
+            DisposeBestState();
+        }
+
+        private (float[] Losses, float[] Counts, double Total) Step(Tensor?[] permutations, int[] batchSizes, int[] stepsPerInput, int step, int epoch)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            Tensor losses, counts;
+            if (trainData.Inputs.Count == 1 && trainData.Inputs[0].Layout.Tasks.Count == tasks.Count)
+            {
+                (losses, counts) = InputLosses(0, permutations[0]!, batchSizes[0], step % stepsPerInput[0]);
+            }
+            else
+            {
+                losses = zeros(tasks.Count, device: network.Device);
+                counts = zeros(tasks.Count, device: network.Device);
+                for (var k = 0; k < trainData.Inputs.Count; k++)
+                {
+                    var (l, c) = InputLosses(k, permutations[k]!, batchSizes[k], step % stepsPerInput[k]);
+                    losses = losses.index_add(0, globalTaskIndices[k], l, 1);
+                    counts = counts.index_add(0, globalTaskIndices[k], c, 1);
+                }
+            }
+
+            var present = counts.gt(0).to(ScalarType.Float32);
+            var weighted = weighting.Combine(losses, present);
+            var hostLosses = losses.detach().cpu().data<float>().ToArray();
+            var hostCounts = counts.cpu().data<float>().ToArray();
+            for (var t = 0; t < tasks.Count; t++)
+            {
+                if (hostCounts[t] > 0 && !float.IsFinite(hostLosses[t]))
+                {
+                    throw new TrainingDivergedException(tasks[t].Name, epoch, step + 1, hostLosses[t]);
+                }
+            }
+
+            var total = weighted.Total.detach().cpu().item<float>();
+            if (!float.IsFinite(total))
+            {
+                var culprit = tasks.Where((_, t) => hostCounts[t] > 0).Select(t => t.Name).FirstOrDefault() ?? tasks[0].Name;
+                throw new TrainingDivergedException(culprit, epoch, step + 1, total);
+            }
+
+            if (options.GradientAggregator is { } aggregator && sharedParameters.Length > 0)
+            {
+                AggregatedBackward(aggregator, losses, weighted, hostCounts);
+            }
+            else
+            {
+                weighted.Total.backward();
+            }
+
+            if (options.GradientClipNorm is { } clip)
+            {
+                nn.utils.clip_grad_norm_(sharedParameters.Concat(otherParameters), clip);
+            }
+
+            optimizer.step();
+            return (hostLosses, hostCounts, total);
+        }
+
+        private (Tensor Losses, Tensor Counts) InputLosses(int k, Tensor permutation, int batchSize, int localStep)
+        {
+            var input = trainData.Inputs[k];
+            var start = localStep * batchSize;
+            var length = Math.Min(batchSize, input.Count - start);
+            var rows = permutation.narrow(0, start, length);
+            var output = network.Forward(input.InputName, input.Features.index_select(0, rows));
+            return input.LossComputer.Compute(output, input.Targets.index_select(0, rows), input.Present.index_select(0, rows));
+        }
+
+        private void AggregatedBackward(Aggregation.GradientAggregator aggregator, Tensor losses, WeightedLoss weighted, float[] hostCounts)
+        {
+            var presentTasks = Enumerable.Range(0, tasks.Count).Where(t => hostCounts[t] > 0).ToArray();
+            var rows = new List<Tensor>(presentTasks.Length);
+            foreach (var t in presentTasks)
+            {
+                var taskLoss = losses[t] * weighted.TaskWeights[t];
+                var gradients = autograd.grad([taskLoss], sharedParameters, retain_graph: true, allow_unused: true);
+                rows.Add(cat(gradients.Select((g, i) => (g is null || g.IsInvalid ? zeros_like(sharedParameters[i]) : g).reshape(-1)).ToArray(), 0));
+            }
+
+            var result = aggregator.Aggregate(stack(rows, 0), random);
+            if (otherParameters.Length > 0)
+            {
+                autograd.backward([weighted.Total], inputs: otherParameters);
+            }
+
+            using var noGrad = no_grad();
+            long offset = 0;
+            foreach (var p in sharedParameters)
+            {
+                var slice = result.Gradient.narrow(0, offset, p.numel()).view_as(p);
+                offset += p.numel();
+                if (p.grad is { } existing)
+                {
+                    existing.copy_(slice);
+                }
+                else
+                {
+                    p.grad = slice.clone().DetachFromDisposeScope();
+                }
+            }
+        }
+
+        private TrainingProgress EndOfEpoch(int epoch, long steps, double trainingLoss, double[] lossSums, double[] countSums, double learningRate, TimeSpan elapsed, MonitoredMetric monitor)
+        {
+            var weights = weighting.CurrentWeights();
+            var report = new TrainingProgress
+            {
+                Epoch = epoch,
+                Epochs = options.Epochs,
+                Steps = steps,
+                TrainingLoss = trainingLoss,
+                TaskTrainingLosses = tasks.Select((t, i) => (t.Name, Value: countSums[i] == 0 ? double.NaN : lossSums[i] / countSums[i]))
+                    .ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal),
+                TaskWeights = tasks.Select((t, i) => (t.Name, Value: weights[i])).ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal),
+                LearningRate = learningRate,
+                Elapsed = elapsed,
+            };
+            if (validationData is null)
+            {
+                return report;
+            }
+
+            var (outputs, losses) = validationData.Run(network, targetStatistics, options.EvaluationBatchSize);
+            var metrics = outputs.ToDictionary(kv => kv.Key, kv => Evaluation.MetricCalculator.Compute(kv.Value), StringComparer.Ordinal);
+            var validationLoss = tasks.Where(t => losses.TryGetValue(t.Name, out var l) && !double.IsNaN(l)).Sum(t => t.Weight * losses[t.Name]);
+            double monitored;
+            if (monitor.Metric is not { } metric)
+            {
+                monitored = validationLoss;
+            }
+            else if (monitor.TaskName is { } taskName)
+            {
+                if (!metrics.TryGetValue(taskName, out var taskMetrics) || !taskMetrics.TryGetValue(metric, out monitored))
+                {
+                    throw new ArgumentException($"Early stopping monitors {monitor}, but task '{taskName}' has no validation labels or does not report {metric.ToName()}.");
+                }
+            }
+            else
+            {
+                var values = metrics.Values.Where(m => m.ContainsKey(metric)).Select(m => m[metric]).Where(v => !double.IsNaN(v)).ToArray();
+                if (values.Length == 0)
+                {
+                    throw new ArgumentException($"Early stopping monitors {monitor}, but no task with validation labels reports {metric.ToName()}.");
+                }
+
+                monitored = values.Average();
+            }
+
+            return report with
+            {
+                ValidationLoss = validationLoss,
+                ValidationMetrics = metrics.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<MetricKind, double>)kv.Value, StringComparer.Ordinal),
+                MonitoredValue = monitored,
+            };
+        }
+
+        private Tensor Shuffle(int count)
+        {
+            var order = new long[count];
+            for (var i = 0; i < count; i++)
+            {
+                order[i] = i;
+            }
+
+            random.Shuffle(order);
+            return tensor(order, device: network.Device);
+        }
+
+        private optim.Optimizer CreateOptimizer()
+        {
+            var lr = options.LearningRate;
+            var sharedLr = lr * options.SharedLearningRateFactor;
+            var groups = new List<(IEnumerable<Parameter> Parameters, double LearningRate)>();
+            if (sharedParameters.Length > 0)
+            {
+                groups.Add((sharedParameters, sharedLr));
+            }
+
+            if (otherParameters.Length > 0)
+            {
+                groups.Add((otherParameters, lr));
+            }
+
+            return options.Optimizer switch
+            {
+                OptimizerKind.Adam => optim.Adam(
+                    groups.Select(g => new Adam.ParamGroup(g.Parameters, g.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay, false, false)), lr, weight_decay: options.WeightDecay),
+                OptimizerKind.AdamW => optim.AdamW(
+                    groups.Select(g => new AdamW.ParamGroup(g.Parameters, g.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay, false, false)), lr, weight_decay: options.WeightDecay),
+                _ => optim.SGD(
+                    groups.Select(g => new SGD.ParamGroup(g.Parameters, g.LearningRate, options.Momentum, 0, options.WeightDecay, options.Nesterov, false)),
+                    lr,
+                    options.Momentum,
+                    0,
+                    options.WeightDecay,
+                    options.Nesterov),
+            };
+        }
+
+        private double CurrentLearningRate() => options.Schedule switch
+        {
+            LearningRateSchedule.Step => options.LearningRate * Math.Pow(options.StepGamma, history.Count / options.StepSize),
+            LearningRateSchedule.Cosine => options.MinimumLearningRate + ((options.LearningRate - options.MinimumLearningRate) * (1 + Math.Cos(Math.PI * history.Count / options.Epochs)) / 2),
+            _ => options.LearningRate,
+        };
+
+        private int IndexOfTask(string name)
+        {
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                if (tasks[i].Name == name)
+                {
+                    return i;
+                }
+            }
+
+            throw new KeyNotFoundException(name);
+        }
+
+        private void SaveBestState()
+        {
+            DisposeBestState();
+            using var noGrad = no_grad();
+            bestState = network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone(), StringComparer.Ordinal);
+        }
+
+        private void RestoreBestState()
+        {
+            using var noGrad = no_grad();
+            foreach (var (name, parameter) in network.named_parameters())
+            {
+                parameter.copy_(bestState![name]);
+            }
+        }
+
+        private void DisposeBestState()
+        {
+            if (bestState is null)
+            {
+                return;
+            }
+
+            foreach (var t in bestState.Values)
+            {
+                t.Dispose();
+            }
+
+            bestState = null;
+        }
+
+        private void SaveCheckpoint(string fileName)
+        {
+            if (options.Checkpoints is not { } checkpoints)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(checkpoints.Directory);
+            ModelSerializer.Save(network, featureStatistics, targetStatistics, Path.Combine(checkpoints.Directory, fileName));
+        }
+    }
+}

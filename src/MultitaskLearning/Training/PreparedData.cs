@@ -1,0 +1,290 @@
+using MultitaskLearning.Data;
+using MultitaskLearning.Evaluation;
+using MultitaskLearning.Models;
+using MultitaskLearning.Tasks;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Training;
+
+/// <summary>A dataset checked against a model and turned into tensors once, so epochs only index into it.</summary>
+internal sealed class PreparedData : IDisposable
+{
+    private readonly List<PreparedInput> inputs = [];
+
+    private PreparedData(MultitaskDataset dataset, IReadOnlyList<TaskDefinition> modelTasks)
+    {
+        Dataset = dataset;
+        ModelTasks = modelTasks;
+    }
+
+    public MultitaskDataset Dataset { get; }
+
+    /// <summary>The model's tasks, in model order (the order of global loss vectors).</summary>
+    public IReadOnlyList<TaskDefinition> ModelTasks { get; }
+
+    public IReadOnlyList<PreparedInput> Inputs => inputs;
+
+    public int Count => inputs.Sum(i => i.Count);
+
+    /// <summary>Checks <paramref name="dataset"/> against the model and builds its tensors.</summary>
+    public static PreparedData Create(
+        MultitaskNetwork network,
+        MultitaskDataset dataset,
+        IReadOnlyDictionary<string, FeatureStatistics> featureStatistics,
+        IReadOnlyDictionary<string, TargetStatistics> targetStatistics,
+        string role)
+    {
+        var definition = network.Definition;
+        CheckCompatible(definition, dataset, role);
+        var prepared = new PreparedData(dataset, definition.Tasks);
+        try
+        {
+            foreach (var input in definition.Inputs)
+            {
+                if (!dataset.Inputs.TryGetValue(input.Name, out var table) || table.Count == 0)
+                {
+                    continue;
+                }
+
+                var layout = network.LayoutOf(input.Name);
+                var values = (float[])table.RawValues.Clone();
+                if (input.MissingValues == MissingValuePolicy.Error)
+                {
+                    var missing = Array.FindIndex(values, float.IsNaN);
+                    if (missing >= 0)
+                    {
+                        throw new InvalidDataException(
+                            $"{role} data, input '{input.Name}', row {missing / table.SampleSize}, feature {missing % table.SampleSize}: the value is missing (NaN) and the input's MissingValues policy is Error.");
+                    }
+                }
+
+                if (featureStatistics.TryGetValue(input.Name, out var stats))
+                {
+                    stats.ApplyInPlace(values);
+                }
+
+                var targetWidth = layout.Tasks.Sum(t => t.TargetWidth);
+                var targets = new float[table.Count * targetWidth];
+                var present = new float[table.Count * layout.Tasks.Count];
+                var column = 0;
+                for (var t = 0; t < layout.Tasks.Count; t++)
+                {
+                    var task = layout.Tasks[t];
+                    var width = task.TargetWidth;
+                    if (dataset.Targets.TryGetValue(task.Name, out var taskTargets))
+                    {
+                        targetStatistics.TryGetValue(task.Name, out var scaling);
+                        for (var i = 0; i < table.Count; i++)
+                        {
+                            if (!taskTargets.RawPresent[i])
+                            {
+                                continue;
+                            }
+
+                            present[(i * layout.Tasks.Count) + t] = 1f;
+                            for (var j = 0; j < width; j++)
+                            {
+                                var v = taskTargets.RawValues[(i * width) + j];
+                                targets[(i * targetWidth) + column + j] = scaling is null ? v : (v - scaling.Mean[j]) / scaling.Scale[j];
+                            }
+                        }
+                    }
+
+                    column += width;
+                }
+
+                long[] shape = [table.Count, .. table.SampleShape.Select(d => (long)d)];
+                var features = tensor(values, shape, device: network.Device);
+                var targetTensor = tensor(targets, [table.Count, targetWidth], device: network.Device);
+                var presentTensor = tensor(present, [table.Count, layout.Tasks.Count], device: network.Device);
+                prepared.inputs.Add(new PreparedInput(input.Name, layout, table.Count, features, targetTensor, presentTensor, new TaskLossComputer(layout, network.Device)));
+            }
+        }
+        catch
+        {
+            prepared.Dispose();
+            throw;
+        }
+
+        return prepared;
+    }
+
+    /// <summary>Runs the network over every row without gradients, in eval mode, and returns per-task predictions in
+    /// original units next to the true targets, plus each task's mean loss over its labelled rows.</summary>
+    public (IReadOnlyDictionary<string, TaskOutputs> Outputs, IReadOnlyDictionary<string, double> Losses) Run(
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, TargetStatistics> targetStatistics,
+        int batchSize)
+    {
+        var wasTraining = network.training;
+        network.eval();
+        try
+        {
+            var outputs = new Dictionary<string, TaskOutputs>(StringComparer.Ordinal);
+            var losses = new Dictionary<string, double>(StringComparer.Ordinal);
+            using var noGrad = no_grad();
+            foreach (var input in inputs)
+            {
+                var taskCount = input.Layout.Tasks.Count;
+                var lossSums = new double[taskCount];
+                var countSums = new double[taskCount];
+                var all = new float[input.Count * input.Layout.TotalWidth];
+                for (var start = 0; start < input.Count; start += batchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var length = Math.Min(batchSize, input.Count - start);
+                    var output = network.Forward(input.InputName, input.Features.narrow(0, start, length));
+                    var (batchLosses, batchCounts) = input.LossComputer.Compute(output, input.Targets.narrow(0, start, length), input.Present.narrow(0, start, length));
+                    var l = batchLosses.cpu().data<float>().ToArray();
+                    var c = batchCounts.cpu().data<float>().ToArray();
+                    for (var t = 0; t < taskCount; t++)
+                    {
+                        lossSums[t] += l[t] * c[t];
+                        countSums[t] += c[t];
+                    }
+
+                    output.contiguous().cpu().data<float>().CopyTo(all, start * input.Layout.TotalWidth);
+                }
+
+                for (var t = 0; t < taskCount; t++)
+                {
+                    var task = input.Layout.Tasks[t];
+                    losses[task.Name] = countSums[t] == 0 ? double.NaN : lossSums[t] / countSums[t];
+                    if (Dataset.Targets.TryGetValue(task.Name, out var taskTargets))
+                    {
+                        targetStatistics.TryGetValue(task.Name, out var scaling);
+                        outputs[task.Name] = ExtractTask(task, taskTargets, all, input.Layout.TotalWidth, input.Layout.Offsets[t], scaling);
+                    }
+                }
+            }
+
+            return (outputs, losses);
+        }
+        finally
+        {
+            network.train(wasTraining);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var input in inputs)
+        {
+            input.Dispose();
+        }
+
+        inputs.Clear();
+    }
+
+    /// <summary>Turns raw network outputs (logits or standardised values) into a task's scores in original units.</summary>
+    internal static void ToScores(TaskDefinition task, ReadOnlySpan<float> raw, Span<float> scores, TargetStatistics? scaling)
+    {
+        switch (task.Kind)
+        {
+            case TaskKind.Multiclass:
+                var max = float.NegativeInfinity;
+                foreach (var v in raw)
+                {
+                    max = Math.Max(max, v);
+                }
+
+                double sum = 0;
+                for (var c = 0; c < raw.Length; c++)
+                {
+                    scores[c] = MathF.Exp(raw[c] - max);
+                    sum += scores[c];
+                }
+
+                for (var c = 0; c < raw.Length; c++)
+                {
+                    scores[c] = (float)(scores[c] / sum);
+                }
+
+                break;
+            case TaskKind.Binary:
+            case TaskKind.MultiLabel:
+                for (var c = 0; c < raw.Length; c++)
+                {
+                    scores[c] = 1f / (1f + MathF.Exp(-raw[c]));
+                }
+
+                break;
+            default:
+                for (var c = 0; c < raw.Length; c++)
+                {
+                    scores[c] = scaling is null ? raw[c] : (raw[c] * scaling.Scale[c]) + scaling.Mean[c];
+                }
+
+                break;
+        }
+    }
+
+    private static TaskOutputs ExtractTask(TaskDefinition task, TaskTargets taskTargets, float[] all, int totalWidth, int offset, TargetStatistics? scaling)
+    {
+        var rows = Enumerable.Range(0, taskTargets.Count).Where(i => taskTargets.RawPresent[i]).ToArray();
+        var width = task.TargetWidth;
+        var outputSize = task.OutputSize;
+        var targets = new float[rows.Length * width];
+        var scores = new float[rows.Length * outputSize];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var row = rows[r];
+            Array.Copy(taskTargets.RawValues, row * width, targets, r * width, width);
+            ToScores(task, all.AsSpan((row * totalWidth) + offset, outputSize), scores.AsSpan(r * outputSize, outputSize), scaling);
+        }
+
+        return new TaskOutputs(task, rows, targets, scores);
+    }
+
+    private static void CheckCompatible(MultitaskModelDefinition definition, MultitaskDataset dataset, string role)
+    {
+        var errors = new List<string>();
+        foreach (var task in dataset.Tasks)
+        {
+            TaskDefinition modelTask;
+            try
+            {
+                modelTask = definition.GetTask(task.Name);
+            }
+            catch (KeyNotFoundException)
+            {
+                errors.Add($"task '{task.Name}' is not a task of the model ({string.Join(", ", definition.Tasks.Select(t => t.Name))})");
+                continue;
+            }
+
+            if (modelTask.Kind != task.Kind || modelTask.OutputSize != task.OutputSize)
+            {
+                errors.Add($"task '{task.Name}' is {task.Kind} with {task.OutputSize} outputs in the data but {modelTask.Kind} with {modelTask.OutputSize} in the model");
+            }
+            else if (!Equals(modelTask.Vocabulary, task.Vocabulary))
+            {
+                errors.Add($"task '{task.Name}' has labels [{task.Vocabulary?.Describe()}] in the data but [{modelTask.Vocabulary?.Describe()}] in the model");
+            }
+
+            var input = dataset.Targets[task.Name].InputName;
+            var modelInput = definition.InputOf(task.Name);
+            if (modelInput.Name != input)
+            {
+                errors.Add($"task '{task.Name}' reads input '{input}' in the data but '{modelInput.Name}' in the model");
+            }
+        }
+
+        foreach (var (name, table) in dataset.Inputs)
+        {
+            var modelInput = definition.Inputs.FirstOrDefault(i => i.Name == name);
+            if (modelInput is null)
+            {
+                errors.Add($"input '{name}' is not an input of the model ({string.Join(", ", definition.Inputs.Select(i => i.Name))})");
+            }
+            else if (!modelInput.SampleShape.SequenceEqual(table.SampleShape))
+            {
+                errors.Add($"input '{name}' has samples of shape [{string.Join(", ", table.SampleShape)}] but the model expects [{string.Join(", ", modelInput.SampleShape)}]");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"The {role.ToLowerInvariant()} data does not fit the model: {string.Join("; ", errors)}.");
+        }
+    }
+}

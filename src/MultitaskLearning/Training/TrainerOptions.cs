@@ -1,0 +1,158 @@
+using MultitaskLearning.Training.Aggregation;
+using MultitaskLearning.Training.Weighting;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Training;
+
+/// <summary>Everything <see cref="MultitaskTrainer"/> needs to know; every property has a default. The trainer validates
+/// the options when it receives them and reports every problem in one exception.</summary>
+public sealed class TrainerOptions
+{
+    /// <summary>The number of passes over the training data.</summary>
+    /// <value>Default 50. At least 1.</value>
+    public int Epochs { get; set; } = 50;
+
+    /// <summary>How many samples each step uses.</summary>
+    /// <value>Default <see cref="GradientDescentMode.MiniBatch"/>.</value>
+    public GradientDescentMode Mode { get; set; } = GradientDescentMode.MiniBatch;
+
+    /// <summary>Samples per step in <see cref="GradientDescentMode.MiniBatch"/> mode (per input table, when a model has several).</summary>
+    /// <value>Default 32. At least 1.</value>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>The optimiser.</summary>
+    /// <value>Default <see cref="OptimizerKind.Sgd"/>.</value>
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Sgd;
+
+    /// <summary>The learning rate.</summary>
+    /// <value>Default 0.01. Finite and &gt; 0.</value>
+    public double LearningRate { get; set; } = 0.01;
+
+    /// <summary>SGD momentum.</summary>
+    /// <value>Default 0.9. In [0, 1).</value>
+    public double Momentum { get; set; } = 0.9;
+
+    /// <summary>Whether SGD uses Nesterov momentum (needs <see cref="Momentum"/> &gt; 0).</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool Nesterov { get; set; }
+
+    /// <summary>Weight decay (L2 penalty for SGD and Adam, decoupled for AdamW).</summary>
+    /// <value>Default 0. Finite and ≥ 0.</value>
+    public double WeightDecay { get; set; }
+
+    /// <summary>The learning-rate schedule.</summary>
+    /// <value>Default <see cref="LearningRateSchedule.Constant"/>.</value>
+    public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
+
+    /// <summary>Epochs between decays of the step schedule.</summary>
+    /// <value>Default 30. At least 1.</value>
+    public int StepSize { get; set; } = 30;
+
+    /// <summary>Factor of each decay of the step schedule.</summary>
+    /// <value>Default 0.1. In (0, 1].</value>
+    public double StepGamma { get; set; } = 0.1;
+
+    /// <summary>The final learning rate of the cosine schedule.</summary>
+    /// <value>Default 0. Finite, ≥ 0 and below <see cref="LearningRate"/>.</value>
+    public double MinimumLearningRate { get; set; }
+
+    /// <summary>Clip the global gradient norm to this value each step.</summary>
+    /// <value>Default <see langword="null"/> (no clipping). Finite and &gt; 0 when set.</value>
+    public double? GradientClipNorm { get; set; }
+
+    /// <summary>How the per-task losses are combined.</summary>
+    /// <value>Default <see cref="FixedWeighting"/>: L = Σ_t α_t L_t with the tasks' weights.</value>
+    public LossWeighting LossWeighting { get; set; } = new FixedWeighting();
+
+    /// <summary>How per-task gradients of the shared parameters are combined; <see langword="null"/> backpropagates the
+    /// weighted total loss directly (one backward pass).</summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public GradientAggregator? GradientAggregator { get; set; }
+
+    /// <summary>Early stopping on validation data.</summary>
+    /// <value>Default <see langword="null"/> (train all epochs).</value>
+    public EarlyStoppingOptions? EarlyStopping { get; set; }
+
+    /// <summary>Checkpoints during training.</summary>
+    /// <value>Default <see langword="null"/> (none).</value>
+    public CheckpointOptions? Checkpoints { get; set; }
+
+    /// <summary>Seed of weight initialisation, shuffling, dropout and randomised strategies; the same seed, data and
+    /// thread count give the same model on the CPU.</summary>
+    /// <value>Default 0.</value>
+    public int Seed { get; set; }
+
+    /// <summary>Whether regression targets are standardised with training statistics (saved with the model) while
+    /// training; predictions are always returned in the original units.</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool StandardizeRegressionTargets { get; set; } = true;
+
+    /// <summary>Learning-rate factor of the shared parameters (encoders, trunk); 0 freezes them, as when training a new
+    /// task's head on a trained trunk.</summary>
+    /// <value>Default 1. Finite and ≥ 0.</value>
+    public double SharedLearningRateFactor { get; set; } = 1;
+
+    /// <summary>The tasks whose own parameters are trained; the others are frozen. <see langword="null"/> trains all.</summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public IReadOnlyList<string>? TrainableTasks { get; set; }
+
+    /// <summary>Rows per forward pass when evaluating validation data.</summary>
+    /// <value>Default 1024. At least 1.</value>
+    public int EvaluationBatchSize { get; set; } = 1024;
+
+    /// <summary>The device; <see langword="null"/> for the CPU.</summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public Device? Device { get; set; }
+
+    /// <summary>libtorch's intra-op thread count during training; <see langword="null"/> leaves libtorch's setting alone.</summary>
+    /// <value>Default <see langword="null"/>. At least 1 when set.</value>
+    public int? Threads { get; set; }
+
+    /// <summary>Checks every property and throws one exception listing every problem.</summary>
+    /// <exception cref="ArgumentException">Some properties are out of range.</exception>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string property, string range, object? value)
+        {
+            if (!ok)
+            {
+                errors.Add($"{property} must be {range}. Got {value ?? "null"} instead.");
+            }
+        }
+
+        Check(Epochs >= 1, nameof(Epochs), ">= 1", Epochs);
+        Check(Enum.IsDefined(Mode), nameof(Mode), "a defined mode", Mode);
+        Check(BatchSize >= 1, nameof(BatchSize), ">= 1", BatchSize);
+        Check(Enum.IsDefined(Optimizer), nameof(Optimizer), "a defined optimiser", Optimizer);
+        Check(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), "finite and > 0", LearningRate);
+        Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), "in [0, 1)", Momentum);
+        Check(!Nesterov || Momentum > 0, nameof(Nesterov), "false when Momentum is 0", Nesterov);
+        Check(double.IsFinite(WeightDecay) && WeightDecay >= 0, nameof(WeightDecay), "finite and >= 0", WeightDecay);
+        Check(Enum.IsDefined(Schedule), nameof(Schedule), "a defined schedule", Schedule);
+        Check(StepSize >= 1, nameof(StepSize), ">= 1", StepSize);
+        Check(StepGamma > 0 && StepGamma <= 1, nameof(StepGamma), "in (0, 1]", StepGamma);
+        Check(double.IsFinite(MinimumLearningRate) && MinimumLearningRate >= 0 && MinimumLearningRate < LearningRate, nameof(MinimumLearningRate), "finite, >= 0 and below LearningRate", MinimumLearningRate);
+        Check(GradientClipNorm is null || (double.IsFinite(GradientClipNorm.Value) && GradientClipNorm > 0), nameof(GradientClipNorm), "null or finite and > 0", GradientClipNorm);
+        Check(LossWeighting is not null, nameof(LossWeighting), "set", LossWeighting);
+        Check(double.IsFinite(SharedLearningRateFactor) && SharedLearningRateFactor >= 0, nameof(SharedLearningRateFactor), "finite and >= 0", SharedLearningRateFactor);
+        Check(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), ">= 1", EvaluationBatchSize);
+        Check(Threads is null || Threads >= 1, nameof(Threads), "null or >= 1", Threads);
+        if (EarlyStopping is { } early)
+        {
+            Check(early.Patience >= 1, "EarlyStopping.Patience", ">= 1", early.Patience);
+            Check(double.IsFinite(early.MinDelta) && early.MinDelta >= 0, "EarlyStopping.MinDelta", "finite and >= 0", early.MinDelta);
+            Check(early.Monitor is not null, "EarlyStopping.Monitor", "set", early.Monitor);
+        }
+
+        if (Checkpoints is { } checkpoints)
+        {
+            Check(checkpoints.EveryEpochs >= 0, "Checkpoints.EveryEpochs", ">= 0", checkpoints.EveryEpochs);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid trainer options: " + string.Join(" ", errors));
+        }
+    }
+}

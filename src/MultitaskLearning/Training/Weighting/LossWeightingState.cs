@@ -1,0 +1,34 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Training.Weighting;
+
+/// <summary>The per-run state of a <see cref="LossWeighting"/>: combines a step's per-task losses into one loss.</summary>
+public abstract class LossWeightingState : IDisposable
+{
+    /// <summary>Learnable parameters of the weighting (for example log-variances), optimised with the model.</summary>
+    public virtual IReadOnlyList<Parameter> Parameters => [];
+
+    /// <summary>Combines the per-task losses of one step.</summary>
+    /// <param name="taskLosses">Per-task mean losses [T] of this step (0 for tasks with no labelled sample in the batch).</param>
+    /// <param name="taskPresent">1 for tasks with at least one labelled sample in the batch, else 0 [T].</param>
+    /// <returns>The total loss and the effective task weights; both belong to the current dispose scope.</returns>
+    public abstract WeightedLoss Combine(Tensor taskLosses, Tensor taskPresent);
+
+    /// <summary>The current task weights, for progress reports (for learnable weightings, the weights at the current parameters).</summary>
+    /// <returns>One weight per task.</returns>
+    public abstract double[] CurrentWeights();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases tensors the state owns.</summary>
+    /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
