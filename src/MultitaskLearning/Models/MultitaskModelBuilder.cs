@@ -20,6 +20,7 @@ public sealed class MultitaskModelBuilder
     private readonly List<(TaskDefinition Task, string? Input)> tasks = [];
     private ModelFamily family = ModelFamily.SharedTrunk;
     private ArchitectureOptions architecture = new();
+    private IReadOnlyList<IReadOnlyList<string>> presetBlocks = [];
 
     /// <summary>Starts a builder with the inputs (vector inputs with default preprocessing) and tasks of a dataset.</summary>
     /// <param name="dataset">A dataset, usually the training split.</param>
@@ -82,6 +83,15 @@ public sealed class MultitaskModelBuilder
             architecture = options.Clone();
         }
 
+        return this;
+    }
+
+    /// <summary>Keeps these task blocks (from a trained model); tasks not listed get new blocks.</summary>
+    /// <param name="blocks">Task names per block.</param>
+    /// <returns>This builder.</returns>
+    internal MultitaskModelBuilder WithTaskBlocks(IReadOnlyList<IReadOnlyList<string>> blocks)
+    {
+        presetBlocks = blocks.Select(b => (IReadOnlyList<string>)b.ToArray()).ToArray();
         return this;
     }
 
@@ -152,11 +162,44 @@ public sealed class MultitaskModelBuilder
             errors.Add($"Input '{unused.Name}' is not read by any task.");
         }
 
+        var blocks = errors.Count == 0 ? ResolveBlocks(inputOfTask, errors) : [];
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid multitask model: " + string.Join(" ", errors));
         }
 
-        return new MultitaskModelDefinition(family, architecture.Clone(), inputs.ToArray(), tasks.Select(t => t.Task).ToArray(), inputOfTask);
+        return new MultitaskModelDefinition(family, architecture.Clone(), inputs.ToArray(), tasks.Select(t => t.Task).ToArray(), inputOfTask, blocks);
+    }
+
+    /// <summary>Preset blocks first, then the remaining tasks grouped by (input, output size) in order of appearance.</summary>
+    private List<IReadOnlyList<string>> ResolveBlocks(Dictionary<string, string> inputOfTask, List<string> errors)
+    {
+        var byName = tasks.ToDictionary(t => t.Task.Name, t => t.Task, StringComparer.Ordinal);
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        var blocks = new List<IReadOnlyList<string>>();
+        foreach (var block in presetBlocks)
+        {
+            if (block.Count == 0 || block.Any(name => !byName.ContainsKey(name) || !placed.Add(name)))
+            {
+                errors.Add($"Task block [{string.Join(", ", block)}] is empty, names an unknown task or repeats one.");
+                continue;
+            }
+
+            if (block.Select(name => (inputOfTask[name], byName[name].OutputSize)).Distinct().Count() > 1)
+            {
+                errors.Add($"Task block [{string.Join(", ", block)}] mixes inputs or output sizes.");
+                continue;
+            }
+
+            blocks.Add(block);
+        }
+
+        foreach (var group in tasks.Select(t => t.Task).Where(t => !placed.Contains(t.Name))
+                     .GroupBy(t => (Input: inputOfTask[t.Name], t.OutputSize)))
+        {
+            blocks.Add(group.Select(t => t.Name).ToArray());
+        }
+
+        return blocks;
     }
 }

@@ -18,8 +18,10 @@ public sealed class MultitaskModelDefinition
         ArchitectureOptions architecture,
         IReadOnlyList<InputDefinition> inputs,
         IReadOnlyList<TaskDefinition> tasks,
-        Dictionary<string, string> inputOfTask)
+        Dictionary<string, string> inputOfTask,
+        IReadOnlyList<IReadOnlyList<string>> taskBlocks)
     {
+        TaskBlocks = taskBlocks;
         Family = family;
         this.architecture = architecture;
         Inputs = inputs;
@@ -39,6 +41,14 @@ public sealed class MultitaskModelDefinition
 
     /// <summary>The tasks, in the order they were added (this is also the order of task outputs).</summary>
     public IReadOnlyList<TaskDefinition> Tasks { get; }
+
+    /// <summary>
+    /// How the tasks' own parameters are stored: each block holds tasks that read the same input and have the same
+    /// output size, with their parameters stacked in one tensor per layer (fast for many tasks). A task added to a
+    /// trained model with <see cref="MultitaskModel.WithAddedTask"/> gets a block of its own, so it can be trained while
+    /// the other blocks stay frozen.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> TaskBlocks { get; }
 
     /// <summary>The input a task reads.</summary>
     /// <param name="taskName">The task name.</param>
@@ -75,6 +85,6 @@ public sealed class MultitaskModelDefinition
             builder.AddTask(task, inputOfTask[task.Name]);
         }
 
-        return builder;
+        return builder.WithTaskBlocks(TaskBlocks);
     }
 }

@@ -16,7 +16,10 @@ public sealed class MultitaskNetwork : nn.Module
 {
     private readonly ModuleDict<DenseStack> encoders;
     private readonly ModuleDict<DenseStack> trunks;
-    private readonly ModuleDict<TaskBranch> branches;
+    private readonly ModuleDict<TaskBlock> taskBlocks;
+    private readonly Dictionary<string, int> blockOfTask = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int[]> blocksOfInput = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor> outputOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OutputLayout> layouts;
     private readonly Activation activation;
     private readonly double dropout;
@@ -36,7 +39,7 @@ public sealed class MultitaskNetwork : nn.Module
         dropout = architecture.Dropout;
         encoders = new ModuleDict<DenseStack>();
         trunks = new ModuleDict<DenseStack>();
-        branches = new ModuleDict<TaskBranch>();
+        taskBlocks = new ModuleDict<TaskBlock>();
         layouts = new Dictionary<string, OutputLayout>(StringComparer.Ordinal);
 
         var shared = definition.Family != ModelFamily.TaskSpecific;
@@ -59,17 +62,43 @@ public sealed class MultitaskNetwork : nn.Module
             trunks.Add("shared", trunk);
         }
 
-        foreach (var task in definition.Tasks)
+        for (var b = 0; b < definition.TaskBlocks.Count; b++)
         {
-            var input = definition.InputOf(task.Name);
+            var blockTasks = definition.TaskBlocks[b].Select(definition.GetTask).ToArray();
+            var input = definition.InputOf(blockTasks[0].Name);
             List<int> sizes = definition.Family switch
             {
                 ModelFamily.SharedTrunk => [trunkOutput],
                 ModelFamily.Hybrid => [trunkOutput, .. architecture.TowerLayers],
                 _ => [input.SampleSize, .. input.EncoderLayers, .. architecture.TrunkLayers],
             };
-            sizes.Add(task.OutputSize);
-            branches.Add(task.Name, new TaskBranch("branch", sizes, device));
+            sizes.Add(blockTasks[0].OutputSize);
+            taskBlocks.Add(BlockKey(b), new TaskBlock("block", blockTasks.Length, sizes, device));
+            foreach (var task in blockTasks)
+            {
+                blockOfTask[task.Name] = b;
+            }
+        }
+
+        foreach (var input in definition.Inputs)
+        {
+            var layout = layouts[input.Name];
+            var blocks = layout.Tasks.Select(t => blockOfTask[t.Name]).Distinct().ToArray();
+            blocksOfInput[input.Name] = blocks;
+
+            // Output columns come block by block; reorder them to the layout's task order when the two differ.
+            var produced = blocks.SelectMany(b => definition.TaskBlocks[b]
+                .SelectMany(name => Enumerable.Range(layout.Offsets[IndexIn(layout, name)], definition.GetTask(name).OutputSize))).ToArray();
+            if (!produced.SequenceEqual(Enumerable.Range(0, layout.TotalWidth)))
+            {
+                var inverse = new long[produced.Length];
+                for (var column = 0; column < produced.Length; column++)
+                {
+                    inverse[produced[column]] = column;
+                }
+
+                outputOrder[input.Name] = tensor(inverse, device: device);
+            }
         }
 
         RegisterComponents();
@@ -105,12 +134,12 @@ public sealed class MultitaskNetwork : nn.Module
         var x = input.reshape(input.shape[0], -1);
         if (Definition.Family == ModelFamily.TaskSpecific)
         {
-            return ApplyBranches(x, layout.Tasks);
+            return ApplyBlocks(x, inputName);
         }
 
         var encoded = encoders[inputName].Forward(x);
         var shared = trunks["shared"].Forward(encoded);
-        return ApplyBranches(shared, layout.Tasks);
+        return ApplyBlocks(shared, inputName);
     }
 
     /// <summary>The shared representation (trunk output) of a batch; not defined for the task-specific family.</summary>
@@ -134,13 +163,46 @@ public sealed class MultitaskNetwork : nn.Module
     public IReadOnlyList<Parameter> SharedParameters() =>
         encoders.parameters().Concat(trunks.parameters()).ToArray();
 
-    /// <summary>The parameters that belong to one task alone (its tower or network, and its head).</summary>
+    /// <summary>The task-specific parameters (tower or network, and head) of the block that holds a task. A block
+    /// stores the parameters of all its tasks stacked (see <see cref="MultitaskModelDefinition.TaskBlocks"/>); slice t of
+    /// every tensor belongs to the block's task t alone.</summary>
     /// <param name="taskName">The task name.</param>
-    /// <returns>The parameters.</returns>
+    /// <returns>The block's parameters.</returns>
     public IReadOnlyList<Parameter> TaskParameters(string taskName)
     {
         Definition.GetTask(taskName);
-        return branches[taskName].parameters().ToArray();
+        return taskBlocks[BlockKey(blockOfTask[taskName])].parameters().ToArray();
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var order in outputOrder.Values)
+            {
+                order.Dispose();
+            }
+
+            outputOrder.Clear();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static string BlockKey(int block) => $"block{block}";
+
+    private static int IndexIn(OutputLayout layout, string taskName)
+    {
+        for (var i = 0; i < layout.Tasks.Count; i++)
+        {
+            if (layout.Tasks[i].Name == taskName)
+            {
+                return i;
+            }
+        }
+
+        throw new KeyNotFoundException(taskName);
     }
 
     /// <summary>Copies every parameter whose name and shape match from another network (used to add a task to a trained
@@ -167,53 +229,13 @@ public sealed class MultitaskNetwork : nn.Module
         return copied;
     }
 
-    private Tensor ApplyBranches(Tensor x, IReadOnlyList<TaskDefinition> tasks)
+    private Tensor ApplyBlocks(Tensor x, string inputName)
     {
-        var taskBranches = tasks.Select(t => branches[t.Name]).ToArray();
-        var layers = taskBranches[0].LayerCount;
-        if (taskBranches.Length == 1)
-        {
-            var branch = taskBranches[0];
-            for (var l = 0; l < layers; l++)
-            {
-                x = torch.addmm(branch.Bias(l), x, branch.Weight(l), 1, 1);
-                if (l + 1 < layers)
-                {
-                    x = Hidden(x);
-                }
-            }
-
-            return x;
-        }
-
-        if (layers == 1)
-        {
-            // Shared trunk: one fused product for all heads.
-            return torch.addmm(torch.cat(taskBranches.Select(b => (Tensor)b.Bias(0)).ToArray(), 0), x, torch.cat(taskBranches.Select(b => (Tensor)b.Weight(0)).ToArray(), 1), 1, 1);
-        }
-
-        // Task towers (hybrid) or whole task networks (task-specific), batched over tasks: [T, B, width].
-        var stacked = x.unsqueeze(0);
-        for (var l = 0; l + 1 < layers; l++)
-        {
-            var w = torch.stack(taskBranches.Select(b => (Tensor)b.Weight(l)), 0);
-            var b = torch.stack(taskBranches.Select(b => (Tensor)b.Bias(l)), 0).unsqueeze(1);
-            stacked = Hidden(stacked.matmul(w).add(b));
-        }
-
-        var last = layers - 1;
-        var batch = x.shape[0];
-        var widths = taskBranches.Select(b => b.OutputSize).Distinct().ToArray();
-        if (widths.Length == 1)
-        {
-            var w = torch.stack(taskBranches.Select(b => (Tensor)b.Weight(last)), 0);
-            var b = torch.stack(taskBranches.Select(b => (Tensor)b.Bias(last)), 0).unsqueeze(1);
-            return stacked.matmul(w).add(b).permute(1, 0, 2).reshape(batch, -1);
-        }
-
-        var flat = stacked.permute(1, 0, 2).reshape(batch, -1);
-        var blockDiagonal = torch.block_diag(taskBranches.Select(b => (Tensor)b.Weight(last)).ToArray());
-        return torch.addmm(torch.cat(taskBranches.Select(b => (Tensor)b.Bias(last)).ToArray(), 0), flat, blockDiagonal, 1, 1);
+        var blocks = blocksOfInput[inputName];
+        var output = blocks.Length == 1
+            ? taskBlocks[BlockKey(blocks[0])].Forward(x, Hidden)
+            : torch.cat(blocks.Select(b => taskBlocks[BlockKey(b)].Forward(x, Hidden)).ToArray(), 1);
+        return outputOrder.TryGetValue(inputName, out var order) ? output.index_select(1, order) : output;
     }
 
     private Tensor Hidden(Tensor x)

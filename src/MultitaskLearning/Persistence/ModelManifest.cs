@@ -32,6 +32,9 @@ internal sealed class ModelManifest
     [JsonPropertyName("tasks")]
     public List<TaskEntry>? Tasks { get; set; }
 
+    [JsonPropertyName("taskBlocks")]
+    public List<string[]>? TaskBlocks { get; set; }
+
     [JsonPropertyName("featureStatistics")]
     public List<FeatureStatisticsEntry>? FeatureStatistics { get; set; }
 

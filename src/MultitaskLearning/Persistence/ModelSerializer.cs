@@ -86,6 +86,7 @@ internal static class ModelSerializer
                 Weight = t.Weight,
                 Input = definition.InputOf(t.Name).Name,
             }).ToList(),
+            TaskBlocks = definition.TaskBlocks.Select(b => b.ToArray()).ToList(),
             FeatureStatistics = featureStatistics.Values.Select(s => new ModelManifest.FeatureStatisticsEntry
             {
                 Input = s.InputName,
@@ -264,7 +265,7 @@ internal static class ModelSerializer
                 builder.AddTask(definition, task.Input);
             }
 
-            var built = builder.Build();
+            var built = builder.WithTaskBlocks(manifest.TaskBlocks?.Select(b => (IReadOnlyList<string>)b).ToArray() ?? []).Build();
             var features = new Dictionary<string, FeatureStatistics>(StringComparer.Ordinal);
             foreach (var entry in manifest.FeatureStatistics ?? [])
             {

@@ -217,18 +217,28 @@ public sealed class MultitaskTrainer
                     p.requires_grad = !sharedFrozen;
                 }
 
-                foreach (var task in tasks)
+                var blockParameters = new List<Parameter>();
+                foreach (var block in definition.TaskBlocks)
                 {
-                    var frozen = trainable is not null && !trainable.Contains(task.Name);
-                    foreach (var p in network.TaskParameters(task.Name))
+                    var trained = block.Where(name => trainable is null || trainable.Contains(name)).ToArray();
+                    if (trained.Length != 0 && trained.Length != block.Count)
                     {
-                        p.requires_grad = !frozen;
+                        throw new ArgumentException(
+                            $"TrainableTasks selects {string.Join(", ", trained)} but not {string.Join(", ", block.Except(trained))}, and these tasks share one parameter block; train or freeze them together (a task added with WithAddedTask has a block of its own).");
+                    }
+
+                    foreach (var p in network.TaskParameters(block[0]))
+                    {
+                        p.requires_grad = trained.Length != 0;
+                        if (p.requires_grad)
+                        {
+                            blockParameters.Add(p);
+                        }
                     }
                 }
 
                 sharedParameters = network.SharedParameters().Where(p => p.requires_grad).ToArray();
-                otherParameters = tasks.SelectMany(t => network.TaskParameters(t.Name)).Where(p => p.requires_grad)
-                    .Concat(weighting.Parameters).ToArray();
+                otherParameters = blockParameters.Concat(weighting.Parameters).ToArray();
                 if (sharedParameters.Length + otherParameters.Length == 0)
                 {
                     throw new ArgumentException("Nothing to train: the shared parameters are frozen (SharedLearningRateFactor = 0) and TrainableTasks selects no task parameters.");

@@ -1,0 +1,70 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Models;
+
+/// <summary>
+/// The own parameters (tower or whole network, and head) of a block of tasks with the same layer sizes, stored stacked:
+/// layer l has one weight [T, in_l, out_l] and one bias [T, out_l], slice t belonging to task t alone. Stacking lets
+/// all tasks of a block run in one batched matrix product and be updated by one optimiser operation per tensor,
+/// however many tasks there are.
+/// </summary>
+internal sealed class TaskBlock : nn.Module
+{
+    private readonly ParameterList weights;
+    private readonly ParameterList biases;
+
+    public TaskBlock(string name, int taskCount, IReadOnlyList<int> sizes, Device device)
+        : base(name)
+    {
+        TaskCount = taskCount;
+        Sizes = sizes.ToArray();
+        weights = new ParameterList();
+        biases = new ParameterList();
+        using (no_grad())
+        {
+            for (var i = 0; i + 1 < Sizes.Length; i++)
+            {
+                // PyTorch's default for linear layers: U(−1/√fan_in, 1/√fan_in), independently per task.
+                var bound = 1.0 / Math.Sqrt(Sizes[i]);
+                weights.Add(new Parameter(empty(taskCount, Sizes[i], Sizes[i + 1], device: device).uniform_(-bound, bound)));
+                biases.Add(new Parameter(empty(taskCount, Sizes[i + 1], device: device).uniform_(-bound, bound)));
+            }
+        }
+
+        RegisterComponents();
+    }
+
+    public int TaskCount { get; }
+
+    /// <summary>Layer widths from the block input to the head output.</summary>
+    public int[] Sizes { get; }
+
+    public int LayerCount => Sizes.Length - 1;
+
+    public int OutputSize => Sizes[^1];
+
+    /// <summary>Applies every task's layers to the same input [B, in] and returns [B, T·out], task-major columns.</summary>
+    public Tensor Forward(Tensor x, Func<Tensor, Tensor> hidden)
+    {
+        var batch = x.shape[0];
+        if (LayerCount == 1)
+        {
+            // One product for all heads: [B, in] × [in, T·out].
+            var w = weights[0].permute(1, 0, 2).reshape(Sizes[0], -1);
+            return x.matmul(w).add(biases[0].reshape(-1));
+        }
+
+        var z = x.unsqueeze(0);
+        for (var l = 0; l < LayerCount; l++)
+        {
+            z = z.matmul(weights[l]).add(biases[l].unsqueeze(1));
+            if (l + 1 < LayerCount)
+            {
+                z = hidden(z);
+            }
+        }
+
+        return z.permute(1, 0, 2).reshape(batch, -1);
+    }
+}
