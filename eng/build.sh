@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The project's entry point for people and CI. Every command first checks (and on Debian 12 as root installs)
+# TorchSharp's native prerequisite, so it works on a fresh machine with only the .NET SDK.
+#
+#   eng/build.sh demo [sample args]   run the main sample (SchoolExams) in Release
+#   eng/build.sh test [--quick]       build and run every test project; --quick skips tests marked Category=Slow
+#   eng/build.sh build                restore and build everything with warnings as errors
+#   eng/build.sh pack                 create the NuGet packages in artifacts/packages
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+command=${1:-}
+[ $# -gt 0 ] && shift
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "build.sh: the .NET SDK (10.0) is required: https://dot.net" >&2
+  exit 1
+fi
+
+bash "$root/eng/ensure-prerequisites.sh"
+
+case "$command" in
+  build)
+    dotnet build MultitaskLearning.sln -c Release -warnaserror
+    ;;
+  demo)
+    dotnet run --project samples/SchoolExams -c Release -- "$@"
+    ;;
+  test)
+    filter=()
+    if [ "${1:-}" = "--quick" ]; then
+      filter=(--filter "Category!=Slow")
+      shift
+    fi
+    dotnet build MultitaskLearning.sln -c Release -warnaserror
+    log=$(mktemp)
+    set +e
+    dotnet test MultitaskLearning.sln -c Release --no-build "${filter[@]}" "$@" 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    set -e
+    # One plain summary line over all test assemblies.
+    awk '/(Passed|Failed)! +- +Failed:/ {
+           for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+         } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+    if ! grep -qE '(Passed|Failed)! +- +Failed:' "$log"; then
+      echo "build.sh: no test results were reported" >&2
+      status=1
+    fi
+    rm -f "$log"
+    exit "$status"
+    ;;
+  pack)
+    dotnet pack src/MultitaskLearning/MultitaskLearning.csproj -c Release -o artifacts/packages
+    ;;
+  *)
+    echo "usage: eng/build.sh {demo|test [--quick]|build|pack} [args]" >&2
+    exit 2
+    ;;
+esac
