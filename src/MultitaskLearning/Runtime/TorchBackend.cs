@@ -69,7 +69,7 @@ public static class TorchBackend
         }
     }
 
-    private static string Explain(Exception failure)
+    internal static string Explain(Exception failure)
     {
         var details = new StringBuilder();
         for (var e = failure; e is not null; e = e.InnerException)

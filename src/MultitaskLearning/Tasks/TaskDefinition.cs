@@ -179,6 +179,22 @@ public sealed partial record TaskDefinition
     public static TaskDefinition Regression(string name, int outputs = 1, LossKind loss = LossKind.MeanSquaredError) =>
         new(name, TaskKind.Regression, outputSize: outputs, loss: loss);
 
+    /// <summary>Value equality over every property, comparing vocabularies and metric lists element by element.</summary>
+    /// <param name="other">The other task.</param>
+    /// <returns><see langword="true"/> when both define the same task.</returns>
+    public bool Equals(TaskDefinition? other) =>
+        other is not null && Name == other.Name && Kind == other.Kind && OutputSize == other.OutputSize &&
+        Equals(Vocabulary, other.Vocabulary) && Loss == other.Loss && HuberDelta.Equals(other.HuberDelta) &&
+        Metrics.SequenceEqual(other.Metrics) && Weight.Equals(other.Weight);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, Kind, OutputSize, Vocabulary, Loss, Weight);
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"{Name} ({Kind}, {OutputSize} output{(OutputSize == 1 ? string.Empty : "s")}, {Loss}, α = {Weight}{(Vocabulary is null ? string.Empty : $", labels [{Vocabulary.Describe()}]")})");
+
     /// <summary>The label name of a class index (the vocabulary's label, or the index as text).</summary>
     /// <param name="classIndex">The class index.</param>
     /// <returns>The label.</returns>

@@ -487,7 +487,7 @@ public sealed class MultitaskTrainer
                 }
                 else
                 {
-                    p.grad = slice.clone().DetachFromDisposeScope();
+                    p.grad = slice.clone(); // libtorch keeps its own reference; the wrapper leaves with the step's scope
                 }
             }
         }
@@ -613,7 +613,7 @@ public sealed class MultitaskTrainer
         {
             DisposeBestState();
             using var noGrad = no_grad();
-            bestState = network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone(), StringComparer.Ordinal);
+            bestState = network.named_parameters().ToDictionary(p => p.name, p => p.parameter.clone(), StringComparer.Ordinal);
         }
 
         private void RestoreBestState()
