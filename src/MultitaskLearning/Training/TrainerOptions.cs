@@ -56,9 +56,11 @@ public sealed class TrainerOptions
     /// <value>Default 0. Finite, ≥ 0 and below <see cref="LearningRate"/>.</value>
     public double MinimumLearningRate { get; set; }
 
-    /// <summary>Clip the global gradient norm to this value each step.</summary>
-    /// <value>Default <see langword="null"/> (no clipping). Finite and &gt; 0 when set.</value>
-    public double? GradientClipNorm { get; set; }
+    /// <summary>Clip the global gradient norm to this value each step. The summed loss Σ_t α_t L_t of many tasks has a
+    /// gradient many times larger than one task's, which makes plain SGD with momentum diverge easily (seen on the
+    /// School data with 30 tasks at learning rate 0.01); clipping keeps such runs stable and rarely binds otherwise.</summary>
+    /// <value>Default 5. <see langword="null"/> disables clipping; finite and &gt; 0 when set.</value>
+    public double? GradientClipNorm { get; set; } = 5;
 
     /// <summary>How the per-task losses are combined.</summary>
     /// <value>Default <see cref="FixedWeighting"/>: L = Σ_t α_t L_t with the tasks' weights.</value>

@@ -41,6 +41,7 @@ public sealed class SgdStepTests
             Momentum = 0,
             LearningRate = learningRate,
             StandardizeRegressionTargets = false,
+            GradientClipNorm = null,
             Seed = seed,
         });
         using var model = trainer.Fit(definition, data);

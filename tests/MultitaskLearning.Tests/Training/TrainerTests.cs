@@ -134,7 +134,7 @@ public sealed class TrainerTests
     [Fact]
     public void Fit_DivergingLoss_NamesTaskEpochAndStep()
     {
-        var options = new TrainerOptions { Epochs = 5, LearningRate = 1e6, StandardizeRegressionTargets = false };
+        var options = new TrainerOptions { Epochs = 5, LearningRate = 1e6, StandardizeRegressionTargets = false, GradientClipNorm = null };
         var error = Assert.Throws<TrainingDivergedException>(() => Train(ModelFamily.SharedTrunk, options));
         Assert.Matches(@"task '(score|pass)' has loss (NaN|∞|-?Infinity|-∞) at epoch \d+, step \d+", error.Message);
         Assert.NotNull(error.TaskName);
