@@ -9,6 +9,7 @@ using MultitaskLearning.Samples.SchoolExams;
 using MultitaskLearning.Training;
 using Spectre.Console;
 
+SampleConsole.Configure();
 var splitsOption = new Option<int>("--splits") { Description = "Number of seeded 75/25 splits (runs).", DefaultValueFactory = _ => 3 };
 var epochsOption = new Option<int>("--epochs") { Description = "Maximum epochs per deep model (early stopping on a 10% validation part of the training rows).", DefaultValueFactory = _ => 100 };
 var familiesOption = new Option<string>("--families") { Description = "Comma-separated deep families: shared-trunk, task-specific, hybrid.", DefaultValueFactory = _ => "shared-trunk,task-specific,hybrid" };
