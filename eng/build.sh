@@ -37,8 +37,10 @@ case "$command" in
     fi
     dotnet build MultitaskLearning.sln -c Release -warnaserror
     log=$(mktemp)
+    # -m:1 runs the test assemblies one after the other: two libtorch processes with two threads each on two cores
+    # wait on each other's cores and run many times slower than one after the other.
     set +e
-    dotnet test MultitaskLearning.sln -c Release --no-build "${filter[@]}" "$@" 2>&1 | tee "$log"
+    dotnet test MultitaskLearning.sln -c Release --no-build -m:1 "${filter[@]}" "$@" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
     set -e
     # One plain summary line over all test assemblies.
