@@ -5,7 +5,8 @@ namespace MultitaskLearning.Samples;
 /// <summary>Console set-up shared by the samples.</summary>
 public static class SampleConsole
 {
-    /// <summary>When output is redirected, writes plain text: no colours, no ANSI escapes, no live displays.</summary>
+    /// <summary>When output is redirected, writes plain text: no colours, no ANSI escapes, no live displays, and tables
+    /// up to 160 characters wide instead of wrapping at 80.</summary>
     public static void Configure()
     {
         if (Console.IsOutputRedirected)
@@ -16,6 +17,7 @@ public static class SampleConsole
                 ColorSystem = ColorSystemSupport.NoColors,
                 Interactive = InteractionSupport.No,
             });
+            AnsiConsole.Profile.Width = 160;
         }
     }
 }
