@@ -56,6 +56,7 @@ case "$command" in
     ;;
   pack)
     dotnet pack src/MultitaskLearning/MultitaskLearning.csproj -c Release -o artifacts/packages
+    dotnet pack src/MultitaskLearning.Linear/MultitaskLearning.Linear.csproj -c Release -o artifacts/packages
     ;;
   *)
     echo "usage: eng/build.sh {demo|test [--quick]|build|pack} [args]" >&2

@@ -15,9 +15,14 @@ namespace MultitaskLearning.Benchmarks;
 /// </summary>
 internal static class L21Benchmark
 {
-    public static int Run(int repeats, int seed)
+    public static int Run(int repeats, int seed, string? exportFolder)
     {
         var (x, y) = Generate(seed);
+        if (exportFolder is not null)
+        {
+            Export(exportFolder, x, y);
+        }
+
         var n = x.RowCount;
         var alphaMax = x.TransposeThisAndMultiply(y).EnumerateRows().Max(r => r.L2Norm()) / n;
         var alpha = 0.01 * alphaMax;
@@ -47,9 +52,51 @@ internal static class L21Benchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  objective {fit.Objective:R}; optimum (tol 1e-13, {reference.Iterations} iterations) {reference.Objective:R}; relative gap {(fit.Objective - reference.Objective) / reference.Objective:E2}"));
         Console.WriteLine($"  non-zero rows: {nonZeroRows} of {x.ColumnCount} (true W has 40)");
+
+        // scikit-learn's MultiTaskLasso at its default tol = 1e-4 (a duality-gap criterion) lands within ~1e-8 of the
+        // optimum here; the fair comparison is the time to the same objective, so tighten until we are as close.
+        var target = reference.Objective * (1 + 1e-8);
+        foreach (var tolerance in new[] { 1e-7, 1e-8, 1e-9, 1e-10, 1e-11 })
+        {
+            var tight = new ProximalGradientSolver(new ProximalGradientOptions { Tolerance = tolerance, MaxIterations = 100_000 });
+            var tightTimes = new List<double>();
+            LinearFitResult? tightFit = null;
+            for (var r = 0; r < repeats; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                tightFit = tight.Solve(problem, regularizer);
+                tightTimes.Add(clock.Elapsed.TotalSeconds);
+            }
+
+            tightTimes.Sort();
+            if (tightFit!.Objective <= target)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  to within 1e-8 of the optimum (tolerance {tolerance:G1}): median {tightTimes[tightTimes.Count / 2]:F3} s (min {tightTimes[0]:F3}, max {tightTimes[^1]:F3}); {tightFit.Iterations} iterations; objective {tightFit.Objective:R}"));
+                break;
+            }
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"benchmark\":\"l21\",\"median_s\":{median:F4},\"min_s\":{times[0]:F4},\"max_s\":{times[^1]:F4},\"iterations\":{fit.Iterations},\"objective\":{fit.Objective:R},\"optimum\":{reference.Objective:R}}}"));
         return 0;
+    }
+
+    /// <summary>Writes X and Y as little-endian float64, row-major, for the scikit-learn peer (peers/sklearn_l21.py).</summary>
+    private static void Export(string folder, Matrix<double> x, Matrix<double> y)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var (name, matrix) in new[] { ("X", x), ("Y", y) })
+        {
+            var path = Path.Combine(folder, $"{name}.f64");
+            using var writer = new BinaryWriter(File.Create(path));
+            foreach (var value in matrix.ToRowMajorArray())
+            {
+                writer.Write(value);
+            }
+
+            Console.WriteLine($"  wrote {path} ({matrix.RowCount} × {matrix.ColumnCount})");
+        }
     }
 
     private static (Matrix<double> X, Matrix<double> Y) Generate(int seed)
