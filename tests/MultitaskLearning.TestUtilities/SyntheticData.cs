@@ -73,4 +73,39 @@ public static class SyntheticData
             .AddSamples("features", x, new Dictionary<string, LabelColumn> { ["argmax"] = LabelColumn.FromClassIndices(labels) })
             .Build();
     }
+
+    /// <summary>Tiny 1×8×8 images: "quadrant" is the bright quadrant (4 classes), "bright" whether the image is
+    /// brighter than average overall (binary), on one image input.</summary>
+    /// <param name="count">Number of images.</param>
+    /// <param name="seed">Seed.</param>
+    /// <returns>The dataset with input "image".</returns>
+    public static MultitaskDataset Quadrants(int count = 200, int seed = 3)
+    {
+        var random = new Random(seed);
+        var pixels = new float[count * 64];
+        var quadrant = new int?[count];
+        var bright = new int?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var q = random.Next(4);
+            var level = (float)random.NextDouble();
+            for (var p = 0; p < 64; p++)
+            {
+                int row = p / 8, column = p % 8;
+                var inside = (row < 4 ? 0 : 2) + (column < 4 ? 0 : 1) == q;
+                pixels[(i * 64) + p] = (inside ? 1f : 0f) + (0.5f * level) + (0.2f * (float)random.NextDouble());
+            }
+
+            quadrant[i] = q;
+            bright[i] = level > 0.5 ? 1 : 0;
+        }
+
+        return new MultitaskDatasetBuilder([TaskDefinition.Multiclass("quadrant", 4), TaskDefinition.Binary("bright")])
+            .AddSamples("image", pixels, [1, 8, 8], new Dictionary<string, LabelColumn>
+            {
+                ["quadrant"] = LabelColumn.FromClassIndices(quadrant),
+                ["bright"] = LabelColumn.FromClassIndices(bright),
+            })
+            .Build();
+    }
 }

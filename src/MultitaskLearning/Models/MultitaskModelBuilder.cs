@@ -122,10 +122,7 @@ public sealed class MultitaskModelBuilder
             errors.Add($"Input '{duplicate.Key}' is added {duplicate.Count()} times.");
         }
 
-        foreach (var input in inputs.Where(i => i.EncoderLayers.Any(s => s < 1)))
-        {
-            errors.Add($"Input '{input.Name}': encoder layer sizes must be >= 1. Got [{string.Join(", ", input.EncoderLayers)}] instead.");
-        }
+        errors.AddRange(inputs.SelectMany(i => i.Validate()));
 
         foreach (var duplicate in tasks.GroupBy(t => t.Task.Name).Where(g => g.Count() > 1))
         {

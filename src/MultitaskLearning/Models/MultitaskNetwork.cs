@@ -14,7 +14,8 @@ namespace MultitaskLearning.Models;
 /// <remarks>Whoever creates the network disposes it; <see cref="MultitaskModel"/> owns the network it holds.</remarks>
 public sealed class MultitaskNetwork : nn.Module
 {
-    private readonly ModuleDict<DenseStack> encoders;
+    private readonly ModuleDict<InputEncoder> encoders;
+    private readonly ModuleDict<InputEncoder> taskEncoders;
     private readonly ModuleDict<DenseStack> trunks;
     private readonly ModuleDict<TaskBlock> taskBlocks;
     private readonly Dictionary<string, int> blockOfTask = new(StringComparer.Ordinal);
@@ -37,7 +38,8 @@ public sealed class MultitaskNetwork : nn.Module
         var architecture = definition.Architecture;
         activation = architecture.Activation;
         dropout = architecture.Dropout;
-        encoders = new ModuleDict<DenseStack>();
+        encoders = new ModuleDict<InputEncoder>();
+        taskEncoders = new ModuleDict<InputEncoder>();
         trunks = new ModuleDict<DenseStack>();
         taskBlocks = new ModuleDict<TaskBlock>();
         layouts = new Dictionary<string, OutputLayout>(StringComparer.Ordinal);
@@ -49,7 +51,7 @@ public sealed class MultitaskNetwork : nn.Module
             layouts[input.Name] = new OutputLayout(input.Name, definition.TasksOf(input.Name));
             if (shared)
             {
-                encoders.Add(input.Name, new DenseStack("encoder", input.SampleSize, input.EncoderLayers, activation, dropout));
+                encoders.Add(input.Name, InputEncoder.Create(input, activation, dropout));
                 trunkInput = input.EncodedSize;
             }
         }
@@ -70,8 +72,18 @@ public sealed class MultitaskNetwork : nn.Module
             {
                 ModelFamily.SharedTrunk => [trunkOutput],
                 ModelFamily.Hybrid => [trunkOutput, .. architecture.TowerLayers],
+                _ when input.Encoder == EncoderKind.Convolutional => [input.EncodedSize, .. architecture.TrunkLayers],
                 _ => [input.SampleSize, .. input.EncoderLayers, .. architecture.TrunkLayers],
             };
+            if (definition.Family == ModelFamily.TaskSpecific && input.Encoder == EncoderKind.Convolutional)
+            {
+                // Convolutions cannot be stacked over tasks like dense layers: each task gets its own encoder module.
+                foreach (var task in blockTasks)
+                {
+                    taskEncoders.Add(task.Name, InputEncoder.Create(input, activation, dropout));
+                }
+            }
+
             sizes.Add(blockTasks[0].OutputSize);
             taskBlocks.Add(BlockKey(b), new TaskBlock("block", blockTasks.Length, sizes, device));
             foreach (var task in blockTasks)
@@ -130,16 +142,14 @@ public sealed class MultitaskNetwork : nn.Module
     public Tensor Forward(string inputName, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var layout = LayoutOf(inputName);
-        var x = input.reshape(input.shape[0], -1);
+        _ = LayoutOf(inputName);
         if (Definition.Family == ModelFamily.TaskSpecific)
         {
-            return ApplyBlocks(x, inputName);
+            return ApplyBlocks(input.reshape(input.shape[0], -1), inputName, input);
         }
 
-        var encoded = encoders[inputName].Forward(x);
-        var shared = trunks["shared"].Forward(encoded);
-        return ApplyBlocks(shared, inputName);
+        var shared = trunks["shared"].Forward(encoders[inputName].Encode(input));
+        return ApplyBlocks(shared, inputName, input);
     }
 
     /// <summary>The shared representation (trunk output) of a batch; not defined for the task-specific family.</summary>
@@ -155,7 +165,7 @@ public sealed class MultitaskNetwork : nn.Module
         }
 
         _ = LayoutOf(inputName);
-        return trunks["shared"].Forward(encoders[inputName].Forward(input.reshape(input.shape[0], -1)));
+        return trunks["shared"].Forward(encoders[inputName].Encode(input));
     }
 
     /// <summary>The parameters shared by all tasks (encoders and trunk); empty for the task-specific family.</summary>
@@ -171,7 +181,11 @@ public sealed class MultitaskNetwork : nn.Module
     public IReadOnlyList<Parameter> TaskParameters(string taskName)
     {
         Definition.GetTask(taskName);
-        return taskBlocks[BlockKey(blockOfTask[taskName])].parameters().ToArray();
+        var block = blockOfTask[taskName];
+        var encoderParameters = Definition.TaskBlocks[block]
+            .Where(taskEncoders.ContainsKey)
+            .SelectMany(name => taskEncoders[name].parameters());
+        return taskBlocks[BlockKey(block)].parameters().Concat(encoderParameters).ToArray();
     }
 
     /// <inheritdoc/>
@@ -229,12 +243,19 @@ public sealed class MultitaskNetwork : nn.Module
         return copied;
     }
 
-    private Tensor ApplyBlocks(Tensor x, string inputName)
+    private Tensor ApplyBlocks(Tensor x, string inputName, Tensor rawInput)
     {
         var blocks = blocksOfInput[inputName];
-        var output = blocks.Length == 1
-            ? taskBlocks[BlockKey(blocks[0])].Forward(x, Hidden)
-            : torch.cat(blocks.Select(b => taskBlocks[BlockKey(b)].Forward(x, Hidden)).ToArray(), 1);
+        Tensor Block(int b)
+        {
+            var names = Definition.TaskBlocks[b];
+            var blockInput = taskEncoders.Count > 0 && taskEncoders.ContainsKey(names[0])
+                ? torch.stack(names.Select(name => taskEncoders[name].Encode(rawInput)), 0)
+                : x;
+            return taskBlocks[BlockKey(b)].Forward(blockInput, Hidden);
+        }
+
+        var output = blocks.Length == 1 ? Block(blocks[0]) : torch.cat(blocks.Select(Block).ToArray(), 1);
         return outputOrder.TryGetValue(inputName, out var order) ? output.index_select(1, order) : output;
     }
 

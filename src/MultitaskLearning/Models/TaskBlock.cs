@@ -44,18 +44,20 @@ internal sealed class TaskBlock : nn.Module
 
     public int OutputSize => Sizes[^1];
 
-    /// <summary>Applies every task's layers to the same input [B, in] and returns [B, T·out], task-major columns.</summary>
+    /// <summary>Applies every task's layers to the same input [B, in] (or to its own input, [T, B, in]) and returns
+    /// [B, T·out], task-major columns.</summary>
     public Tensor Forward(Tensor x, Func<Tensor, Tensor> hidden)
     {
-        var batch = x.shape[0];
-        if (LayerCount == 1)
+        var perTask = x.dim() == 3;
+        var batch = perTask ? x.shape[1] : x.shape[0];
+        if (LayerCount == 1 && !perTask)
         {
             // One product for all heads: [B, in] × [in, T·out].
             var w = weights[0].permute(1, 0, 2).reshape(Sizes[0], -1);
             return x.matmul(w).add(biases[0].reshape(-1));
         }
 
-        var z = x.unsqueeze(0);
+        var z = perTask ? x : x.unsqueeze(0);
         for (var l = 0; l < LayerCount; l++)
         {
             z = z.matmul(weights[l]).add(biases[l].unsqueeze(1));

@@ -76,6 +76,12 @@ internal sealed class ModelManifest
         [JsonPropertyName("encoderLayers")]
         public int[]? EncoderLayers { get; set; }
 
+        [JsonPropertyName("encoder")]
+        public string? Encoder { get; set; }
+
+        [JsonPropertyName("convolutionChannels")]
+        public int[]? ConvolutionChannels { get; set; }
+
         [JsonPropertyName("standardize")]
         public bool Standardize { get; set; }
 

@@ -71,6 +71,8 @@ internal static class ModelSerializer
                 Name = i.Name,
                 SampleShape = [.. i.SampleShape],
                 EncoderLayers = [.. i.EncoderLayers],
+                Encoder = i.Encoder.ToString(),
+                ConvolutionChannels = [.. i.ConvolutionChannels],
                 Standardize = i.Standardize,
                 MissingValues = i.MissingValues.ToString(),
             }).ToList(),
@@ -247,6 +249,8 @@ internal static class ModelSerializer
                 builder.AddInput(new InputDefinition(input.Name ?? string.Empty, input.SampleShape ?? [])
                 {
                     EncoderLayers = input.EncoderLayers ?? [],
+                    Encoder = Enum.Parse<EncoderKind>(input.Encoder ?? nameof(EncoderKind.Dense)),
+                    ConvolutionChannels = input.ConvolutionChannels ?? [],
                     Standardize = input.Standardize,
                     MissingValues = Enum.Parse<MissingValuePolicy>(input.MissingValues ?? string.Empty),
                 });

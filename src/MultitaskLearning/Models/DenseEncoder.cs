@@ -1,0 +1,18 @@
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Models;
+
+/// <summary>Flattens the sample and applies the input's dense encoder layers.</summary>
+internal sealed class DenseEncoder : InputEncoder
+{
+    private readonly DenseStack layers;
+
+    public DenseEncoder(InputDefinition input, Activation activation, double dropout)
+        : base("encoder")
+    {
+        layers = new DenseStack("layers", input.SampleSize, input.EncoderLayers, activation, dropout);
+        RegisterComponents();
+    }
+
+    public override Tensor Encode(Tensor batch) => layers.Forward(batch.reshape(batch.shape[0], -1));
+}
