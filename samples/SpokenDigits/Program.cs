@@ -31,7 +31,7 @@ internal static class SpokenDigitsExperiment
         var clock = Stopwatch.StartNew();
         var accents = File.ReadAllLines(Path.Combine(folder, "speakers.csv")).Skip(1)
             .Select(l => l.Split(',')).ToDictionary(f => f[0], f => f[2], StringComparer.Ordinal);
-        var items = AudioSources.FromFileNamePattern(Path.Combine(folder, "recordings"), "{digit}_{speaker}_{index}.wav")
+        var items = LabeledFileSources.FromFileNamePattern(Path.Combine(folder, "recordings"), "{digit}_{speaker}_{index}.wav")
             .Select(i => i with { Fields = new Dictionary<string, string>(i.Fields) { ["accent"] = accents[i.Fields["speaker"]] } })
             .ToArray();
         TaskDefinition[] tasks =
@@ -40,12 +40,12 @@ internal static class SpokenDigitsExperiment
             TaskDefinition.Multiclass("speaker", [.. accents.Keys.Order(StringComparer.Ordinal)]),
             TaskDefinition.Multiclass("accent", [.. accents.Values.Distinct().Select(FieldLabels.Normalize).Order(StringComparer.Ordinal)]),
         ];
-        var options = new SpeechDatasetOptions { Features = new AudioFeatureOptions { SampleRate = 8000, DurationSeconds = 1.0, FftSize = 256, HopLength = 80, MelBands = 40 } };
+        var features = new AudioFeatureOptions { SampleRate = 8000, DurationSeconds = 1.0, FftSize = 256, HopLength = 80, MelBands = 40 };
         var cache = new FeatureCache();
-        bool IsTest(AudioItem item) => int.Parse(item.Fields["index"], CultureInfo.InvariantCulture) < 5;
-        var train = SpeechDatasetReader.Read(items.Where(i => !IsTest(i)).ToArray(), tasks, options, cache);
-        var test = SpeechDatasetReader.Read(items.Where(IsTest).ToArray(), tasks, options, cache);
-        Console.WriteLine($"FSDD: {train.Report.Loaded} training and {test.Report.Loaded} test recordings, features [{string.Join(", ", options.Features.FeatureShape)}], decoded {train.Report.Decoded + test.Report.Decoded} files in {clock.Elapsed.TotalSeconds:F1} s.");
+        bool IsTest(LabeledFile item) => int.Parse(item.Fields["index"], CultureInfo.InvariantCulture) < 5;
+        var train = SpeechDatasetReader.Read(items.Where(i => !IsTest(i)).ToArray(), tasks, features, cache: cache);
+        var test = SpeechDatasetReader.Read(items.Where(IsTest).ToArray(), tasks, features, cache: cache);
+        Console.WriteLine($"FSDD: {train.Report.Loaded} training and {test.Report.Loaded} test recordings, features [{string.Join(", ", features.FeatureShape)}], decoded {train.Report.Decoded + test.Report.Decoded} files in {clock.Elapsed.TotalSeconds:F1} s.");
 
         var inner = DatasetSplitter.Split(train.Dataset, new SplitOptions { TrainFraction = 0.9, ValidationFraction = 0.1, Seed = seed, StratifyByTask = "speaker" });
         var results = new List<ResultRow>();

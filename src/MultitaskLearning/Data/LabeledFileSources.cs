@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace MultitaskLearning.Audio;
+namespace MultitaskLearning.Data;
 
-/// <summary>Where audio files and their labels come from: a folder whose file names carry the labels, or a manifest CSV.</summary>
-public static class AudioSources
+/// <summary>Where data files and their labels come from: file names that carry the labels, one folder per label, or a manifest CSV.</summary>
+public static class LabeledFileSources
 {
     /// <summary>Lists the files of a folder that match a file-name pattern; each {field} becomes a label field.
     /// For FSDD, <c>{digit}_{speaker}_{index}.wav</c> gives fields digit, speaker and index.</summary>
@@ -13,13 +13,13 @@ public static class AudioSources
     /// <returns>The matching files, sorted by name, with their fields.</returns>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="ArgumentException">The pattern has no placeholder or repeats one.</exception>
-    public static IReadOnlyList<AudioItem> FromFileNamePattern(string folder, string pattern)
+    public static IReadOnlyList<LabeledFile> FromFileNamePattern(string folder, string pattern)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
         if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"Audio folder '{folder}' does not exist.");
+            throw new DirectoryNotFoundException($"Data folder '{folder}' does not exist.");
         }
 
         var regex = PatternToRegex(pattern, out var fields);
@@ -27,16 +27,16 @@ public static class AudioSources
             .Select(path => (Path: path, Match: regex.Match(Path.GetFileName(path))))
             .Where(x => x.Match.Success)
             .OrderBy(x => x.Path, StringComparer.Ordinal)
-            .Select(x => new AudioItem(x.Path, fields.ToDictionary(f => f, f => x.Match.Groups[f].Value, StringComparer.Ordinal)))
+            .Select(x => new LabeledFile(x.Path, fields.ToDictionary(f => f, f => x.Match.Groups[f].Value, StringComparer.Ordinal)))
             .ToArray();
     }
 
-    /// <summary>Reads a manifest CSV with a header: a <c>path</c> column (relative to the manifest's folder or absolute),
-    /// usually a <c>text</c> column, and any extra label columns.</summary>
+    /// <summary>Reads a manifest CSV with a header: a <c>path</c> column (relative to the manifest's folder or absolute)
+    /// and label columns (<c>text</c> for speech, <c>label</c> for images, and any others).</summary>
     /// <param name="manifestPath">The manifest.</param>
     /// <returns>One item per row; every column except path is a field.</returns>
     /// <exception cref="InvalidDataException">The manifest lacks a path column or a row is malformed; the message names the row.</exception>
-    public static IReadOnlyList<AudioItem> FromManifest(string manifestPath)
+    public static IReadOnlyList<LabeledFile> FromManifest(string manifestPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(manifestPath);
         if (!File.Exists(manifestPath))
@@ -58,7 +58,7 @@ public static class AudioSources
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        var items = new List<AudioItem>();
+        var items = new List<LabeledFile>();
         for (var row = 1; row < lines.Length; row++)
         {
             var cells = SplitCsv(lines[row]);
@@ -76,10 +76,32 @@ public static class AudioSources
                 }
             }
 
-            items.Add(new AudioItem(Path.GetFullPath(cells[pathColumn], folder), fields, row));
+            items.Add(new LabeledFile(Path.GetFullPath(cells[pathColumn], folder), fields, row));
         }
 
         return items;
+    }
+
+    /// <summary>Lists the files of every sub-folder of <paramref name="root"/>; the sub-folder's name is the label
+    /// field <paramref name="field"/> (the usual layout of image classification data: root/cat/1.png, root/dog/2.png).</summary>
+    /// <param name="root">The folder holding one sub-folder per label.</param>
+    /// <param name="field">The field name for the label.</param>
+    /// <param name="extensions">File endings to include (case-insensitive), for example [".png", ".jpg"]; <see langword="null"/> for all files.</param>
+    /// <returns>The files, sorted by path.</returns>
+    public static IReadOnlyList<LabeledFile> FromFolderPerLabel(string root, string field = "label", IReadOnlyCollection<string>? extensions = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"Data folder '{root}' does not exist.");
+        }
+
+        return Directory.EnumerateDirectories(root)
+            .SelectMany(folder => Directory.EnumerateFiles(folder).Select(path => (Label: Path.GetFileName(folder), Path: path)))
+            .Where(x => extensions is null || extensions.Any(e => x.Path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(x => x.Path, StringComparer.Ordinal)
+            .Select(x => new LabeledFile(x.Path, new Dictionary<string, string>(StringComparer.Ordinal) { [field] = x.Label }))
+            .ToArray();
     }
 
     internal static string[] SplitCsv(string line)

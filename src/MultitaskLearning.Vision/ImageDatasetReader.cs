@@ -1,0 +1,75 @@
+using MultitaskLearning.Data;
+using MultitaskLearning.Tasks;
+
+namespace MultitaskLearning.Vision;
+
+/// <summary>
+/// The image-label task adapter: decodes image files (PNG, JPEG, BMP, WebP) in parallel through a
+/// <see cref="FeatureCache"/>, resizes and normalises them to [C, H, W], maps their label fields (folder names or
+/// manifest columns) to task labels and returns a <see cref="MultitaskDataset"/>. For MNIST's IDX files use <see cref="ReadIdx"/>.
+/// </summary>
+public static class ImageDatasetReader
+{
+    /// <summary>Builds a dataset from image files.</summary>
+    /// <param name="files">The files and their fields (see <see cref="LabeledFileSources"/>).</param>
+    /// <param name="tasks">The tasks to label.</param>
+    /// <param name="image">Size, colour and normalisation.</param>
+    /// <param name="options">Field mapping and error policy; <see langword="null"/> for defaults with input name "image".</param>
+    /// <param name="cache">A feature cache to share between calls; <see langword="null"/> uses a private in-memory one.</param>
+    /// <returns>The dataset, the files in row order and the load report.</returns>
+    public static LabeledFileData Read(
+        IReadOnlyList<LabeledFile> files,
+        IReadOnlyList<TaskDefinition> tasks,
+        ImageOptions image,
+        LabeledFileDatasetOptions? options = null,
+        FeatureCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        image.Validate();
+        options ??= new LabeledFileDatasetOptions { InputName = "image" };
+        return LabeledFileDataset.Build(files, tasks, options, image.SampleShape, "image|" + image.Describe(), path => ImageDecoder.Decode(path, image), cache, "Image");
+    }
+
+    /// <summary>Reads MNIST-style IDX images and labels into a dataset with one multiclass task over the label values.</summary>
+    /// <param name="imagesPath">The image file (.gz allowed).</param>
+    /// <param name="labelsPath">The label file (.gz allowed).</param>
+    /// <param name="task">A multiclass task whose class indices are the label bytes (for example 10 digits).</param>
+    /// <param name="inputName">The input name.</param>
+    /// <param name="rows">Which images to keep (for example a seeded subset); <see langword="null"/> for all.</param>
+    /// <returns>The dataset with samples [1, rows, columns] scaled to [0, 1].</returns>
+    /// <exception cref="InvalidDataException">The files disagree on the count, or a label is outside the task's classes.</exception>
+    public static MultitaskDataset ReadIdx(string imagesPath, string labelsPath, TaskDefinition task, string inputName = "image", IReadOnlyList<int>? rows = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var (pixels, count, height, width) = IdxReader.ReadImages(imagesPath);
+        var labels = IdxReader.ReadLabels(labelsPath);
+        if (labels.Length != count)
+        {
+            throw new InvalidDataException($"IDX files disagree: '{imagesPath}' has {count} images but '{labelsPath}' has {labels.Length} labels.");
+        }
+
+        var selected = rows ?? Enumerable.Range(0, count).ToArray();
+        var plane = height * width;
+        var values = new float[selected.Count * plane];
+        var classes = new int?[selected.Count];
+        for (var k = 0; k < selected.Count; k++)
+        {
+            var i = selected[k];
+            for (var p = 0; p < plane; p++)
+            {
+                values[(k * plane) + p] = pixels[(i * plane) + p] / 255f;
+            }
+
+            if (labels[i] >= task.ClassCount)
+            {
+                throw new InvalidDataException($"IDX file '{labelsPath}', label {i}: value {labels[i]} is outside task '{task.Name}''s {task.ClassCount} classes.");
+            }
+
+            classes[k] = labels[i];
+        }
+
+        return new MultitaskDatasetBuilder([task])
+            .AddSamples(inputName, values, [1, height, width], new Dictionary<string, LabelColumn> { [task.Name] = LabelColumn.FromClassIndices(classes) })
+            .Build();
+    }
+}

@@ -1,0 +1,25 @@
+namespace MultitaskLearning.Data;
+
+/// <summary>How a file-based adapter maps file fields to tasks and handles bad files.</summary>
+public sealed class LabeledFileDatasetOptions
+{
+    /// <summary>The input name of the samples.</summary>
+    /// <value>Default "input".</value>
+    public string InputName { get; set; } = "input";
+
+    /// <summary>Which field labels which task: task name → field name. Tasks not listed read the field with their own name.</summary>
+    /// <value>Default empty.</value>
+    public IReadOnlyDictionary<string, string> TaskFields { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Whether field text is normalised (<see cref="FieldLabels.Normalize"/>) before the vocabulary lookup.</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool NormalizeText { get; set; } = true;
+
+    /// <summary>Whether bad files (unreadable, unsupported, missing, unknown label) are skipped and reported instead of throwing.</summary>
+    /// <value>Default <see langword="false"/>: the first bad file throws an error naming it (and its manifest row).</value>
+    public bool SkipBadFiles { get; set; }
+
+    /// <summary>Parallel decoders.</summary>
+    /// <value>Default: the number of processors.</value>
+    public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+}
