@@ -61,7 +61,8 @@ public static class ImageDecoder
                 var index = (y * options.Width) + x;
                 if (options.Grayscale)
                 {
-                    values[index] = Normalize(((0.299f * color.Red) + (0.587f * color.Green) + (0.114f * color.Blue)) / 255f, 0, options);
+                    var grey = ((0.299f * color.Red) + (0.587f * color.Green) + (0.114f * color.Blue)) / 255f;
+                    values[index] = Normalize(options.InkThreshold is { } ink ? (grey < ink ? 1f : 0f) : grey, 0, options);
                 }
                 else
                 {

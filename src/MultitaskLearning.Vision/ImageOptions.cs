@@ -23,6 +23,12 @@ public sealed class ImageOptions
     /// <value>Default [1]. Every value &gt; 0.</value>
     public IReadOnlyList<float> StandardDeviation { get; set; } = [1f];
 
+    /// <summary>With <see cref="Grayscale"/>, turns the image into an ink mask: a pixel darker than this (in [0, 1]) becomes
+    /// 1 and every other pixel 0, before normalisation. Useful when drawings differ in colour and fill but not in
+    /// shape (emoji, pictograms, handwriting). <see langword="null"/> keeps grey levels.</summary>
+    /// <value>Default <see langword="null"/>. In (0, 1) when set.</value>
+    public float? InkThreshold { get; set; }
+
     /// <summary>Channels of the output: 1 or 3.</summary>
     public int Channels => Grayscale ? 1 : 3;
 
@@ -32,7 +38,7 @@ public sealed class ImageOptions
     /// <summary>A canonical description of the settings, part of the feature cache key.</summary>
     /// <returns>The description.</returns>
     public string Describe() => FormattableString.Invariant(
-        $"w={Width};h={Height};gray={Grayscale};mean={string.Join('/', Mean)};std={string.Join('/', StandardDeviation)}");
+        $"w={Width};h={Height};gray={Grayscale};ink={InkThreshold};mean={string.Join('/', Mean)};std={string.Join('/', StandardDeviation)}");
 
     /// <summary>Checks every property and reports all problems at once.</summary>
     public void Validate()
@@ -51,6 +57,11 @@ public sealed class ImageOptions
         if ((StandardDeviation.Count is not 1 && StandardDeviation.Count != Channels) || StandardDeviation.Any(s => !(s > 0)))
         {
             errors.Add($"StandardDeviation needs 1 or {Channels} values, each > 0. Got [{string.Join(", ", StandardDeviation)}] instead.");
+        }
+
+        if (InkThreshold is { } ink && (!Grayscale || !(ink > 0 && ink < 1)))
+        {
+            errors.Add($"InkThreshold needs Grayscale and a value in (0, 1). Got {ink} with Grayscale = {Grayscale} instead.");
         }
 
         if (errors.Count > 0)

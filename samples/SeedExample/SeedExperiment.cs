@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using MultitaskLearning.Audio;
+using MultitaskLearning.Data;
+using MultitaskLearning.Models;
+using MultitaskLearning.Tasks;
+using MultitaskLearning.Training;
+using MultitaskLearning.Vision;
+using Spectre.Console;
+
+namespace MultitaskLearning.Samples.SeedExample;
+
+/// <summary>Trains the three families on speech + images, reports held-out accuracy, saves, loads and predicts.</summary>
+internal static class SeedExperiment
+{
+    private static readonly AudioFeatureOptions AudioFeatures = new() { SampleRate = 16_000, DurationSeconds = 1.2, FftSize = 512, HopLength = 160, MelBands = 40 };
+    private static readonly ImageOptions Images = new() { Width = 32, Height = 32, Grayscale = true, InkThreshold = 0.85f };
+    private static readonly TaskDefinition Speech = TaskDefinition.Multiclass("speech", "hello", "i am", "please", "thank");
+    private static readonly TaskDefinition Picture = TaskDefinition.Multiclass("image", "cat", "dog", "bird", "fish");
+
+    public static int Run(string dataFolder, int epochs, int seed, string modelPath, IReadOnlyList<string> predict, string? jsonPath)
+    {
+        var clock = Stopwatch.StartNew();
+        var speechFiles = LabeledFileSources.FromManifest(Path.Combine(dataFolder, "speech", "manifest.csv"));
+        var imageFiles = LabeledFileSources.FromManifest(Path.Combine(dataFolder, "images", "manifest.csv"));
+        var speechOptions = new LabeledFileDatasetOptions { InputName = "audio", TaskFields = new Dictionary<string, string> { ["speech"] = "text" } };
+        var imageOptions = new LabeledFileDatasetOptions { InputName = "image", TaskFields = new Dictionary<string, string> { ["image"] = "label" } };
+
+        // The manifests hold Chinese text; the speech task's vocabulary holds the English meanings.
+        var meaning = SeedDataGenerator.Phrases.ToDictionary(p => p.Text, p => p.Label);
+        speechFiles = speechFiles.Select(f => f with { Fields = new Dictionary<string, string>(f.Fields) { ["text"] = meaning[f.Fields["text"]] } }).ToArray();
+
+        var train = Combine(
+            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Speech], AudioFeatures, speechOptions),
+            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Picture], Images, imageOptions));
+        var test = Combine(
+            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Speech], AudioFeatures, speechOptions),
+            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Picture], Images, imageOptions));
+        Console.WriteLine(FormattableString.Invariant(
+            $"Data: {train.GetTargets("speech").LabelledCount} training / {test.GetTargets("speech").LabelledCount} test clips (test voices {string.Join(", ", SeedDataGenerator.TestVariants)}), {train.GetTargets("image").LabelledCount} / {test.GetTargets("image").LabelledCount} images (test font {SeedDataGenerator.TestFont}); loaded in {clock.Elapsed.TotalSeconds:F1} s."));
+
+        var inner = DatasetSplitter.Split(train, new SplitOptions { TrainFraction = 0.85, ValidationFraction = 0.15, Seed = seed });
+        var results = new List<ResultRow>();
+        var table = new Table().Title("Held-out test accuracy (unseen voices, unseen font)")
+            .AddColumn("model").AddColumn(new TableColumn("speech").RightAligned()).AddColumn(new TableColumn("image").RightAligned()).AddColumn(new TableColumn("time").RightAligned());
+        var progress = new ConsoleProgress { PlainEvery = 10 };
+        foreach (var family in Enum.GetValues<ModelFamily>())
+        {
+            var definition = MultitaskModelBuilder.FromDataset(inner.Train, input => input with
+            {
+                Encoder = EncoderKind.Convolutional,
+                ConvolutionChannels = [16, 32],
+                EncoderLayers = [64],
+            })
+                .UseFamily(family, new ArchitectureOptions { TrunkLayers = [64], TowerLayers = [32], Dropout = 0.3 })
+                .Build();
+            var trainer = new MultitaskTrainer(new TrainerOptions
+            {
+                Epochs = epochs,
+                BatchSize = 16,
+                Optimizer = OptimizerKind.Adam,
+                LearningRate = 0.001,
+                WeightDecay = 1e-4,
+                Seed = seed,
+                EarlyStopping = new EarlyStoppingOptions { Patience = 8, Monitor = MonitoredMetric.Mean(MetricKind.Accuracy) },
+            });
+            var familyClock = Stopwatch.StartNew();
+            using var model = progress.Run(family.ToName(), reporter => trainer.Fit(definition, inner.Train, inner.Validation, reporter));
+            var report = model.Evaluate(test);
+            var speechAccuracy = report["speech"][MetricKind.Accuracy];
+            var imageAccuracy = report["image"][MetricKind.Accuracy];
+            results.Add(new ResultRow(family.ToName(), "speech", "accuracy", "test", speechAccuracy, seed));
+            results.Add(new ResultRow(family.ToName(), "image", "accuracy", "test", imageAccuracy, seed));
+            table.AddRow(family.ToName(), speechAccuracy.ToString("P1", CultureInfo.InvariantCulture), imageAccuracy.ToString("P1", CultureInfo.InvariantCulture), $"{familyClock.Elapsed.TotalSeconds:F0} s");
+            if (family == ModelFamily.SharedTrunk)
+            {
+                model.Save(modelPath);
+            }
+        }
+
+        AnsiConsole.Write(table);
+        using (var loaded = MultitaskModel.Load(modelPath))
+        {
+            var reloaded = loaded.Evaluate(test);
+            Console.WriteLine(FormattableString.Invariant(
+                $"Saved the shared-trunk model to {Path.GetFullPath(modelPath)} and loaded it back: speech {reloaded["speech"][MetricKind.Accuracy]:P1}, image {reloaded["image"][MetricKind.Accuracy]:P1}."));
+            using var predictor = loaded.CreatePredictor();
+            foreach (var file in predict)
+            {
+                Console.WriteLine(Predict(predictor, file));
+            }
+        }
+
+        Console.WriteLine($"Finished in {clock.Elapsed.TotalSeconds:F0} s.");
+        if (jsonPath is not null)
+        {
+            ResultsFile.Write(jsonPath, "seed-example", results);
+            Console.WriteLine($"Results written to {Path.GetFullPath(jsonPath)}.");
+        }
+
+        return 0;
+    }
+
+    private static string Predict(Inference.MultitaskPredictor predictor, string file)
+    {
+        try
+        {
+            var isAudio = file.EndsWith(".wav", StringComparison.OrdinalIgnoreCase);
+            var sample = isAudio
+                ? new AudioFeatureExtractor(AudioFeatures).Extract(WaveDecoder.Decode(file))
+                : ImageDecoder.Decode(file, Images);
+            var prediction = predictor.Predict(isAudio ? "audio" : "image", sample)[isAudio ? "speech" : "image"];
+            var probabilities = string.Join(", ", prediction.Probabilities!.OrderByDescending(p => p.Value).Select(p => FormattableString.Invariant($"{p.Key} {p.Value:F3}")));
+            return $"{file}: {prediction.Label} ({probabilities})";
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
+        {
+            return $"{file}: cannot classify: {ex.Message}";
+        }
+    }
+
+    /// <summary>One dataset with both inputs: speech rows on "audio", image rows on "image".</summary>
+    private static MultitaskDataset Combine(LabeledFileData speech, LabeledFileData images)
+    {
+        var builder = new MultitaskDatasetBuilder([Speech, Picture]);
+        foreach (var (data, task) in new[] { (speech.Dataset, Speech), (images.Dataset, Picture) })
+        {
+            var targets = data.GetTargets(task.Name);
+            var table = data.Inputs[targets.InputName];
+            builder.AddSamples(table.Name, table.Values.ToArray(), [.. table.SampleShape], new Dictionary<string, LabelColumn>
+            {
+                [task.Name] = LabelColumn.FromClassIndices(Enumerable.Range(0, targets.Count).Select(i => targets.Present[i] ? (int?)targets.Values.Span[i] : null).ToArray()),
+            });
+        }
+
+        return builder.Build();
+    }
+}
