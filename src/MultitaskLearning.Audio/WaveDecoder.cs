@@ -45,8 +45,8 @@ public static class WaveDecoder
                 throw new InvalidDataException($"Audio file '{path}' has {format.Channels} channels; mono and stereo are supported.");
             }
 
-            var declaredFrames = reader.Length / format.BlockAlign;
             var available = new FileInfo(path).Length;
+            var declaredFrames = DeclaredDataBytes(path) / format.BlockAlign;
             ISampleProvider provider = reader.ToSampleProvider();
             if (format.Channels == 2)
             {
@@ -78,6 +78,28 @@ public static class WaveDecoder
         {
             throw new InvalidDataException($"Audio file '{path}' is not a readable WAV file: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>The size the file's "data" chunk header declares (NAudio clamps its own length to the bytes present,
+    /// which would hide truncation).</summary>
+    private static long DeclaredDataBytes(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        stream.Position = 12;
+        while (stream.Position + 8 <= stream.Length)
+        {
+            var id = new string(reader.ReadChars(4));
+            var size = reader.ReadUInt32();
+            if (id == "data")
+            {
+                return size;
+            }
+
+            stream.Position += size + (size % 2);
+        }
+
+        return 0;
     }
 
     private static WaveFormatEncoding SubFormatEncoding(WaveFormatExtensible format)
