@@ -129,7 +129,7 @@ public sealed class MultitaskTrainer
         private readonly Parameter[] sharedParameters;
         private readonly Parameter[] otherParameters;
         private readonly optim.Optimizer optimizer;
-        private readonly optim.lr_scheduler.LRScheduler? scheduler;
+        private readonly optim.lr_scheduler.LRScheduler? learningRateScheduler;
         private readonly Tensor[] globalTaskIndices;
         private readonly Random random;
         private readonly List<TrainingProgress> history = [];
@@ -245,7 +245,7 @@ public sealed class MultitaskTrainer
                 }
 
                 optimizer = CreateOptimizer();
-                scheduler = options.Schedule switch
+                learningRateScheduler = options.Schedule switch
                 {
                     LearningRateSchedule.Step => optim.lr_scheduler.StepLR(optimizer, options.StepSize, options.StepGamma),
                     LearningRateSchedule.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, options.Epochs, options.MinimumLearningRate),
@@ -269,15 +269,9 @@ public sealed class MultitaskTrainer
             var sinceBest = 0;
             var stoppedEarly = false;
             long steps = 0;
-            var batchSizes = trainData.Inputs.Select(i => options.Mode switch
-            {
-                GradientDescentMode.Stochastic => 1,
-                GradientDescentMode.FullBatch => i.Count,
-                _ => Math.Min(options.BatchSize, i.Count),
-            }).ToArray();
-            var stepsPerInput = trainData.Inputs.Select((i, k) => (i.Count + batchSizes[k] - 1) / batchSizes[k]).ToArray();
-            var stepsPerEpoch = stepsPerInput.Max();
-            var permutations = new Tensor?[trainData.Inputs.Count];
+            using var scheduler = new BatchScheduler(trainData, options, random);
+            var stepsPerEpoch = scheduler.StepsPerEpoch;
+            var sampling = scheduler.TaskNames.Select((name, i) => (name, p: scheduler.Probabilities[i])).ToDictionary(x => x.name, x => x.p, StringComparer.Ordinal);
             network.train();
             try
             {
@@ -290,16 +284,7 @@ public sealed class MultitaskTrainer
                     for (var step = 0; step < stepsPerEpoch; step++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        for (var k = 0; k < trainData.Inputs.Count; k++)
-                        {
-                            if (step % stepsPerInput[k] == 0)
-                            {
-                                permutations[k]?.Dispose();
-                                permutations[k] = Shuffle(trainData.Inputs[k].Count);
-                            }
-                        }
-
-                        var (taskLosses, taskCounts, total) = Step(permutations, batchSizes, stepsPerInput, step, epoch);
+                        var (taskLosses, taskCounts, total) = Step(scheduler, step, epoch);
                         steps++;
                         totalSum += total;
                         for (var t = 0; t < tasks.Count; t++)
@@ -309,8 +294,9 @@ public sealed class MultitaskTrainer
                         }
                     }
 
-                    scheduler?.step();
-                    var report = EndOfEpoch(epoch, steps, totalSum / stepsPerEpoch, lossSums, countSums, learningRate, clock.Elapsed, monitor);
+                    learningRateScheduler?.step();
+                    var report = EndOfEpoch(epoch, steps, totalSum / stepsPerEpoch, lossSums, countSums, learningRate, clock.Elapsed, monitor)
+                        with { Sampling = options.TaskSampling, SamplingProbabilities = sampling };
                     var improved = report.MonitoredValue is { } value && !double.IsNaN(value) && (best is null ||
                         (monitor.HigherIsBetter ? value > best + (early?.MinDelta ?? 0) : value < best - (early?.MinDelta ?? 0)));
                     if (improved)
@@ -347,10 +333,7 @@ public sealed class MultitaskTrainer
             }
             finally
             {
-                foreach (var permutation in permutations)
-                {
-                    permutation?.Dispose();
-                }
+                network.eval();
             }
 
             if (bestState is not null)
@@ -363,7 +346,6 @@ public sealed class MultitaskTrainer
                 p.requires_grad = true;
             }
 
-            network.eval();
             if (bestEpoch == 0)
             {
                 bestEpoch = history.Count;
@@ -390,22 +372,23 @@ public sealed class MultitaskTrainer
             DisposeBestState();
         }
 
-        private (float[] Losses, float[] Counts, double Total) Step(Tensor?[] permutations, int[] batchSizes, int[] stepsPerInput, int step, int epoch)
+        private (float[] Losses, float[] Counts, double Total) Step(BatchScheduler scheduler, int step, int epoch)
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
             Tensor losses, counts;
-            if (trainData.Inputs.Count == 1 && trainData.Inputs[0].Layout.Tasks.Count == tasks.Count)
+            var batches = scheduler.Next();
+            if (batches.Count == 1 && trainData.Inputs[batches[0].Input].Layout.Tasks.Count == tasks.Count)
             {
-                (losses, counts) = InputLosses(0, permutations[0]!, batchSizes[0], step % stepsPerInput[0]);
+                (losses, counts) = InputLosses(batches[0].Input, batches[0].Rows);
             }
             else
             {
                 losses = zeros(tasks.Count, device: network.Device);
                 counts = zeros(tasks.Count, device: network.Device);
-                for (var k = 0; k < trainData.Inputs.Count; k++)
+                foreach (var (k, rows) in batches)
                 {
-                    var (l, c) = InputLosses(k, permutations[k]!, batchSizes[k], step % stepsPerInput[k]);
+                    var (l, c) = InputLosses(k, rows);
                     losses = losses.index_add(0, globalTaskIndices[k], l, 1);
                     counts = counts.index_add(0, globalTaskIndices[k], c, 1);
                 }
@@ -448,12 +431,9 @@ public sealed class MultitaskTrainer
             return (hostLosses, hostCounts, total);
         }
 
-        private (Tensor Losses, Tensor Counts) InputLosses(int k, Tensor permutation, int batchSize, int localStep)
+        private (Tensor Losses, Tensor Counts) InputLosses(int k, Tensor rows)
         {
             var input = trainData.Inputs[k];
-            var start = localStep * batchSize;
-            var length = Math.Min(batchSize, input.Count - start);
-            var rows = permutation.narrow(0, start, length);
             var output = network.Forward(input.InputName, input.Features.index_select(0, rows));
             return input.LossComputer.Compute(output, input.Targets.index_select(0, rows), input.Present.index_select(0, rows));
         }
@@ -544,18 +524,6 @@ public sealed class MultitaskTrainer
                 ValidationMetrics = metrics.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<MetricKind, double>)kv.Value, StringComparer.Ordinal),
                 MonitoredValue = monitored,
             };
-        }
-
-        private Tensor Shuffle(int count)
-        {
-            var order = new long[count];
-            for (var i = 0; i < count; i++)
-            {
-                order[i] = i;
-            }
-
-            random.Shuffle(order);
-            return tensor(order, device: network.Device);
         }
 
         private optim.Optimizer CreateOptimizer()

@@ -16,6 +16,14 @@ public sealed class TrainerOptions
     /// <value>Default <see cref="GradientDescentMode.MiniBatch"/>.</value>
     public GradientDescentMode Mode { get; set; } = GradientDescentMode.MiniBatch;
 
+    /// <summary>How steps choose samples when tasks have sample sets of different sizes.</summary>
+    /// <value>Default <see cref="Training.TaskSampling.AllInputs"/>.</value>
+    public TaskSampling TaskSampling { get; set; } = TaskSampling.AllInputs;
+
+    /// <summary>The temperature τ of <see cref="Training.TaskSampling.Temperature"/> sampling, p_t ∝ n_t^(1/τ).</summary>
+    /// <value>Default 2. Finite and &gt; 0.</value>
+    public double SamplingTemperature { get; set; } = 2;
+
     /// <summary>Samples per step in <see cref="GradientDescentMode.MiniBatch"/> mode (per input table, when a model has several).</summary>
     /// <value>Default 32. At least 1.</value>
     public int BatchSize { get; set; } = 32;
@@ -126,6 +134,8 @@ public sealed class TrainerOptions
         Check(Epochs >= 1, nameof(Epochs), ">= 1", Epochs);
         Check(Enum.IsDefined(Mode), nameof(Mode), "a defined mode", Mode);
         Check(BatchSize >= 1, nameof(BatchSize), ">= 1", BatchSize);
+        Check(Enum.IsDefined(TaskSampling), nameof(TaskSampling), "a defined sampling", TaskSampling);
+        Check(double.IsFinite(SamplingTemperature) && SamplingTemperature > 0, nameof(SamplingTemperature), "finite and > 0", SamplingTemperature);
         Check(Enum.IsDefined(Optimizer), nameof(Optimizer), "a defined optimiser", Optimizer);
         Check(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), "finite and > 0", LearningRate);
         Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), "in [0, 1)", Momentum);

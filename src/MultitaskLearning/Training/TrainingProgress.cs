@@ -35,6 +35,13 @@ public sealed record TrainingProgress
     /// <summary>Whether this epoch is the best so far on the monitored quantity.</summary>
     public bool IsBest { get; init; }
 
+    /// <summary>How steps chose their samples, and each sampled task's probability per step (empty for
+    /// <see cref="TaskSampling.AllInputs"/>).</summary>
+    public TaskSampling Sampling { get; init; }
+
+    /// <summary>Each sampled task's probability per step (empty for <see cref="TaskSampling.AllInputs"/>).</summary>
+    public IReadOnlyDictionary<string, double> SamplingProbabilities { get; init; } = new Dictionary<string, double>();
+
     /// <summary>The learning rate used in the epoch.</summary>
     public required double LearningRate { get; init; }
 

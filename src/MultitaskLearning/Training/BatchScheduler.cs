@@ -1,0 +1,148 @@
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Training;
+
+/// <summary>
+/// Decides which rows of which input tables each step trains on (see <see cref="TaskSampling"/>). It owns the shuffled
+/// row orders (one tensor per input or task, replaced when used up) and hands out views of them.
+/// </summary>
+internal sealed class BatchScheduler : IDisposable
+{
+    private readonly PreparedData data;
+    private readonly TaskSampling sampling;
+    private readonly Random random;
+    private readonly int[] batchSizes;
+    private readonly Tensor?[] orders;
+    private readonly int[] cursors;
+    private readonly long[][] taskRows = [];
+    private readonly int[] taskInput = [];
+    private readonly double[] cumulative = [];
+    private int nextTask;
+
+    public BatchScheduler(PreparedData data, TrainerOptions options, Random random)
+    {
+        this.data = data;
+        sampling = options.TaskSampling;
+        this.random = random;
+        batchSizes = data.Inputs.Select(i => options.Mode switch
+        {
+            GradientDescentMode.Stochastic => 1,
+            GradientDescentMode.FullBatch => i.Count,
+            _ => Math.Min(options.BatchSize, i.Count),
+        }).ToArray();
+        if (sampling == TaskSampling.AllInputs)
+        {
+            orders = new Tensor?[data.Inputs.Count];
+            cursors = new int[data.Inputs.Count];
+            StepsPerEpoch = data.Inputs.Select((input, k) => (input.Count + batchSizes[k] - 1) / batchSizes[k]).Max();
+            return;
+        }
+
+        // One source per task with labelled rows: its rows in its input table.
+        var sources = new List<(int Input, long[] Rows, string Task)>();
+        for (var k = 0; k < data.Inputs.Count; k++)
+        {
+            var input = data.Inputs[k];
+            for (var t = 0; t < input.Layout.Tasks.Count; t++)
+            {
+                var task = input.Layout.Tasks[t].Name;
+                if (data.Dataset.Targets.TryGetValue(task, out var targets) && targets.LabelledCount > 0)
+                {
+                    var rows = Enumerable.Range(0, targets.Count).Where(i => targets.RawPresent[i]).Select(i => (long)i).ToArray();
+                    sources.Add((k, rows, task));
+                }
+            }
+        }
+
+        taskRows = sources.Select(s => s.Rows).ToArray();
+        taskInput = sources.Select(s => s.Input).ToArray();
+        TaskNames = sources.Select(s => s.Task).ToArray();
+        orders = new Tensor?[sources.Count];
+        cursors = new int[sources.Count];
+        var exponent = sampling switch
+        {
+            TaskSampling.Proportional => 1.0,
+            TaskSampling.Temperature => 1.0 / options.SamplingTemperature,
+            _ => 0.0,
+        };
+        var weights = taskRows.Select(r => Math.Pow(r.Length, exponent)).ToArray();
+        Probabilities = weights.Select(w => w / weights.Sum()).ToArray();
+        cumulative = new double[Probabilities.Count];
+        double sum = 0;
+        for (var i = 0; i < cumulative.Length; i++)
+        {
+            sum += Probabilities[i];
+            cumulative[i] = sum;
+        }
+
+        var batch = batchSizes.Max();
+        StepsPerEpoch = Math.Max(1, (int)Math.Ceiling(taskRows.Sum(r => (double)r.Length) / batch));
+    }
+
+    public int StepsPerEpoch { get; }
+
+    /// <summary>The tasks that are sampled (empty for <see cref="TaskSampling.AllInputs"/>).</summary>
+    public IReadOnlyList<string> TaskNames { get; } = [];
+
+    /// <summary>Each sampled task's probability per step.</summary>
+    public IReadOnlyList<double> Probabilities { get; } = [];
+
+    /// <summary>The (input, rows) pairs of the next step; the row tensors are views that belong to the current dispose scope.</summary>
+    public IReadOnlyList<(int Input, Tensor Rows)> Next()
+    {
+        if (sampling == TaskSampling.AllInputs)
+        {
+            var batches = new (int, Tensor)[data.Inputs.Count];
+            for (var k = 0; k < data.Inputs.Count; k++)
+            {
+                batches[k] = (k, Take(k, data.Inputs[k].Count, batchSizes[k], () => Enumerable.Range(0, data.Inputs[k].Count).Select(i => (long)i).ToArray()));
+            }
+
+            return batches;
+        }
+
+        int task;
+        if (sampling == TaskSampling.RoundRobin)
+        {
+            task = nextTask;
+            nextTask = (nextTask + 1) % taskRows.Length;
+        }
+        else
+        {
+            var u = random.NextDouble();
+            task = Array.FindIndex(cumulative, c => u < c);
+            task = task < 0 ? cumulative.Length - 1 : task;
+        }
+
+        var input = taskInput[task];
+        return [(input, Take(task, taskRows[task].Length, batchSizes[input], () => taskRows[task]))];
+    }
+
+    public void Dispose()
+    {
+        foreach (var order in orders)
+        {
+            order?.Dispose();
+        }
+    }
+
+    /// <summary>The next <paramref name="batch"/> rows of source <paramref name="source"/>'s shuffled order, reshuffled when used up.</summary>
+    private Tensor Take(int source, int count, int batch, Func<long[]> rows)
+    {
+        if (orders[source] is null || cursors[source] >= count)
+        {
+            var shuffled = rows();
+            random.Shuffle(shuffled);
+            orders[source]?.Dispose();
+            // The order outlives the step's dispose scope; the scheduler disposes it.
+            orders[source] = tensor(shuffled, device: data.Inputs[0].Features.device).DetachFromDisposeScope();
+
+            cursors[source] = 0;
+        }
+
+        var length = Math.Min(batch, count - cursors[source]);
+        var view = orders[source]!.narrow(0, cursors[source], length);
+        cursors[source] += length;
+        return view;
+    }
+}
