@@ -31,8 +31,8 @@ internal static class SeedExperiment
         speechFiles = speechFiles.Select(f => f with { Fields = new Dictionary<string, string>(f.Fields) { ["text"] = meaning[f.Fields["text"]] } }).ToArray();
 
         var train = Combine(
-            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Speech], AudioFeatures, speechOptions),
-            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Picture], Images, imageOptions));
+            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Speech], AudioFeatures, speechOptions, augmentation: new AudioAugmentation { Copies = 2, Seed = seed }),
+            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Picture], Images, imageOptions, augmentation: new ImageAugmentation { Copies = 3, MaxRotationDegrees = 15, MaxShift = 0.12, MaxScale = 0.2, ColorJitter = 0.3, Seed = seed }));
         var test = Combine(
             SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Speech], AudioFeatures, speechOptions),
             ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Picture], Images, imageOptions));

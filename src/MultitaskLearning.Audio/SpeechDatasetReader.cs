@@ -17,6 +17,7 @@ public static class SpeechDatasetReader
     /// <param name="features">Feature settings.</param>
     /// <param name="options">Field mapping and error policy; <see langword="null"/> for defaults with input name "audio".</param>
     /// <param name="cache">A feature cache to share between calls; <see langword="null"/> uses a private in-memory one.</param>
+    /// <param name="augmentation">Augmented copies to add (training data only); <see langword="null"/> for none.</param>
     /// <returns>The dataset, the files in row order and the load report.</returns>
     /// <exception cref="InvalidDataException">A file is bad and <see cref="LabeledFileDatasetOptions.SkipBadFiles"/> is off.</exception>
     public static LabeledFileData Read(
@@ -24,12 +25,23 @@ public static class SpeechDatasetReader
         IReadOnlyList<TaskDefinition> tasks,
         AudioFeatureOptions features,
         LabeledFileDatasetOptions? options = null,
-        FeatureCache? cache = null)
+        FeatureCache? cache = null,
+        AudioAugmentation? augmentation = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         var extractor = new AudioFeatureExtractor(features);
         options ??= new LabeledFileDatasetOptions { InputName = "audio" };
         return LabeledFileDataset.Build(
-            files, tasks, options, features.FeatureShape, "audio|" + features.Describe(), path => extractor.Extract(WaveDecoder.Decode(path)), cache, "Audio");
+            files,
+            tasks,
+            options,
+            features.FeatureShape,
+            "audio|" + features.Describe(),
+            path => extractor.Extract(WaveDecoder.Decode(path)),
+            cache,
+            "Audio",
+            augmentation is null ? null : (path, random) => augmentation.Apply(path, extractor, random),
+            augmentation?.Copies ?? 0,
+            augmentation?.Seed ?? 0);
     }
 }

@@ -16,18 +16,31 @@ public static class ImageDatasetReader
     /// <param name="image">Size, colour and normalisation.</param>
     /// <param name="options">Field mapping and error policy; <see langword="null"/> for defaults with input name "image".</param>
     /// <param name="cache">A feature cache to share between calls; <see langword="null"/> uses a private in-memory one.</param>
+    /// <param name="augmentation">Augmented copies to add (training data only); <see langword="null"/> for none.</param>
     /// <returns>The dataset, the files in row order and the load report.</returns>
     public static LabeledFileData Read(
         IReadOnlyList<LabeledFile> files,
         IReadOnlyList<TaskDefinition> tasks,
         ImageOptions image,
         LabeledFileDatasetOptions? options = null,
-        FeatureCache? cache = null)
+        FeatureCache? cache = null,
+        ImageAugmentation? augmentation = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         image.Validate();
         options ??= new LabeledFileDatasetOptions { InputName = "image" };
-        return LabeledFileDataset.Build(files, tasks, options, image.SampleShape, "image|" + image.Describe(), path => ImageDecoder.Decode(path, image), cache, "Image");
+        return LabeledFileDataset.Build(
+            files,
+            tasks,
+            options,
+            image.SampleShape,
+            "image|" + image.Describe(),
+            path => ImageDecoder.Decode(path, image),
+            cache,
+            "Image",
+            augmentation is null ? null : (path, random) => augmentation.Apply(path, image, random),
+            augmentation?.Copies ?? 0,
+            augmentation?.Seed ?? 0);
     }
 
     /// <summary>Reads MNIST-style IDX images and labels into a dataset with one multiclass task over the label values.</summary>

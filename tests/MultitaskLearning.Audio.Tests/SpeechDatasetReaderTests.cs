@@ -87,6 +87,23 @@ public sealed class SpeechDatasetReaderTests : IDisposable
         Assert.Equal(2, SpeechDatasetReader.Read(files, [Word], otherSettings, options, cache).Report.Decoded);
     }
 
+    [Fact]
+    public void Augmentation_AddsSeededCopiesWithTheSameLabels()
+    {
+        var manifest = WriteManifest(("a.wav", "hello"), ("b.wav", "thank you"));
+        var files = LabeledFileSources.FromManifest(manifest);
+        var options = new LabeledFileDatasetOptions { TaskFields = new Dictionary<string, string> { ["word"] = "text" } };
+        var augmentation = new AudioAugmentation { Copies = 2, Seed = 5 };
+        var first = SpeechDatasetReader.Read(files, [Word], Features, options, augmentation: augmentation);
+        var second = SpeechDatasetReader.Read(files, [Word], Features, options, augmentation: augmentation);
+        Assert.Equal(6, first.Dataset.Inputs["input"].Count);
+        Assert.Equal([0f, 1f, 0f, 1f, 0f, 1f], first.Dataset.GetTargets("word").Values.ToArray());
+        Assert.Equal(first.Dataset.Inputs["input"].Values.ToArray(), second.Dataset.Inputs["input"].Values.ToArray());
+        var table = first.Dataset.Inputs["input"];
+        Assert.NotEqual(table.GetSample(0).ToArray(), table.GetSample(2).ToArray());
+        Assert.NotEqual(table.GetSample(2).ToArray(), table.GetSample(4).ToArray());
+    }
+
     private string WriteManifest(params (string File, string Text)[] rows)
     {
         foreach (var (file, _) in rows.Where(r => r.File is "a.wav" or "b.wav" or "c.wav"))

@@ -18,7 +18,11 @@ public static class LabeledFileDataset
     /// <param name="decode">Decodes one file into a sample; throws <see cref="InvalidDataException"/> for a bad file.</param>
     /// <param name="cache">The cache; <see langword="null"/> for a private in-memory one.</param>
     /// <param name="kind">What the files are, for messages ("Audio", "Image").</param>
-    /// <returns>The dataset, the files used and the report.</returns>
+    /// <param name="augment">Makes one augmented sample of a file from a seeded random source (for training data);
+    /// <see langword="null"/> for none.</param>
+    /// <param name="copies">Augmented samples per file, appended after the originals with the same labels.</param>
+    /// <param name="seed">Seed of the augmentation; each (file, copy) gets its own generator, so results do not depend on thread scheduling.</param>
+    /// <returns>The dataset, the files used (augmented rows repeat their file) and the report.</returns>
     public static LabeledFileData Build(
         IReadOnlyList<LabeledFile> files,
         IReadOnlyList<TaskDefinition> tasks,
@@ -27,8 +31,12 @@ public static class LabeledFileDataset
         string settings,
         Func<string, float[]> decode,
         FeatureCache? cache,
-        string kind)
+        string kind,
+        Func<string, Random, float[]>? augment = null,
+        int copies = 0,
+        int seed = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(copies);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(options);
@@ -101,16 +109,33 @@ public static class LabeledFileDataset
             throw new InvalidDataException($"None of the {files.Count} {kind.ToLowerInvariant()} files could be used{(skipped.Count > 0 ? $"; first problem: {skipped[0].Reason}" : string.Empty)}.");
         }
 
-        var values = new float[kept.Length * size];
+        // Originals first, then `copies` augmented samples of every kept file, in file order.
+        var rows = augment is null ? kept : kept.Concat(Enumerable.Range(0, copies).SelectMany(_ => kept)).ToArray();
+        var values = new float[rows.Length * size];
         for (var k = 0; k < kept.Length; k++)
         {
             samples[kept[k]].CopyTo(values, k * size);
         }
 
-        var columns = tasks.Select((task, t) => (task.Name, Column: FieldLabels.ToColumn(task, kept.Select(i => labels[i][t]).ToArray())))
+        if (augment is not null && copies > 0)
+        {
+            Parallel.For(kept.Length, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) }, r =>
+            {
+                var copy = (r / kept.Length) - 1;
+                var sample = augment(files[rows[r]].Path, new Random(unchecked((seed * 1_000_003) + (rows[r] * 7_919) + copy)));
+                if (sample.Length != size)
+                {
+                    throw new InvalidOperationException($"Augmentation of {files[rows[r]].Describe()} produced {sample.Length} values instead of {size}.");
+                }
+
+                sample.CopyTo(values, r * size);
+            });
+        }
+
+        var columns = tasks.Select((task, t) => (task.Name, Column: FieldLabels.ToColumn(task, rows.Select(i => labels[i][t]).ToArray())))
             .ToDictionary(x => x.Name, x => x.Column, StringComparer.Ordinal);
         var dataset = new MultitaskDatasetBuilder(tasks).AddSamples(options.InputName, values, sampleShape, columns).Build();
         var report = new FileLoadReport(files.Count, kept.Length, skipped, cache.Decodes - decodesBefore, cache.Hits - hitsBefore);
-        return new LabeledFileData(dataset, kept.Select(i => files[i]).ToArray(), report);
+        return new LabeledFileData(dataset, rows.Select(i => files[i]).ToArray(), report);
     }
 }
