@@ -2,7 +2,8 @@
 # The project's entry point for people and CI. Every command first checks (and on Debian 12 as root installs)
 # TorchSharp's native prerequisite, so it works on a fresh machine with only the .NET SDK.
 #
-#   eng/build.sh demo [sample args]   run the main sample (SchoolExams) in Release
+#   eng/build.sh demo [args]          run the main sample (SeedExample: speech + images in one model) in Release
+#   eng/build.sh demo school [args]   run the School benchmark (SchoolExams)
 #   eng/build.sh test [--quick]       build and run every test project; --quick skips tests marked Category=Slow
 #   eng/build.sh build                restore and build everything with warnings as errors
 #   eng/build.sh pack                 create the NuGet packages in artifacts/packages
@@ -27,7 +28,12 @@ case "$command" in
     dotnet build MultitaskLearning.sln -c Release -warnaserror
     ;;
   demo)
-    dotnet run --project samples/SchoolExams -c Release -- "$@"
+    if [ "${1:-}" = "school" ]; then
+      shift
+      dotnet run --project samples/SchoolExams -c Release -- "$@"
+    else
+      dotnet run --project samples/SeedExample -c Release -- "$@"
+    fi
     ;;
   test)
     filter=()
@@ -56,7 +62,9 @@ case "$command" in
     ;;
   pack)
     dotnet pack src/MultitaskLearning/MultitaskLearning.csproj -c Release -o artifacts/packages
-    dotnet pack src/MultitaskLearning.Linear/MultitaskLearning.Linear.csproj -c Release -o artifacts/packages
+    for project in MultitaskLearning.Linear MultitaskLearning.Audio MultitaskLearning.Vision; do
+      dotnet pack "src/$project/$project.csproj" -c Release -o artifacts/packages
+    done
     ;;
   *)
     echo "usage: eng/build.sh {demo|test [--quick]|build|pack} [args]" >&2

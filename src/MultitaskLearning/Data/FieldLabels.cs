@@ -24,10 +24,10 @@ public static partial class FieldLabels
     /// <summary>Checks one field value against a task and returns its label index or value, or a reason it is unusable.</summary>
     /// <param name="task">The task.</param>
     /// <param name="value">The raw field value (<see langword="null"/> or empty for a missing label).</param>
-    /// <param name="normalize">Whether to normalise text before the vocabulary lookup.</param>
+    /// <param name="normalize">The text normalisation to apply before the vocabulary lookup, or <see langword="null"/> for none.</param>
     /// <param name="error">Why the value cannot be used, or <see langword="null"/>.</param>
     /// <returns>The class index or number as a double; NaN for a missing label.</returns>
-    public static double Resolve(TaskDefinition task, string? value, bool normalize, out string? error)
+    public static double Resolve(TaskDefinition task, string? value, Func<string, string>? normalize, out string? error)
     {
         ArgumentNullException.ThrowIfNull(task);
         error = null;
@@ -53,7 +53,7 @@ public static partial class FieldLabels
             return double.NaN;
         }
 
-        var label = normalize ? Normalize(value) : value;
+        var label = normalize is null ? value : normalize(value);
         if (task.Vocabulary is { } vocabulary && vocabulary.TryGetIndex(label, out var index))
         {
             return index;

@@ -61,7 +61,7 @@ public static class LabeledFileDataset
                     return;
                 }
 
-                labels[i][t] = FieldLabels.Resolve(tasks[t], value, options.NormalizeText, out var labelError);
+                labels[i][t] = FieldLabels.Resolve(tasks[t], value, options.NormalizeText ? options.TextNormalizer : null, out var labelError);
                 if (labelError is not null)
                 {
                     errors[i] = labelError;

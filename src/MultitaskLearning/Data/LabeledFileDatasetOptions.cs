@@ -11,9 +11,13 @@ public sealed class LabeledFileDatasetOptions
     /// <value>Default empty.</value>
     public IReadOnlyDictionary<string, string> TaskFields { get; set; } = new Dictionary<string, string>();
 
-    /// <summary>Whether field text is normalised (<see cref="FieldLabels.Normalize"/>) before the vocabulary lookup.</summary>
+    /// <summary>Whether field text is normalised before the vocabulary lookup.</summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool NormalizeText { get; set; } = true;
+
+    /// <summary>The text normalisation used when <see cref="NormalizeText"/> is on.</summary>
+    /// <value>Default <see cref="FieldLabels.Normalize"/> (trim, lower case, collapse spaces, strip surrounding punctuation).</value>
+    public Func<string, string> TextNormalizer { get; set; } = FieldLabels.Normalize;
 
     /// <summary>Whether bad files (unreadable, unsupported, missing, unknown label) are skipped and reported instead of throwing.</summary>
     /// <value>Default <see langword="false"/>: the first bad file throws an error naming it (and its manifest row).</value>
