@@ -37,7 +37,7 @@ internal static class SeedExperiment
             SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Speech], AudioFeatures, speechOptions),
             ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Picture], Images, imageOptions));
         Console.WriteLine(FormattableString.Invariant(
-            $"Data: {train.GetTargets("speech").LabelledCount} training / {test.GetTargets("speech").LabelledCount} test clips (test voices {string.Join(", ", SeedDataGenerator.TestVariants)}), {train.GetTargets("image").LabelledCount} / {test.GetTargets("image").LabelledCount} images (test font {SeedDataGenerator.TestFont}); loaded in {clock.Elapsed.TotalSeconds:F1} s."));
+            $"Data: {train.GetTargets("speech").LabelledCount} training clips (files and 2 augmented copies of each) / {test.GetTargets("speech").LabelledCount} test clips (voices {string.Join(", ", SeedDataGenerator.TestVariants)}); {train.GetTargets("image").LabelledCount} training images (files and 3 augmented copies) / {test.GetTargets("image").LabelledCount} test images (font {SeedDataGenerator.TestFont}); loaded in {clock.Elapsed.TotalSeconds:F1} s."));
 
         var inner = DatasetSplitter.Split(train, new SplitOptions { TrainFraction = 0.85, ValidationFraction = 0.15, Seed = seed });
         var results = new List<ResultRow>();
