@@ -30,12 +30,12 @@ internal static class SeedExperiment
         var meaning = SeedDataGenerator.Phrases.ToDictionary(p => p.Text, p => p.Label);
         speechFiles = speechFiles.Select(f => f with { Fields = new Dictionary<string, string>(f.Fields) { ["text"] = meaning[f.Fields["text"]] } }).ToArray();
 
-        var train = Combine(
-            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Speech], AudioFeatures, speechOptions, augmentation: new AudioAugmentation { Copies = 2, Seed = seed }),
-            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Picture], Images, imageOptions, augmentation: new ImageAugmentation { Copies = 3, MaxRotationDegrees = 15, MaxShift = 0.12, MaxScale = 0.2, ColorJitter = 0.3, Seed = seed }));
-        var test = Combine(
-            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Speech], AudioFeatures, speechOptions),
-            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Picture], Images, imageOptions));
+        var train = MultitaskDataset.Merge(
+            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Speech], AudioFeatures, speechOptions, augmentation: new AudioAugmentation { Copies = 2, Seed = seed }).Dataset,
+            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Picture], Images, imageOptions, augmentation: new ImageAugmentation { Copies = 3, MaxRotationDegrees = 15, MaxShift = 0.12, MaxScale = 0.2, ColorJitter = 0.3, Seed = seed }).Dataset);
+        var test = MultitaskDataset.Merge(
+            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Speech], AudioFeatures, speechOptions).Dataset,
+            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Picture], Images, imageOptions).Dataset);
         Console.WriteLine(FormattableString.Invariant(
             $"Data: {train.GetTargets("speech").LabelledCount} training clips (files and 2 augmented copies of each) / {test.GetTargets("speech").LabelledCount} test clips (voices {string.Join(", ", SeedDataGenerator.TestVariants)}); {train.GetTargets("image").LabelledCount} training images (files and 3 augmented copies) / {test.GetTargets("image").LabelledCount} test images (font {SeedDataGenerator.TestFont}); loaded in {clock.Elapsed.TotalSeconds:F1} s."));
 
@@ -117,22 +117,5 @@ internal static class SeedExperiment
         {
             return $"{file}: cannot classify: {ex.Message}";
         }
-    }
-
-    /// <summary>One dataset with both inputs: speech rows on "audio", image rows on "image".</summary>
-    private static MultitaskDataset Combine(LabeledFileData speech, LabeledFileData images)
-    {
-        var builder = new MultitaskDatasetBuilder([Speech, Picture]);
-        foreach (var (data, task) in new[] { (speech.Dataset, Speech), (images.Dataset, Picture) })
-        {
-            var targets = data.GetTargets(task.Name);
-            var table = data.Inputs[targets.InputName];
-            builder.AddSamples(table.Name, table.Values.ToArray(), [.. table.SampleShape], new Dictionary<string, LabelColumn>
-            {
-                [task.Name] = LabelColumn.FromClassIndices(Enumerable.Range(0, targets.Count).Select(i => targets.Present[i] ? (int?)targets.Values.Span[i] : null).ToArray()),
-            });
-        }
-
-        return builder.Build();
     }
 }

@@ -49,8 +49,8 @@ internal static class DigitsExperiment
         var writtenTrain = ImageDatasetReader.ReadIdx(images, labels, Written, "image", order[..8000]);
         var writtenTest = ImageDatasetReader.ReadIdx(images, labels, Written, "image", order[8000..]);
 
-        var train = Combine(spokenTrain, writtenTrain);
-        var test = Combine(spokenTest, writtenTest);
+        var train = MultitaskDataset.Merge(spokenTrain, writtenTrain);
+        var test = MultitaskDataset.Merge(spokenTest, writtenTest);
         Console.WriteLine($"Data: FSDD {spokenTrain.Count} training / {spokenTest.Count} test recordings (official split), MNIST {writtenTrain.Count} / {writtenTest.Count} images (seed {seed}); loaded in {clock.Elapsed.TotalSeconds:F0} s.");
         var inner = DatasetSplitter.Split(train, new SplitOptions { TrainFraction = 0.9, ValidationFraction = 0.1, Seed = seed });
 
@@ -100,21 +100,5 @@ internal static class DigitsExperiment
         }
 
         return 0;
-    }
-
-    private static MultitaskDataset Combine(MultitaskDataset spoken, MultitaskDataset written)
-    {
-        var builder = new MultitaskDatasetBuilder([Spoken, Written]);
-        foreach (var (data, task) in new[] { (spoken, Spoken), (written, Written) })
-        {
-            var targets = data.GetTargets(task.Name);
-            var table = data.Inputs[targets.InputName];
-            builder.AddSamples(table.Name, table.Values.ToArray(), [.. table.SampleShape], new Dictionary<string, LabelColumn>
-            {
-                [task.Name] = LabelColumn.FromClassIndices(Enumerable.Range(0, targets.Count).Select(i => targets.Present[i] ? (int?)targets.Values.Span[i] : null).ToArray()),
-            });
-        }
-
-        return builder.Build();
     }
 }

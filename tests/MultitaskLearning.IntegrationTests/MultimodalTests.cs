@@ -25,18 +25,7 @@ public sealed class MultimodalTests(ITestOutputHelper output)
         var audio = SpeechDatasetReader.Read(recordings, [spoken], features, new LabeledFileDatasetOptions { InputName = "audio", TaskFields = new Dictionary<string, string> { ["spoken"] = "digit" } }).Dataset;
         var images = ImageDatasetReader.ReadIdx(Path.Combine(data, "mnist", "t10k-images-idx3-ubyte.gz"), Path.Combine(data, "mnist", "t10k-labels-idx1-ubyte.gz"), written, "image", Enumerable.Range(0, 800).ToArray());
 
-        var builder = new MultitaskDatasetBuilder([spoken, written]);
-        foreach (var (set, task) in new[] { (audio, spoken), (images, written) })
-        {
-            var targets = set.GetTargets(task.Name);
-            var table = set.Inputs[targets.InputName];
-            builder.AddSamples(table.Name, table.Values.ToArray(), [.. table.SampleShape], new Dictionary<string, LabelColumn>
-            {
-                [task.Name] = LabelColumn.FromClassIndices(Enumerable.Range(0, targets.Count).Select(i => (int?)targets.Values.Span[i]).ToArray()),
-            });
-        }
-
-        var split = DatasetSplitter.Split(builder.Build(), new SplitOptions { TrainFraction = 0.75, ValidationFraction = 0, Seed = 1 });
+        var split = DatasetSplitter.Split(MultitaskDataset.Merge(audio, images), new SplitOptions { TrainFraction = 0.75, ValidationFraction = 0, Seed = 1 });
         var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [8, 16], EncoderLayers = [32] })
             .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [32] })
             .Build();

@@ -29,13 +29,7 @@ public sealed class MeanRegularizer : LinearRegularizer
         var tasks = weights.ColumnCount;
         for (var j = 0; j < rows; j++)
         {
-            double mean = 0;
-            for (var t = 0; t < tasks; t++)
-            {
-                mean += weights[j, t];
-            }
-
-            mean /= tasks;
+            var mean = RowMean(weights, j);
             for (var t = 0; t < tasks; t++)
             {
                 var deviation = weights[j, t] - mean;
@@ -52,13 +46,7 @@ public sealed class MeanRegularizer : LinearRegularizer
         var tasks = weights.ColumnCount;
         for (var j = 0; j < rows; j++)
         {
-            double mean = 0;
-            for (var t = 0; t < tasks; t++)
-            {
-                mean += weights[j, t];
-            }
-
-            mean /= tasks;
+            var mean = RowMean(weights, j);
             for (var t = 0; t < tasks; t++)
             {
                 gradient[j, t] += Lambda * (weights[j, t] - mean);
@@ -69,6 +57,17 @@ public sealed class MeanRegularizer : LinearRegularizer
     }
 
     internal override double SmoothLipschitz => Lambda + Frobenius;
+
+    private static double RowMean(Matrix<double> weights, int row)
+    {
+        double sum = 0;
+        for (var t = 0; t < weights.ColumnCount; t++)
+        {
+            sum += weights[row, t];
+        }
+
+        return sum / weights.ColumnCount;
+    }
 
     internal override double NonsmoothValue(Matrix<double> weights, int rows) => 0;
 

@@ -48,6 +48,11 @@ public abstract class LabelColumn
     /// <returns>The column.</returns>
     public static LabelColumn FromMatrix(float[,] values, IReadOnlyList<bool>? present = null) => new MatrixColumn(values, present);
 
+    /// <summary>The targets of a task as they are stored in a dataset (any kind), to move them into another dataset.</summary>
+    /// <param name="targets">The targets.</param>
+    /// <returns>The column.</returns>
+    public static LabelColumn FromTargets(TaskTargets targets) => new TargetsColumn(targets ?? throw new ArgumentNullException(nameof(targets)));
+
     /// <summary>Converts the column into dense targets for <paramref name="task"/>.</summary>
     /// <param name="task">The task the labels belong to.</param>
     /// <param name="values">Row-major targets (<see cref="Count"/> × <see cref="TaskDefinition.TargetWidth"/>); NaN where missing.</param>
@@ -242,6 +247,22 @@ public abstract class LabelColumn
 
                 present[i] = true;
             }
+        }
+    }
+
+    private sealed class TargetsColumn(TaskTargets targets) : LabelColumn
+    {
+        public override int Count => targets.Count;
+
+        internal override void Resolve(TaskDefinition task, out float[] values, out bool[] present)
+        {
+            if (!task.Equals(targets.Task))
+            {
+                throw new ArgumentException($"The targets belong to task {targets.Task}, not to {task}.", nameof(task));
+            }
+
+            values = (float[])targets.RawValues.Clone();
+            present = (bool[])targets.RawPresent.Clone();
         }
     }
 

@@ -69,6 +69,27 @@ public sealed class MultitaskDataset
         return new MultitaskDataset(Tasks, newInputs, newTargets);
     }
 
+    /// <summary>Merges datasets with different tasks into one, for example a speech dataset and an image dataset made
+    /// by different adapters. Tables with the same input name are appended; each task stays on its own rows.</summary>
+    /// <param name="datasets">The datasets; no task may appear in two of them.</param>
+    /// <returns>The merged dataset.</returns>
+    /// <exception cref="ArgumentException">Two datasets share a task name, or same-named inputs differ in sample shape.</exception>
+    public static MultitaskDataset Merge(params IReadOnlyList<MultitaskDataset> datasets)
+    {
+        ArgumentNullException.ThrowIfNull(datasets);
+        var builder = new MultitaskDatasetBuilder(datasets.SelectMany(d => d.Tasks));
+        foreach (var dataset in datasets)
+        {
+            foreach (var table in dataset.Inputs.Values)
+            {
+                var labels = dataset.TasksOf(table.Name).ToDictionary(t => t.Name, t => LabelColumn.FromTargets(dataset.Targets[t.Name]), StringComparer.Ordinal);
+                builder.AddSamples(table.Name, table.RawValues, table.RawShape, labels);
+            }
+        }
+
+        return builder.Build();
+    }
+
     /// <summary>The tasks labelled on an input table.</summary>
     /// <param name="inputName">The input name.</param>
     /// <returns>The tasks, in definition order.</returns>

@@ -120,4 +120,23 @@ public sealed class MultitaskDatasetBuilderTests
         Assert.Equal([0f, 1f, 1f, 0f, 0f, 0f], values.Take(6));
         Assert.Equal([true, true, false], data.GetTargets("tags").Present);
     }
+
+    [Fact]
+    public void Merge_KeepsEachTaskOnItsOwnRowsAndInputs()
+    {
+        var images = new MultitaskDatasetBuilder([Digit])
+            .AddSamples("image", new float[2 * 4], [1, 2, 2], new Dictionary<string, LabelColumn> { ["digit"] = LabelColumn.FromClassIndices([2, null]) })
+            .Build();
+        var table = new MultitaskDatasetBuilder([Score])
+            .AddSamples("table", new float[,] { { 1 }, { 2 }, { 3 } }, new Dictionary<string, LabelColumn> { ["score"] = LabelColumn.FromValues([1.0, null, 3.0]) })
+            .Build();
+
+        var merged = MultitaskDataset.Merge(images, table);
+
+        Assert.Equal(["digit", "score"], merged.Tasks.Select(t => t.Name));
+        Assert.Equal([true, false], merged.GetTargets("digit").Present);
+        Assert.Equal([true, false, true], merged.GetTargets("score").Present);
+        Assert.Equal("image", merged.GetTargets("digit").InputName);
+        Assert.Contains("Two tasks are named 'score'", Assert.Throws<ArgumentException>(() => MultitaskDataset.Merge(table, table)).Message);
+    }
 }
