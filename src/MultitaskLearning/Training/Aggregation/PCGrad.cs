@@ -9,7 +9,7 @@ namespace MultitaskLearning.Training.Aggregation;
 /// </summary>
 /// <remarks>Every g_i^PC is a linear combination of the original gradients, so the projections run exactly on the
 /// k × k Gram matrix G = g gᵀ (in double precision) and the result costs one k × d product: Σ_i g_i^PC = wᵀ g.</remarks>
-public sealed class PCGrad : GradientAggregator
+public sealed class PCGrad : GramAggregator
 {
     /// <summary>Creates the aggregator.</summary>
     /// <param name="randomOrder">Whether each task visits the others in a fresh random order every step (as in the
@@ -26,30 +26,20 @@ public sealed class PCGrad : GradientAggregator
     public override string Name => "pcgrad";
 
     /// <inheritdoc/>
-    public override AggregationResult Aggregate(Tensor taskGradients, Random random)
+    public override double[] Weights(double[,] gram, Random random)
     {
-        ArgumentNullException.ThrowIfNull(taskGradients);
-        ArgumentNullException.ThrowIfNull(random);
-        if (taskGradients.dim() != 2)
+        ArgumentNullException.ThrowIfNull(gram);
+        var k = gram.GetLength(0);
+        var flat = new double[k * k];
+        for (var i = 0; i < k; i++)
         {
-            throw new ArgumentException($"PCGrad expects a [k, d] gradient matrix; got shape [{string.Join(", ", taskGradients.shape)}].", nameof(taskGradients));
+            for (var j = 0; j < k; j++)
+            {
+                flat[(i * k) + j] = gram[i, j];
+            }
         }
 
-        var k = (int)taskGradients.shape[0];
-        double[] gram;
-        using (var g64 = taskGradients.detach().to(ScalarType.Float64))
-        using (var product = g64.matmul(g64.t()))
-        using (var onCpu = product.cpu())
-        {
-            gram = onCpu.data<double>().ToArray();
-        }
-
-        var weights = CombinationWeights(gram, k, random);
-        using var weights64 = tensor(weights, dtype: ScalarType.Float64, device: taskGradients.device);
-        using var weightTensor = weights64.to(taskGradients.dtype);
-        using var detached = taskGradients.detach();
-        var gradient = weightTensor.matmul(detached);
-        return new AggregationResult(gradient, weights);
+        return CombinationWeights(flat, k, random);
     }
 
     /// <summary>The weights w with Σ_i g_i^PC = Σ_m w_m g_m, computed on a row-major k × k Gram matrix.</summary>
