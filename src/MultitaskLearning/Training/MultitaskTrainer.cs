@@ -415,7 +415,7 @@ public sealed class MultitaskTrainer
 
             if (options.GradientAggregator is { } aggregator && sharedParameters.Length > 0)
             {
-                AggregatedBackward(aggregator, losses, weighted, hostCounts);
+                AggregatedBackward(aggregator, losses, weighted, hostLosses, hostCounts);
             }
             else
             {
@@ -438,7 +438,7 @@ public sealed class MultitaskTrainer
             return input.LossComputer.Compute(output, input.Targets.index_select(0, rows), input.Present.index_select(0, rows));
         }
 
-        private void AggregatedBackward(Aggregation.GradientAggregator aggregator, Tensor losses, WeightedLoss weighted, float[] hostCounts)
+        private void AggregatedBackward(Aggregation.GradientAggregator aggregator, Tensor losses, WeightedLoss weighted, float[] hostLosses, float[] hostCounts)
         {
             var presentTasks = Enumerable.Range(0, tasks.Count).Where(t => hostCounts[t] > 0).ToArray();
             var rows = new List<Tensor>(presentTasks.Length);
@@ -449,7 +449,7 @@ public sealed class MultitaskTrainer
                 rows.Add(cat(gradients.Select((g, i) => (g is null || g.IsInvalid ? zeros_like(sharedParameters[i]) : g).reshape(-1)).ToArray(), 0));
             }
 
-            var result = aggregator.Aggregate(stack(rows, 0), random);
+            var result = aggregator.Aggregate(stack(rows, 0), presentTasks.Select(t => (double)hostLosses[t]).ToArray(), random);
             if (otherParameters.Length > 0)
             {
                 autograd.backward([weighted.Total], inputs: otherParameters);

@@ -10,7 +10,7 @@ namespace MultitaskLearning.Training.Aggregation;
 public abstract class GramAggregator : GradientAggregator
 {
     /// <inheritdoc/>
-    public override AggregationResult Aggregate(Tensor taskGradients, Random random)
+    public override AggregationResult Aggregate(Tensor taskGradients, IReadOnlyList<double>? taskLosses, Random random)
     {
         ArgumentNullException.ThrowIfNull(taskGradients);
         ArgumentNullException.ThrowIfNull(random);
@@ -35,7 +35,12 @@ public abstract class GramAggregator : GradientAggregator
             }
         }
 
-        var weights = Weights(gram, random);
+        if (taskLosses is not null && taskLosses.Count != k)
+        {
+            throw new ArgumentException($"{taskLosses.Count} losses for {k} task gradients.", nameof(taskLosses));
+        }
+
+        var weights = Weights(gram, taskLosses, random);
         using var weights64 = tensor(weights, dtype: ScalarType.Float64, device: taskGradients.device);
         using var weightTensor = weights64.to(taskGradients.dtype);
         using var detached = taskGradients.detach();
@@ -44,7 +49,8 @@ public abstract class GramAggregator : GradientAggregator
 
     /// <summary>The combination weights w of the update Σ_t w_t g_t.</summary>
     /// <param name="gram">G_ij = g_i · g_j.</param>
+    /// <param name="taskLosses">The task losses, or <see langword="null"/>.</param>
     /// <param name="random">The random source.</param>
     /// <returns>k weights.</returns>
-    public abstract double[] Weights(double[,] gram, Random random);
+    public abstract double[] Weights(double[,] gram, IReadOnlyList<double>? taskLosses, Random random);
 }

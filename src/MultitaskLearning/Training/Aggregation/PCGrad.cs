@@ -26,7 +26,7 @@ public sealed class PCGrad : GramAggregator
     public override string Name => "pcgrad";
 
     /// <inheritdoc/>
-    public override double[] Weights(double[,] gram, Random random)
+    public override double[] Weights(double[,] gram, IReadOnlyList<double>? taskLosses, Random random)
     {
         ArgumentNullException.ThrowIfNull(gram);
         var k = gram.GetLength(0);
