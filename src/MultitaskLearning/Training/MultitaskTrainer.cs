@@ -474,6 +474,7 @@ public sealed class MultitaskTrainer
 
         private TrainingProgress EndOfEpoch(int epoch, long steps, double trainingLoss, double[] lossSums, double[] countSums, double learningRate, TimeSpan elapsed, MonitoredMetric monitor)
         {
+            weighting.EndEpoch(lossSums.Select((sum, t) => countSums[t] == 0 ? double.NaN : sum / countSums[t]).ToArray());
             var weights = weighting.CurrentWeights();
             var report = new TrainingProgress
             {

@@ -67,4 +67,56 @@ public sealed class WeightingTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new FixedWeighting(new Dictionary<string, double> { ["a"] = -1 }));
         Assert.Contains("Task 'a': weight must be finite and >= 0. Got -1 instead.", error.Message);
     }
+
+    [Fact]
+    public void DynamicWeightAverage_UsesTheLossRatiosOfTheLastTwoEpochs()
+    {
+        // Epoch losses (1, 1) then (0.5, 1): r = (0.5, 1); τ = 2: w = 2·(e^0.25, e^0.5)/(e^0.25 + e^0.5) = (0.8756, 1.1244).
+        using var state = new DynamicWeightAverage(2).CreateState(Tasks, CPU);
+        Assert.Equal([1.0, 1.0], state.CurrentWeights());
+        state.EndEpoch([1, 1]);
+        Assert.Equal([1.0, 1.0], state.CurrentWeights());
+        state.EndEpoch([0.5, 1]);
+        Approx.Equal([0.87564, 1.12436], state.CurrentWeights(), 1e-5);
+        using var scope = NewDisposeScope();
+        Assert.Equal((0.87564 * 2) + (1.12436 * 3), state.Combine(tensor(new[] { 2f, 3f }), tensor(new[] { 1f, 1f })).Total.item<float>(), 4);
+    }
+
+    [Fact]
+    public void RandomLossWeighting_DrawsSeededSoftmaxWeights()
+    {
+        using var first = new RandomLossWeighting(seed: 4).CreateState(Tasks, CPU);
+        using var second = new RandomLossWeighting(seed: 4).CreateState(Tasks, CPU);
+        using var scope = NewDisposeScope();
+        var sums = new double[2];
+        const int draws = 2000;
+        for (var i = 0; i < draws; i++)
+        {
+            var a = first.Combine(tensor(new[] { 1f, 1f }), tensor(new[] { 1f, 1f }));
+            second.Combine(tensor(new[] { 1f, 1f }), tensor(new[] { 1f, 1f }));
+            Assert.Equal(first.CurrentWeights(), second.CurrentWeights());
+            Assert.Equal(1.0, first.CurrentWeights().Sum(), 6);
+            Assert.Equal(1.0, a.Total.item<float>(), 5); // Σ w_t · 1
+            sums[0] += first.CurrentWeights()[0];
+            sums[1] += first.CurrentWeights()[1];
+        }
+
+        // By symmetry each weight averages 1/2 (standard error about 0.005 here).
+        Assert.InRange(sums[0] / draws, 0.47, 0.53);
+    }
+
+    [Fact]
+    public void GeometricLoss_IsTheGeometricMeanOfPresentTasks()
+    {
+        using var state = new GeometricLossWeighting().CreateState([.. Tasks, TaskDefinition.Regression("c")], CPU);
+        using var scope = NewDisposeScope();
+        var losses = tensor(new[] { 2f, 8f, 5f }, requires_grad: true);
+        var result = state.Combine(losses, tensor(new[] { 1f, 1f, 0f }));
+        result.Total.backward();
+
+        // √(2·8) = 4; ∂/∂L_1 = 4/(2·2) = 1, ∂/∂L_2 = 4/(2·8) = 0.25; the absent task gets nothing.
+        Assert.Equal(4, result.Total.item<float>(), 5);
+        Approx.Equal([1, 0.25, 0], losses.grad!.data<float>().Select(v => (double)v).ToArray(), 1e-6);
+        Approx.Equal([1, 0.25, 0], state.CurrentWeights(), 1e-6);
+    }
 }

@@ -15,6 +15,13 @@ public abstract class LossWeightingState : IDisposable
     /// <returns>The total loss and the effective task weights; both belong to the current dispose scope.</returns>
     public abstract WeightedLoss Combine(Tensor taskLosses, Tensor taskPresent);
 
+    /// <summary>Called by the trainer after every epoch with each task's mean training loss of that epoch (NaN for a
+    /// task with no labelled sample), for weightings that adapt from epoch to epoch.</summary>
+    /// <param name="epochTaskLosses">One mean loss per task.</param>
+    public virtual void EndEpoch(IReadOnlyList<double> epochTaskLosses)
+    {
+    }
+
     /// <summary>The current task weights, for progress reports (for learnable weightings, the weights at the current parameters).</summary>
     /// <returns>One weight per task.</returns>
     public abstract double[] CurrentWeights();

@@ -1,0 +1,52 @@
+using MultitaskLearning.Data;
+using MultitaskLearning.Models;
+using MultitaskLearning.Tasks;
+using MultitaskLearning.TestUtilities;
+using MultitaskLearning.Training;
+using MultitaskLearning.Training.Aggregation;
+using MultitaskLearning.Training.Weighting;
+using Xunit;
+
+namespace MultitaskLearning.Tests.Training;
+
+/// <summary>Every weighting and aggregator trains a shared-trunk model inside the trainer and frees its tensors.</summary>
+public sealed class StrategyTrainingTests
+{
+    private static readonly DatasetSplit Split = DatasetSplitter.Split(SyntheticData.RelatedTasks(count: 300, seed: 4), new SplitOptions { Seed = 1 });
+
+    [Theory]
+    [InlineData("dwa")]
+    [InlineData("rlw")]
+    [InlineData("gls")]
+    [InlineData("mgda")]
+    [InlineData("mgda-loss+")]
+    [InlineData("imtl-g")]
+    [InlineData("aligned-mtl")]
+    [InlineData("cagrad")]
+    public void Fit_WithStrategy_LearnsAndLeavesNoLiveTensors(string name)
+    {
+        var options = new TrainerOptions { Epochs = 25, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, Seed = 3 };
+        switch (name)
+        {
+            case "dwa": options.LossWeighting = new DynamicWeightAverage(); break;
+            case "rlw": options.LossWeighting = new RandomLossWeighting(1); break;
+            case "gls": options.LossWeighting = new GeometricLossWeighting(); break;
+            case "mgda": options.GradientAggregator = new Mgda(); break;
+            case "mgda-loss+": options.GradientAggregator = new Mgda(MgdaNormalization.LossPlus); break;
+            case "imtl-g": options.GradientAggregator = new ImtlG(); break;
+            case "aligned-mtl": options.GradientAggregator = new AlignedMtl(); break;
+            default: options.GradientAggregator = new CaGrad(0.4); break;
+        }
+
+        var definition = MultitaskModelBuilder.FromDataset(Split.Train).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [16, 8] }).Build();
+        var before = LiveTensors.Count;
+        using (var model = new MultitaskTrainer(options).Fit(definition, Split.Train, Split.Validation))
+        {
+            var report = model.Evaluate(Split.Test);
+            Assert.True(report["pass"][MetricKind.Accuracy] > 0.8, report.ToString());
+            Assert.True(report["score"][MetricKind.RSquared] > 0.7, report.ToString());
+        }
+
+        Assert.Equal(before, LiveTensors.Count);
+    }
+}
