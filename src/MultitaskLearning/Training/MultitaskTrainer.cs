@@ -449,7 +449,8 @@ public sealed class MultitaskTrainer
                 rows.Add(cat(gradients.Select((g, i) => (g is null || g.IsInvalid ? zeros_like(sharedParameters[i]) : g).reshape(-1)).ToArray(), 0));
             }
 
-            var result = aggregator.Aggregate(stack(rows, 0), presentTasks.Select(t => (double)hostLosses[t]).ToArray(), random);
+            var context = new Aggregation.AggregationContext(random, presentTasks.Select(t => (double)hostLosses[t]).ToArray(), presentTasks.Select(t => tasks[t].Name).ToArray());
+            var result = aggregator.Aggregate(stack(rows, 0), context);
             if (otherParameters.Length > 0)
             {
                 autograd.backward([weighted.Total], inputs: otherParameters);

@@ -71,7 +71,7 @@ public sealed class AggregatorTests
     public void Mgda_SolutionOnTheSimplexBoundary()
     {
         // g1 = (1, 0), g2 = (3, 0): the min-norm point of the segment is the vertex g1, so w = (1, 0).
-        var weights = new Mgda().Weights(new double[,] { { 1, 3 }, { 3, 9 } }, null, new Random(0));
+        var weights = new Mgda().Weights(new double[,] { { 1, 3 }, { 3, 9 } }, new AggregationContext(new Random(0)));
         Approx.Equal([1, 0], weights, 1e-9);
     }
 
@@ -93,9 +93,9 @@ public sealed class AggregatorTests
     [Fact]
     public void Mgda_LossNormalizationNeedsLosses()
     {
-        var error = Assert.Throws<ArgumentException>(() => new Mgda(MgdaNormalization.LossPlus).Weights(new double[,] { { 1 } }, null, new Random(0)));
+        var error = Assert.Throws<ArgumentException>(() => new Mgda(MgdaNormalization.LossPlus).Weights(new double[,] { { 1 } }, new AggregationContext(new Random(0))));
         Assert.Contains("needs the task losses", error.Message);
-        Approx.Equal([1], new Mgda(MgdaNormalization.Loss).Weights(new double[,] { { 4 } }, [2.0], new Random(0)), 1e-12);
+        Approx.Equal([1], new Mgda(MgdaNormalization.Loss).Weights(new double[,] { { 4 } }, new AggregationContext(new Random(0), [2.0])), 1e-12);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class AggregatorTests
     private static double[] Run(GradientAggregator aggregator, float[,] gradients, double[]? losses = null)
     {
         using var scope = NewDisposeScope();
-        return aggregator.Aggregate(tensor(gradients), losses, new Random(0)).Gradient.data<float>().Select(v => (double)v).ToArray();
+        return aggregator.Aggregate(tensor(gradients), new AggregationContext(new Random(0), losses)).Gradient.data<float>().Select(v => (double)v).ToArray();
     }
 
     private static float[,] RandomGradients(int k, int d, int seed)

@@ -65,7 +65,7 @@ public sealed class PCGradTests
     private static double[] Run(float[,] gradients, bool randomOrder, int seed = 0)
     {
         using var scope = NewDisposeScope();
-        var result = new PCGrad(randomOrder).Aggregate(tensor(gradients), null, new Random(seed));
+        var result = new PCGrad(randomOrder).Aggregate(tensor(gradients), new AggregationContext(new Random(seed)));
         return result.Gradient.data<float>().Select(v => (double)v).ToArray();
     }
 

@@ -12,7 +12,7 @@ public sealed class AlignedMtl : GramAggregator
     public override string Name => "aligned-mtl";
 
     /// <inheritdoc/>
-    public override double[] Weights(double[,] gram, IReadOnlyList<double>? taskLosses, Random random)
+    public override double[] Weights(double[,] gram, AggregationContext context)
     {
         var b = AlignmentMatrix(gram);
         var k = gram.GetLength(0);

@@ -31,9 +31,10 @@ public sealed class CaGrad : GramAggregator
     public override string Name => "cagrad";
 
     /// <inheritdoc/>
-    public override double[] Weights(double[,] gram, IReadOnlyList<double>? taskLosses, Random random)
+    public override double[] Weights(double[,] gram, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(gram);
+        ArgumentNullException.ThrowIfNull(context);
         var k = gram.GetLength(0);
         var mean = Enumerable.Repeat(1.0 / k, k).ToArray();
         var g0Norm = Math.Sqrt(Math.Max(SmallLinearAlgebra.Quadratic(gram, mean), 0));

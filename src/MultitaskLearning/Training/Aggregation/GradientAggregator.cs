@@ -14,8 +14,7 @@ public abstract class GradientAggregator
 
     /// <summary>Combines task gradients.</summary>
     /// <param name="taskGradients">A matrix [k, d]: row t is the (weighted) gradient of task t's loss w.r.t. the shared parameters.</param>
-    /// <param name="taskLosses">The k task losses of the step (used by loss-normalised methods); <see langword="null"/> when unknown.</param>
-    /// <param name="random">The random source for randomised methods (a trainer passes its seeded generator).</param>
+    /// <param name="context">Random source, losses and task names of the step.</param>
     /// <returns>The combined gradient [d].</returns>
-    public abstract AggregationResult Aggregate(Tensor taskGradients, IReadOnlyList<double>? taskLosses, Random random);
+    public abstract AggregationResult Aggregate(Tensor taskGradients, AggregationContext context);
 }

@@ -10,10 +10,10 @@ namespace MultitaskLearning.Training.Aggregation;
 public abstract class GramAggregator : GradientAggregator
 {
     /// <inheritdoc/>
-    public override AggregationResult Aggregate(Tensor taskGradients, IReadOnlyList<double>? taskLosses, Random random)
+    public override AggregationResult Aggregate(Tensor taskGradients, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(taskGradients);
-        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(context);
         if (taskGradients.dim() != 2)
         {
             throw new ArgumentException($"{Name} expects a [k, d] gradient matrix; got shape [{string.Join(", ", taskGradients.shape)}].", nameof(taskGradients));
@@ -35,12 +35,12 @@ public abstract class GramAggregator : GradientAggregator
             }
         }
 
-        if (taskLosses is not null && taskLosses.Count != k)
+        if ((context.TaskLosses is { } losses && losses.Count != k) || (context.TaskNames is { } names && names.Count != k))
         {
-            throw new ArgumentException($"{taskLosses.Count} losses for {k} task gradients.", nameof(taskLosses));
+            throw new ArgumentException($"The context describes {context.TaskLosses?.Count ?? context.TaskNames?.Count} tasks but there are {k} task gradients.", nameof(context));
         }
 
-        var weights = Weights(gram, taskLosses, random);
+        var weights = Weights(gram, context);
         using var weights64 = tensor(weights, dtype: ScalarType.Float64, device: taskGradients.device);
         using var weightTensor = weights64.to(taskGradients.dtype);
         using var detached = taskGradients.detach();
@@ -49,8 +49,7 @@ public abstract class GramAggregator : GradientAggregator
 
     /// <summary>The combination weights w of the update Σ_t w_t g_t.</summary>
     /// <param name="gram">G_ij = g_i · g_j.</param>
-    /// <param name="taskLosses">The task losses, or <see langword="null"/>.</param>
-    /// <param name="random">The random source.</param>
+    /// <param name="context">Random source, losses and task names.</param>
     /// <returns>k weights.</returns>
-    public abstract double[] Weights(double[,] gram, IReadOnlyList<double>? taskLosses, Random random);
+    public abstract double[] Weights(double[,] gram, AggregationContext context);
 }

@@ -12,9 +12,10 @@ public sealed class ImtlG : GramAggregator
     public override string Name => "imtl-g";
 
     /// <inheritdoc/>
-    public override double[] Weights(double[,] gram, IReadOnlyList<double>? taskLosses, Random random)
+    public override double[] Weights(double[,] gram, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(gram);
+        ArgumentNullException.ThrowIfNull(context);
         var k = gram.GetLength(0);
         if (k == 1)
         {

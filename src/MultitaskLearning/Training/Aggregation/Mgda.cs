@@ -28,13 +28,14 @@ public sealed class Mgda : GramAggregator
     public override string Name => "mgda";
 
     /// <inheritdoc/>
-    public override double[] Weights(double[,] gram, IReadOnlyList<double>? taskLosses, Random random)
+    public override double[] Weights(double[,] gram, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(gram);
+        ArgumentNullException.ThrowIfNull(context);
         var k = gram.GetLength(0);
-        if (Normalization is MgdaNormalization.Loss or MgdaNormalization.LossPlus && taskLosses is null)
+        if (Normalization is MgdaNormalization.Loss or MgdaNormalization.LossPlus && context.TaskLosses is null)
         {
-            throw new ArgumentException($"MGDA with {Normalization} normalisation needs the task losses.", nameof(taskLosses));
+            throw new ArgumentException($"MGDA with {Normalization} normalisation needs the task losses.", nameof(context));
         }
 
         var scale = new double[k];
@@ -44,8 +45,8 @@ public sealed class Mgda : GramAggregator
             scale[t] = Normalization switch
             {
                 MgdaNormalization.L2 => norm > 0 ? 1 / norm : 0,
-                MgdaNormalization.Loss => 1 / Math.Max(taskLosses![t], 1e-12),
-                MgdaNormalization.LossPlus => norm > 0 ? 1 / (Math.Max(taskLosses![t], 1e-12) * norm) : 0,
+                MgdaNormalization.Loss => 1 / Math.Max(context.TaskLosses![t], 1e-12),
+                MgdaNormalization.LossPlus => norm > 0 ? 1 / (Math.Max(context.TaskLosses![t], 1e-12) * norm) : 0,
                 _ => 1,
             };
         }

@@ -26,9 +26,10 @@ public sealed class PCGrad : GramAggregator
     public override string Name => "pcgrad";
 
     /// <inheritdoc/>
-    public override double[] Weights(double[,] gram, IReadOnlyList<double>? taskLosses, Random random)
+    public override double[] Weights(double[,] gram, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(gram);
+        ArgumentNullException.ThrowIfNull(context);
         var k = gram.GetLength(0);
         var flat = new double[k * k];
         for (var i = 0; i < k; i++)
@@ -39,7 +40,7 @@ public sealed class PCGrad : GramAggregator
             }
         }
 
-        return CombinationWeights(flat, k, random);
+        return CombinationWeights(flat, k, context.Random);
     }
 
     /// <summary>The weights w with Σ_i g_i^PC = Σ_m w_m g_m, computed on a row-major k × k Gram matrix.</summary>
