@@ -13,7 +13,7 @@ namespace MultitaskLearning.Tests.Training;
 /// </summary>
 public sealed class AggregatorTests
 {
-    public static TheoryData<string> Deterministic() => ["mgda", "mgda-l2", "imtl-g", "aligned-mtl", "cagrad", "pcgrad-fixed"];
+    public static TheoryData<string> Deterministic() => ["mgda", "mgda-l2", "imtl-g", "aligned-mtl", "cagrad", "upgrad", "nash-mtl", "pcgrad-fixed"];
 
     [Theory]
     [MemberData(nameof(Deterministic))]
@@ -178,6 +178,79 @@ public sealed class AggregatorTests
         Approx.Equal(expected, Run(new CaGrad(c), g), 1e-4);
     }
 
+    [Fact]
+    public void GradVac_FirstStepWithZeroTargetsIsPCGrad_AndTheTargetsMove()
+    {
+        // With φ̂ = 0 the correction ‖g_i‖(0 − φ·1)/(‖g_j‖·1) g_j = −(g_i·g_j/‖g_j‖²) g_j is PCGrad's projection.
+        float[,] g = { { 1, 0 }, { -1, 1 } };
+        var gradVac = new GradVac(beta: 0.5);
+        using (var scope = NewDisposeScope())
+        {
+            var context = new AggregationContext(new Random(0), TaskNames: ["a", "b"]);
+            var update = gradVac.Aggregate(tensor(g), context).Gradient.data<float>().Select(v => (double)v).ToArray();
+            Approx.Equal(Run(new PCGrad(randomOrder: false), g), update, 1e-6);
+        }
+
+        // cos(g_a, g_b) = −1/√2: both targets move half-way there.
+        Assert.Equal(-0.5 / Math.Sqrt(2), gradVac.Targets[("a", "b")], 9);
+        Assert.True(gradVac.Targets.ContainsKey(("b", "a")));
+    }
+
+    [Theory]
+    [InlineData(3, 21)]
+    [InlineData(4, 22)]
+    public void UpGrad_UpdateDoesNotConflictWithAnyTask(int k, int seed)
+    {
+        var g = RandomGradients(k, 6, seed);
+        var d = Run(new UpGrad(), g);
+        for (var t = 0; t < k; t++)
+        {
+            Assert.True(Enumerable.Range(0, 6).Sum(j => g[t, j] * d[j]) >= -1e-5);
+        }
+    }
+
+    [Fact]
+    public void UpGrad_OrthogonalGradientsAreAveraged()
+    {
+        Approx.Equal([0.5, 1], Run(new UpGrad(), new float[,] { { 1, 0 }, { 0, 2 } }), 1e-6);
+    }
+
+    [Fact]
+    public void NashMtl_TwoOrthogonalTasks_ByHand()
+    {
+        // G = diag(1, 4): α_t (Gα)_t = 1 gives α = (1, 1/2), update (1, 0) + ½(0, 2) = (1, 1).
+        Approx.Equal([1, 1], Run(new NashMtl(), new float[,] { { 1, 0 }, { 0, 2 } }), 1e-6);
+    }
+
+    [Fact]
+    public void NashMtl_SatisfiesTheBargainingCondition()
+    {
+        var g = RandomGradients(4, 6, seed: 23);
+        var gram = Gram(g);
+        var alpha = new NashMtl().Weights(gram, new AggregationContext(new Random(0)));
+        for (var t = 0; t < 4; t++)
+        {
+            Assert.True(alpha[t] > 0);
+            Assert.Equal(1, alpha[t] * Enumerable.Range(0, 4).Sum(j => gram[t, j] * alpha[j]), 6);
+        }
+    }
+
+    [Fact]
+    public void GradDrop_KeepsAgreeingSignsAndPicksOneSignOtherwise()
+    {
+        // Coordinate 0: both positive (kept, 1 + 2); coordinate 1: both negative (kept, −3); coordinate 2: +1 and −1
+        // (P = ½: exactly one sign survives, so the result is +1 or −1, never 0).
+        float[,] g = { { 1, -1, 1 }, { 2, -2, -1 } };
+        for (var seed = 0; seed < 20; seed++)
+        {
+            using var scope = NewDisposeScope();
+            var update = new GradDrop().Aggregate(tensor(g), new AggregationContext(new Random(seed))).Gradient.data<float>().ToArray();
+            Assert.Equal(3f, update[0]);
+            Assert.Equal(-3f, update[1]);
+            Assert.Equal(1f, Math.Abs(update[2]));
+        }
+    }
+
     private static GradientAggregator Create(string name) => name switch
     {
         "mgda" => new Mgda(),
@@ -185,6 +258,8 @@ public sealed class AggregatorTests
         "imtl-g" => new ImtlG(),
         "aligned-mtl" => new AlignedMtl(),
         "cagrad" => new CaGrad(0.4),
+        "upgrad" => new UpGrad(),
+        "nash-mtl" => new NashMtl(),
         _ => new PCGrad(randomOrder: false),
     };
 

@@ -23,6 +23,10 @@ public sealed class StrategyTrainingTests
     [InlineData("imtl-g")]
     [InlineData("aligned-mtl")]
     [InlineData("cagrad")]
+    [InlineData("gradvac")]
+    [InlineData("upgrad")]
+    [InlineData("nash-mtl")]
+    [InlineData("graddrop")]
     public void Fit_WithStrategy_LearnsAndLeavesNoLiveTensors(string name)
     {
         var options = new TrainerOptions { Epochs = 25, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, Seed = 3 };
@@ -35,6 +39,10 @@ public sealed class StrategyTrainingTests
             case "mgda-loss+": options.GradientAggregator = new Mgda(MgdaNormalization.LossPlus); break;
             case "imtl-g": options.GradientAggregator = new ImtlG(); break;
             case "aligned-mtl": options.GradientAggregator = new AlignedMtl(); break;
+            case "gradvac": options.GradientAggregator = new GradVac(); break;
+            case "upgrad": options.GradientAggregator = new UpGrad(); break;
+            case "nash-mtl": options.GradientAggregator = new NashMtl(); break;
+            case "graddrop": options.GradientAggregator = new GradDrop(); break;
             default: options.GradientAggregator = new CaGrad(0.4); break;
         }
 
