@@ -238,6 +238,7 @@ public sealed class MultitaskTrainer
                 }
 
                 sharedParameters = network.SharedParameters().Where(p => p.requires_grad).ToArray();
+                weighting.Attach(sharedParameters);
                 otherParameters = blockParameters.Concat(weighting.Parameters).ToArray();
                 if (sharedParameters.Length + otherParameters.Length == 0)
                 {

@@ -18,6 +18,8 @@ public sealed class StrategyTrainingTests
     [InlineData("dwa")]
     [InlineData("rlw")]
     [InlineData("gls")]
+    [InlineData("gradnorm")]
+    [InlineData("gradnorm+pcgrad")]
     [InlineData("mgda")]
     [InlineData("mgda-loss+")]
     [InlineData("imtl-g")]
@@ -35,6 +37,8 @@ public sealed class StrategyTrainingTests
             case "dwa": options.LossWeighting = new DynamicWeightAverage(); break;
             case "rlw": options.LossWeighting = new RandomLossWeighting(1); break;
             case "gls": options.LossWeighting = new GeometricLossWeighting(); break;
+            case "gradnorm": options.LossWeighting = new GradNorm(); break;
+            case "gradnorm+pcgrad": options.LossWeighting = new GradNorm(); options.GradientAggregator = new PCGrad(); break;
             case "mgda": options.GradientAggregator = new Mgda(); break;
             case "mgda-loss+": options.GradientAggregator = new Mgda(MgdaNormalization.LossPlus); break;
             case "imtl-g": options.GradientAggregator = new ImtlG(); break;

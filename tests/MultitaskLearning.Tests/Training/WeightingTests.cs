@@ -119,4 +119,22 @@ public sealed class WeightingTests
         Approx.Equal([1, 0.25, 0], losses.grad!.data<float>().Select(v => (double)v).ToArray(), 1e-6);
         Approx.Equal([1, 0.25, 0], state.CurrentWeights(), 1e-6);
     }
+
+    [Fact]
+    public void GradNorm_WeightGradientMatchesTheHandComputation()
+    {
+        // Shared W (2 × 2); L_1 = Σ W∘A (∇ = A, ‖A‖ = 1), L_2 = 3 Σ W∘B (∇ = 3B, ‖3B‖ = 3√2). First step: L̃ = r = (1, 1),
+        // w = (1, 1): G = (1, 4.2426), Ḡ = 2.6213 = target for both; ∂/∂w_t |w_t n_t − target| = sign(G_t − target)·n_t = (−1, 4.2426).
+        using var scope = NewDisposeScope();
+        var shared = new TorchSharp.Modules.Parameter(ones(2, 2));
+        var a = tensor(new float[,] { { 1, 0 }, { 0, 0 } });
+        var b = tensor(new float[,] { { 0, 1 }, { 1, 0 } });
+        var losses = stack([(shared * a).sum(), 3 * (shared * b).sum()]);
+        using var state = new GradNorm(alpha: 1.5).CreateState(Tasks, CPU);
+        state.Attach([shared]);
+        var result = state.Combine(losses, tensor(new[] { 1f, 1f }));
+        Approx.Equal([-1, 3 * Math.Sqrt(2)], state.Parameters[0].grad!.data<float>().Select(v => (double)v).ToArray(), 1e-5);
+        Assert.Equal(1 + 6, result.Total.item<float>(), 5);
+        Assert.Throws<ArgumentException>(() => new GradNorm().CreateState(Tasks, CPU).Attach([]));
+    }
 }

@@ -15,6 +15,13 @@ public abstract class LossWeightingState : IDisposable
     /// <returns>The total loss and the effective task weights; both belong to the current dispose scope.</returns>
     public abstract WeightedLoss Combine(Tensor taskLosses, Tensor taskPresent);
 
+    /// <summary>Called by the trainer before training with the shared parameters being trained (empty for a
+    /// task-specific model), for weightings that look at gradients (GradNorm).</summary>
+    /// <param name="sharedParameters">The shared parameters, in network order.</param>
+    public virtual void Attach(IReadOnlyList<Parameter> sharedParameters)
+    {
+    }
+
     /// <summary>Called by the trainer after every epoch with each task's mean training loss of that epoch (NaN for a
     /// task with no labelled sample), for weightings that adapt from epoch to epoch.</summary>
     /// <param name="epochTaskLosses">One mean loss per task.</param>
