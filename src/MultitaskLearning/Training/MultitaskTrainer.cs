@@ -133,6 +133,9 @@ public sealed class MultitaskTrainer
         private readonly Tensor[] globalTaskIndices;
         private readonly Random random;
         private readonly List<TrainingProgress> history = [];
+        private readonly double[,] cosineSums;
+        private readonly long[,] conflictCounts;
+        private readonly long[,] pairSteps;
         private Dictionary<string, Tensor>? bestState;
 
         public TrainingRun(
@@ -148,6 +151,9 @@ public sealed class MultitaskTrainer
             var definition = network.Definition;
             tasks = definition.Tasks;
             random = new Random(options.Seed);
+            cosineSums = new double[tasks.Count, tasks.Count];
+            conflictCounts = new long[tasks.Count, tasks.Count];
+            pairSteps = new long[tasks.Count, tasks.Count];
             var trainable = options.TrainableTasks?.ToHashSet(StringComparer.Ordinal);
             if (trainable is not null)
             {
@@ -353,7 +359,7 @@ public sealed class MultitaskTrainer
             }
 
             SaveCheckpoint("last.mtl");
-            return new MultitaskModel(network, featureStatistics, targetStatistics, new TrainingHistory(history, bestEpoch, stoppedEarly));
+            return new MultitaskModel(network, featureStatistics, targetStatistics, new TrainingHistory(history, bestEpoch, stoppedEarly, Relationships()));
         }
 
         public void Dispose()
@@ -414,9 +420,9 @@ public sealed class MultitaskTrainer
                 throw new TrainingDivergedException(culprit, epoch, step + 1, total);
             }
 
-            if (options.GradientAggregator is { } aggregator && sharedParameters.Length > 0)
+            if ((options.GradientAggregator is not null || options.RecordTaskRelationships) && sharedParameters.Length > 0)
             {
-                AggregatedBackward(aggregator, losses, weighted, hostLosses, hostCounts);
+                PerTaskBackward(options.GradientAggregator, losses, weighted, hostLosses, hostCounts);
             }
             else
             {
@@ -439,7 +445,9 @@ public sealed class MultitaskTrainer
             return input.LossComputer.Compute(output, input.Targets.index_select(0, rows), input.Present.index_select(0, rows));
         }
 
-        private void AggregatedBackward(Aggregation.GradientAggregator aggregator, Tensor losses, WeightedLoss weighted, float[] hostLosses, float[] hostCounts)
+        /// <summary>One backward pass per present task for the shared parameters (recorded for task relationships and
+        /// combined by the aggregator, or summed), and one for the task-specific and weighting parameters.</summary>
+        private void PerTaskBackward(Aggregation.GradientAggregator? aggregator, Tensor losses, WeightedLoss weighted, float[] hostLosses, float[] hostCounts)
         {
             var presentTasks = Enumerable.Range(0, tasks.Count).Where(t => hostCounts[t] > 0).ToArray();
             var rows = new List<Tensor>(presentTasks.Length);
@@ -450,8 +458,15 @@ public sealed class MultitaskTrainer
                 rows.Add(cat(gradients.Select((g, i) => (g is null || g.IsInvalid ? zeros_like(sharedParameters[i]) : g).reshape(-1)).ToArray(), 0));
             }
 
-            var context = new Aggregation.AggregationContext(random, presentTasks.Select(t => (double)hostLosses[t]).ToArray(), presentTasks.Select(t => tasks[t].Name).ToArray());
-            var result = aggregator.Aggregate(stack(rows, 0), context);
+            var matrix = stack(rows, 0);
+            if (options.RecordTaskRelationships)
+            {
+                RecordRelationships(matrix, presentTasks);
+            }
+
+            var combined = aggregator is null
+                ? matrix.sum(0L)
+                : aggregator.Aggregate(matrix, new Aggregation.AggregationContext(random, presentTasks.Select(t => (double)hostLosses[t]).ToArray(), presentTasks.Select(t => tasks[t].Name).ToArray())).Gradient;
             if (otherParameters.Length > 0)
             {
                 autograd.backward([weighted.Total], inputs: otherParameters);
@@ -461,7 +476,7 @@ public sealed class MultitaskTrainer
             long offset = 0;
             foreach (var p in sharedParameters)
             {
-                var slice = result.Gradient.narrow(0, offset, p.numel()).view_as(p);
+                var slice = combined.narrow(0, offset, p.numel()).view_as(p);
                 offset += p.numel();
                 if (p.grad is { } existing)
                 {
@@ -472,6 +487,53 @@ public sealed class MultitaskTrainer
                     p.grad = slice.clone(); // libtorch keeps its own reference; the wrapper leaves with the step's scope
                 }
             }
+        }
+
+        private void RecordRelationships(Tensor matrix, int[] presentTasks)
+        {
+            double[] gram;
+            using (var g64 = matrix.detach().to(ScalarType.Float64))
+            using (var product = g64.matmul(g64.t()))
+            using (var onCpu = product.cpu())
+            {
+                gram = onCpu.data<double>().ToArray();
+            }
+
+            var k = presentTasks.Length;
+            for (var a = 0; a < k; a++)
+            {
+                for (var b = 0; b < k; b++)
+                {
+                    var norm = Math.Sqrt(gram[(a * k) + a] * gram[(b * k) + b]);
+                    var cosine = norm > 0 ? gram[(a * k) + b] / norm : 0;
+                    int i = presentTasks[a], j = presentTasks[b];
+                    cosineSums[i, j] += cosine;
+                    conflictCounts[i, j] += cosine < 0 ? 1 : 0;
+                    pairSteps[i, j]++;
+                }
+            }
+        }
+
+        private TaskRelationships? Relationships()
+        {
+            if (!options.RecordTaskRelationships)
+            {
+                return null;
+            }
+
+            var count = tasks.Count;
+            var mean = new double[count, count];
+            var conflict = new double[count, count];
+            for (var i = 0; i < count; i++)
+            {
+                for (var j = 0; j < count; j++)
+                {
+                    mean[i, j] = pairSteps[i, j] == 0 ? double.NaN : cosineSums[i, j] / pairSteps[i, j];
+                    conflict[i, j] = pairSteps[i, j] == 0 ? double.NaN : (double)conflictCounts[i, j] / pairSteps[i, j];
+                }
+            }
+
+            return new TaskRelationships(tasks.Select(t => t.Name).ToArray(), mean, conflict, (long[,])pairSteps.Clone());
         }
 
         private TrainingProgress EndOfEpoch(int epoch, long steps, double trainingLoss, double[] lossSums, double[] countSums, double learningRate, TimeSpan elapsed, MonitoredMetric monitor)

@@ -79,6 +79,11 @@ public sealed class TrainerOptions
     /// <value>Default <see langword="null"/>.</value>
     public GradientAggregator? GradientAggregator { get; set; }
 
+    /// <summary>Whether to record the pairwise cosine similarity of the task gradients on the shared parameters (and how
+    /// often they conflict) in <see cref="TrainingHistory.TaskRelationships"/>. It takes one backward pass per task per step.</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool RecordTaskRelationships { get; set; }
+
     /// <summary>Early stopping on validation data.</summary>
     /// <value>Default <see langword="null"/> (train all epochs).</value>
     public EarlyStoppingOptions? EarlyStopping { get; set; }

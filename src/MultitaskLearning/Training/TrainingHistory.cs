@@ -4,4 +4,5 @@ namespace MultitaskLearning.Training;
 /// <param name="Epochs">Every epoch's progress report.</param>
 /// <param name="BestEpoch">The best epoch on the monitored quantity (the last epoch without validation data).</param>
 /// <param name="StoppedEarly">Whether early stopping ended the run.</param>
-public sealed record TrainingHistory(IReadOnlyList<TrainingProgress> Epochs, int BestEpoch, bool StoppedEarly);
+/// <param name="TaskRelationships">Gradient similarities between tasks, when <see cref="TrainerOptions.RecordTaskRelationships"/> was on.</param>
+public sealed record TrainingHistory(IReadOnlyList<TrainingProgress> Epochs, int BestEpoch, bool StoppedEarly, TaskRelationships? TaskRelationships = null);

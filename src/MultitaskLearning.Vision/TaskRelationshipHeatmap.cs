@@ -1,0 +1,78 @@
+using System.Globalization;
+using MultitaskLearning.Training;
+using SkiaSharp;
+
+namespace MultitaskLearning.Vision;
+
+/// <summary>Draws a <see cref="TaskRelationships"/> matrix as a PNG heatmap: blue for agreeing tasks (cosine +1),
+/// white for unrelated (0), red for conflicting (−1), each cell labelled with its value.</summary>
+public static class TaskRelationshipHeatmap
+{
+    /// <summary>Writes the mean-cosine heatmap, atomically.</summary>
+    /// <param name="relationships">The recorded relationships.</param>
+    /// <param name="path">The PNG file.</param>
+    /// <param name="cellSize">Pixels per cell.</param>
+    public static void WritePng(TaskRelationships relationships, string path, int cellSize = 64)
+    {
+        ArgumentNullException.ThrowIfNull(relationships);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var count = relationships.TaskNames.Count;
+        const int margin = 120;
+        using var bitmap = new SKBitmap(margin + (count * cellSize), margin + (count * cellSize));
+        using (var canvas = new SKCanvas(bitmap))
+        using (var text = new SKPaint { IsAntialias = true, Color = SKColors.Black, TextSize = Math.Max(10, cellSize / 5f) })
+        using (var fill = new SKPaint { Style = SKPaintStyle.Fill })
+        {
+            canvas.Clear(SKColors.White);
+            for (var i = 0; i < count; i++)
+            {
+                canvas.DrawText(Shorten(relationships.TaskNames[i]), 4, margin + (i * cellSize) + (cellSize / 2f), text);
+                canvas.Save();
+                canvas.Translate(margin + (i * cellSize) + (cellSize / 2f), margin - 4);
+                canvas.RotateDegrees(-60);
+                canvas.DrawText(Shorten(relationships.TaskNames[i]), 0, 0, text);
+                canvas.Restore();
+                for (var j = 0; j < count; j++)
+                {
+                    var value = relationships.MeanCosine[i, j];
+                    fill.Color = Color(value);
+                    var cell = SKRect.Create(margin + (j * cellSize), margin + (i * cellSize), cellSize, cellSize);
+                    canvas.DrawRect(cell, fill);
+                    var label = double.IsNaN(value) ? "–" : value.ToString("F2", CultureInfo.InvariantCulture);
+                    canvas.DrawText(label, cell.Left + 4, cell.MidY + (text.TextSize / 3), text);
+                }
+            }
+        }
+
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = File.Create(temporary))
+            {
+                bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    private static SKColor Color(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return new SKColor(220, 220, 220);
+        }
+
+        var v = Math.Clamp(value, -1, 1);
+        var fade = (byte)Math.Round(255 * (1 - Math.Abs(v)));
+        return v >= 0 ? new SKColor(fade, fade, 255) : new SKColor(255, fade, fade);
+    }
+
+    private static string Shorten(string name) => name.Length <= 14 ? name : name[..13] + "…";
+}
