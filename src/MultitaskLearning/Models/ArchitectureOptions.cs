@@ -13,6 +13,15 @@ public sealed class ArchitectureOptions
     /// <value>Default [16]. Every size ≥ 1.</value>
     public IReadOnlyList<int> TowerLayers { get; set; } = [16];
 
+    /// <summary>Shared experts of the <see cref="ModelFamily.Mmoe"/> and <see cref="ModelFamily.Cgc"/> families; each
+    /// expert has the <see cref="TrunkLayers"/>.</summary>
+    /// <value>Default 4. At least 1.</value>
+    public int Experts { get; set; } = 4;
+
+    /// <summary>Experts of each task's own in the <see cref="ModelFamily.Cgc"/> family.</summary>
+    /// <value>Default 1. At least 1.</value>
+    public int TaskExperts { get; set; } = 1;
+
     /// <summary>The non-linearity after every hidden layer.</summary>
     /// <value>Default <see cref="Activation.ReLU"/>.</value>
     public Activation Activation { get; set; } = Activation.ReLU;
@@ -27,6 +36,8 @@ public sealed class ArchitectureOptions
     {
         TrunkLayers = TrunkLayers.ToArray(),
         TowerLayers = TowerLayers.ToArray(),
+        Experts = Experts,
+        TaskExperts = TaskExperts,
         Activation = Activation,
         Dropout = Dropout,
     };
@@ -41,6 +52,11 @@ public sealed class ArchitectureOptions
         if (TowerLayers is null || TowerLayers.Any(s => s < 1))
         {
             yield return $"{nameof(TowerLayers)} must be sizes >= 1. Got [{string.Join(", ", TowerLayers ?? [])}] instead.";
+        }
+
+        if (Experts < 1 || TaskExperts < 1)
+        {
+            yield return $"{nameof(Experts)} and {nameof(TaskExperts)} must be >= 1. Got {Experts} and {TaskExperts} instead.";
         }
 
         if (!Enum.IsDefined(Activation))

@@ -13,4 +13,14 @@ public enum ModelFamily
 
     /// <summary>A shared encoder and trunk plus a task-specific tower (small MLP) and head per task; L = Σ_i α_i L_i.</summary>
     Hybrid,
+
+    /// <summary>Multi-gate Mixture-of-Experts (Ma et al., KDD 2018): <see cref="ArchitectureOptions.Experts"/> shared
+    /// expert networks (each shaped like the trunk) and one softmax gate per task over them; each task's tower and head
+    /// read its own mixture of the experts.</summary>
+    Mmoe,
+
+    /// <summary>Customised Gate Control, the single-level Progressive Layered Extraction of Tang et al. (RecSys 2020):
+    /// like <see cref="Mmoe"/>, plus <see cref="ArchitectureOptions.TaskExperts"/> experts of each task's own, which only
+    /// that task's gate can choose.</summary>
+    Cgc,
 }

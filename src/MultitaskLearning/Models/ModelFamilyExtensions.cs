@@ -11,6 +11,8 @@ public static class ModelFamilyExtensions
         ModelFamily.SharedTrunk => "shared-trunk",
         ModelFamily.TaskSpecific => "task-specific",
         ModelFamily.Hybrid => "hybrid",
+        ModelFamily.Mmoe => "mmoe",
+        ModelFamily.Cgc => "cgc",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Unknown model family."),
     };
 
@@ -27,6 +29,6 @@ public static class ModelFamilyExtensions
             }
         }
 
-        throw new ArgumentException($"Unknown model family '{name}'. Known: shared-trunk, task-specific, hybrid.", nameof(name));
+        throw new ArgumentException($"Unknown model family '{name}'. Known: shared-trunk, task-specific, hybrid, mmoe, cgc.", nameof(name));
     }
 }

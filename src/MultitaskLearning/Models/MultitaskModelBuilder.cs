@@ -107,6 +107,10 @@ public sealed class MultitaskModelBuilder
         }
 
         errors.AddRange(architecture.Validate());
+        if (family is ModelFamily.Mmoe or ModelFamily.Cgc && architecture.TrunkLayers.Count == 0)
+        {
+            errors.Add($"The {family.ToName()} family needs TrunkLayers: every expert is a network with those layers.");
+        }
         if (inputs.Count == 0)
         {
             errors.Add("The model has no input; call AddInput.");

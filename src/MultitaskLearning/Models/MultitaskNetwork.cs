@@ -17,6 +17,7 @@ public sealed class MultitaskNetwork : nn.Module
     private readonly ModuleDict<InputEncoder> encoders;
     private readonly ModuleDict<InputEncoder> taskEncoders;
     private readonly ModuleDict<DenseStack> trunks;
+    private readonly ModuleDict<ExpertMixture> mixtures;
     private readonly ModuleDict<TaskBlock> taskBlocks;
     private readonly Dictionary<string, int> blockOfTask = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int[]> blocksOfInput = new(StringComparer.Ordinal);
@@ -41,6 +42,7 @@ public sealed class MultitaskNetwork : nn.Module
         encoders = new ModuleDict<InputEncoder>();
         taskEncoders = new ModuleDict<InputEncoder>();
         trunks = new ModuleDict<DenseStack>();
+        mixtures = new ModuleDict<ExpertMixture>();
         taskBlocks = new ModuleDict<TaskBlock>();
         layouts = new Dictionary<string, OutputLayout>(StringComparer.Ordinal);
 
@@ -57,7 +59,16 @@ public sealed class MultitaskNetwork : nn.Module
         }
 
         var trunkOutput = trunkInput;
-        if (shared)
+        var mixtureFamily = definition.Family is ModelFamily.Mmoe or ModelFamily.Cgc;
+        if (mixtureFamily)
+        {
+            var mixture = new ExpertMixture(
+                definition.Tasks, trunkInput, architecture.TrunkLayers, architecture.Experts,
+                definition.Family == ModelFamily.Cgc ? architecture.TaskExperts : 0, activation, dropout);
+            trunkOutput = mixture.OutputSize;
+            mixtures.Add("experts", mixture);
+        }
+        else if (shared)
         {
             var trunk = new DenseStack("trunk", trunkInput, architecture.TrunkLayers, activation, dropout);
             trunkOutput = trunk.OutputSize;
@@ -71,7 +82,7 @@ public sealed class MultitaskNetwork : nn.Module
             List<int> sizes = definition.Family switch
             {
                 ModelFamily.SharedTrunk => [trunkOutput],
-                ModelFamily.Hybrid => [trunkOutput, .. architecture.TowerLayers],
+                ModelFamily.Hybrid or ModelFamily.Mmoe or ModelFamily.Cgc => [trunkOutput, .. architecture.TowerLayers],
                 _ when input.Encoder == EncoderKind.Convolutional => [input.EncodedSize, .. architecture.TrunkLayers],
                 _ => [input.SampleSize, .. input.EncoderLayers, .. architecture.TrunkLayers],
             };
@@ -142,14 +153,22 @@ public sealed class MultitaskNetwork : nn.Module
     public Tensor Forward(string inputName, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        _ = LayoutOf(inputName);
+        var layout = LayoutOf(inputName);
         if (Definition.Family == ModelFamily.TaskSpecific)
         {
-            return ApplyBlocks(input.reshape(input.shape[0], -1), inputName, input);
+            var convolutional = taskEncoders.Count > 0 && taskEncoders.ContainsKey(layout.Tasks[0].Name);
+            return ApplyBlocks(input.reshape(input.shape[0], -1), inputName, convolutional ? name => taskEncoders[name].Encode(input) : null);
         }
 
-        var shared = trunks["shared"].Forward(encoders[inputName].Encode(input));
-        return ApplyBlocks(shared, inputName, input);
+        var encoded = encoders[inputName].Encode(input);
+        if (mixtures.Count > 0)
+        {
+            var mixture = mixtures["experts"];
+            var experts = mixture.SharedOutputs(encoded);
+            return ApplyBlocks(encoded, inputName, name => mixture.Mix(name, encoded, experts));
+        }
+
+        return ApplyBlocks(trunks["shared"].Forward(encoded), inputName, null);
     }
 
     /// <summary>The shared representation (trunk output) of a batch; not defined for the task-specific family.</summary>
@@ -159,9 +178,9 @@ public sealed class MultitaskNetwork : nn.Module
     public Tensor Represent(string inputName, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (Definition.Family == ModelFamily.TaskSpecific)
+        if (Definition.Family is ModelFamily.TaskSpecific or ModelFamily.Mmoe or ModelFamily.Cgc)
         {
-            throw new InvalidOperationException("A task-specific model has no shared representation.");
+            throw new InvalidOperationException($"A {Definition.Family.ToName()} model has no single shared representation.");
         }
 
         _ = LayoutOf(inputName);
@@ -171,7 +190,7 @@ public sealed class MultitaskNetwork : nn.Module
     /// <summary>The parameters shared by all tasks (encoders and trunk); empty for the task-specific family.</summary>
     /// <returns>The parameters.</returns>
     public IReadOnlyList<Parameter> SharedParameters() =>
-        encoders.parameters().Concat(trunks.parameters()).ToArray();
+        encoders.parameters().Concat(trunks.parameters()).Concat(mixtures.Values.SelectMany(m => m.SharedParameters())).ToArray();
 
     /// <summary>The task-specific parameters (tower or network, and head) of the block that holds a task. A block
     /// stores the parameters of all its tasks stacked (see <see cref="MultitaskModelDefinition.TaskBlocks"/>); slice t of
@@ -182,10 +201,10 @@ public sealed class MultitaskNetwork : nn.Module
     {
         Definition.GetTask(taskName);
         var block = blockOfTask[taskName];
-        var encoderParameters = Definition.TaskBlocks[block]
-            .Where(taskEncoders.ContainsKey)
-            .SelectMany(name => taskEncoders[name].parameters());
-        return taskBlocks[BlockKey(block)].parameters().Concat(encoderParameters).ToArray();
+        var names = Definition.TaskBlocks[block];
+        var encoderParameters = names.Where(taskEncoders.ContainsKey).SelectMany(name => taskEncoders[name].parameters());
+        var mixtureParameters = mixtures.Values.SelectMany(m => names.SelectMany(m.TaskParameters));
+        return taskBlocks[BlockKey(block)].parameters().Concat(encoderParameters).Concat(mixtureParameters).ToArray();
     }
 
     /// <inheritdoc/>
@@ -243,15 +262,15 @@ public sealed class MultitaskNetwork : nn.Module
         return copied;
     }
 
-    private Tensor ApplyBlocks(Tensor x, string inputName, Tensor rawInput)
+    /// <summary>Runs the task blocks of an input on the shared features <paramref name="x"/> [B, h], or, when
+    /// <paramref name="perTask"/> is given, on each task's own features [B, h] (per-task encoders, expert mixtures).</summary>
+    private Tensor ApplyBlocks(Tensor x, string inputName, Func<string, Tensor>? perTask)
     {
         var blocks = blocksOfInput[inputName];
         Tensor Block(int b)
         {
             var names = Definition.TaskBlocks[b];
-            var blockInput = taskEncoders.Count > 0 && taskEncoders.ContainsKey(names[0])
-                ? torch.stack(names.Select(name => taskEncoders[name].Encode(rawInput)), 0)
-                : x;
+            var blockInput = perTask is null ? x : torch.stack(names.Select(perTask), 0);
             return taskBlocks[BlockKey(b)].Forward(blockInput, Hidden);
         }
 

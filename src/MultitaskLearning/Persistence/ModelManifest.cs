@@ -58,6 +58,12 @@ internal sealed class ModelManifest
         [JsonPropertyName("towerLayers")]
         public int[]? TowerLayers { get; set; }
 
+        [JsonPropertyName("experts")]
+        public int Experts { get; set; } = 4;
+
+        [JsonPropertyName("taskExperts")]
+        public int TaskExperts { get; set; } = 1;
+
         [JsonPropertyName("activation")]
         public string? Activation { get; set; }
 

@@ -63,6 +63,8 @@ internal static class ModelSerializer
             {
                 TrunkLayers = [.. definition.Architecture.TrunkLayers],
                 TowerLayers = [.. definition.Architecture.TowerLayers],
+                Experts = definition.Architecture.Experts,
+                TaskExperts = definition.Architecture.TaskExperts,
                 Activation = definition.Architecture.Activation.ToString(),
                 Dropout = definition.Architecture.Dropout,
             },
@@ -241,6 +243,8 @@ internal static class ModelSerializer
                 {
                     TrunkLayers = architecture.TrunkLayers ?? [],
                     TowerLayers = architecture.TowerLayers ?? [],
+                    Experts = architecture.Experts,
+                    TaskExperts = architecture.TaskExperts,
                     Activation = Enum.Parse<Activation>(architecture.Activation ?? string.Empty),
                     Dropout = architecture.Dropout,
                 });

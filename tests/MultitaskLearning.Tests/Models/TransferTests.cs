@@ -13,6 +13,8 @@ public sealed class TransferTests
     [Theory]
     [InlineData(ModelFamily.SharedTrunk)]
     [InlineData(ModelFamily.Hybrid)]
+    [InlineData(ModelFamily.Mmoe)]
+    [InlineData(ModelFamily.Cgc)]
     public void WithAddedTask_FrozenTrunk_TrainsOnlyTheNewHead(ModelFamily family)
     {
         var data = SyntheticData.RelatedTasks(count: 300, seed: 21, missingFraction: 0);

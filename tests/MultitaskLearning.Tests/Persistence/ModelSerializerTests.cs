@@ -18,6 +18,8 @@ public sealed class ModelSerializerTests : IDisposable
     [InlineData(ModelFamily.SharedTrunk)]
     [InlineData(ModelFamily.TaskSpecific)]
     [InlineData(ModelFamily.Hybrid)]
+    [InlineData(ModelFamily.Mmoe)]
+    [InlineData(ModelFamily.Cgc)]
     public void SaveThenLoad_GivesIdenticalPredictionsAndDefinition(ModelFamily family)
     {
         using var model = Train(family);

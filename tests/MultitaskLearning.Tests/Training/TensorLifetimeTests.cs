@@ -15,6 +15,7 @@ public sealed class TensorLifetimeTests
     [InlineData(ModelFamily.SharedTrunk, false)]
     [InlineData(ModelFamily.Hybrid, true)]
     [InlineData(ModelFamily.TaskSpecific, false)]
+    [InlineData(ModelFamily.Cgc, true)]
     public void FitEvaluatePredict_LeaveNoLiveTensors(ModelFamily family, bool surgery)
     {
         var data = SyntheticData.RelatedTasks(count: 100, seed: 5);

@@ -18,6 +18,8 @@ public sealed class TrainerTests
     [InlineData(ModelFamily.SharedTrunk)]
     [InlineData(ModelFamily.TaskSpecific)]
     [InlineData(ModelFamily.Hybrid)]
+    [InlineData(ModelFamily.Mmoe)]
+    [InlineData(ModelFamily.Cgc)]
     public void Fit_EachFamily_LearnsBothTasks(ModelFamily family)
     {
         using var model = Train(family, new TrainerOptions { Epochs = 25, LearningRate = 0.05, Seed = 1 });

@@ -1,0 +1,69 @@
+using MultitaskLearning.Tasks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Models;
+
+/// <summary>
+/// The experts and gates of the MMoE and CGC families: shared experts (trunk-shaped networks), optional experts of
+/// each task's own, and one gate per task, g_t(x) = softmax(W_t x + b_t) over the experts the task may use; the task's
+/// representation is Σ_e g_t,e(x) · expert_e(x).
+/// </summary>
+internal sealed class ExpertMixture : nn.Module
+{
+    private readonly ModuleList<DenseStack> sharedExperts;
+    private readonly ModuleDict<DenseStack> taskExperts;
+    private readonly ModuleDict<Linear> gates;
+    private readonly int perTask;
+
+    public ExpertMixture(IReadOnlyList<TaskDefinition> tasks, int inputSize, IReadOnlyList<int> layers, int shared, int perTask, Activation activation, double dropout)
+        : base("mixture")
+    {
+        this.perTask = perTask;
+        sharedExperts = new ModuleList<DenseStack>();
+        for (var e = 0; e < shared; e++)
+        {
+            sharedExperts.Add(new DenseStack("expert", inputSize, layers, activation, dropout));
+        }
+
+        taskExperts = new ModuleDict<DenseStack>();
+        gates = new ModuleDict<Linear>();
+        foreach (var task in tasks)
+        {
+            for (var e = 0; e < perTask; e++)
+            {
+                taskExperts.Add(TaskExpertKey(task.Name, e), new DenseStack("expert", inputSize, layers, activation, dropout));
+            }
+
+            gates.Add(task.Name, nn.Linear(inputSize, shared + perTask));
+        }
+
+        OutputSize = layers[^1];
+        RegisterComponents();
+    }
+
+    public int OutputSize { get; }
+
+    /// <summary>All shared experts' outputs, [E, B, h].</summary>
+    public Tensor SharedOutputs(Tensor encoded) => stack(sharedExperts.Select(e => e.Forward(encoded)), 0);
+
+    /// <summary>Task <paramref name="task"/>'s gated mixture, [B, h].</summary>
+    public Tensor Mix(string task, Tensor encoded, Tensor sharedOutputs)
+    {
+        var experts = perTask == 0
+            ? sharedOutputs
+            : cat([sharedOutputs, stack(Enumerable.Range(0, perTask).Select(e => taskExperts[TaskExpertKey(task, e)].Forward(encoded)), 0)], 0);
+        var gate = nn.functional.softmax(gates[task].forward(encoded), 1);
+        return einsum("be,ebh->bh", gate, experts);
+    }
+
+    /// <summary>The gate weights of a task for a batch, [B, E], for inspection.</summary>
+    public Tensor Gate(string task, Tensor encoded) => nn.functional.softmax(gates[task].forward(encoded), 1);
+
+    public IEnumerable<Parameter> SharedParameters() => sharedExperts.parameters();
+
+    public IEnumerable<Parameter> TaskParameters(string task) =>
+        gates[task].parameters().Concat(Enumerable.Range(0, perTask).SelectMany(e => taskExperts[TaskExpertKey(task, e)].parameters()));
+
+    private static string TaskExpertKey(string task, int expert) => $"{task}__{expert}";
+}
