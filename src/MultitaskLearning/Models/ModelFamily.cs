@@ -23,4 +23,9 @@ public enum ModelFamily
     /// like <see cref="Mmoe"/>, plus <see cref="ArchitectureOptions.TaskExperts"/> experts of each task's own, which only
     /// that task's gate can choose.</summary>
     Cgc,
+
+    /// <summary>Cross-stitch networks (Misra et al., CVPR 2016): a column of trunk layers per task, mixed after every
+    /// layer by learned cross-stitch units, then each task's tower and head. The columns and units count as shared
+    /// parameters (every task's loss trains them through the mixing).</summary>
+    CrossStitch,
 }

@@ -13,6 +13,7 @@ public static class ModelFamilyExtensions
         ModelFamily.Hybrid => "hybrid",
         ModelFamily.Mmoe => "mmoe",
         ModelFamily.Cgc => "cgc",
+        ModelFamily.CrossStitch => "cross-stitch",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Unknown model family."),
     };
 
@@ -29,6 +30,6 @@ public static class ModelFamilyExtensions
             }
         }
 
-        throw new ArgumentException($"Unknown model family '{name}'. Known: shared-trunk, task-specific, hybrid, mmoe, cgc.", nameof(name));
+        throw new ArgumentException($"Unknown model family '{name}'. Known: shared-trunk, task-specific, hybrid, mmoe, cgc, cross-stitch.", nameof(name));
     }
 }

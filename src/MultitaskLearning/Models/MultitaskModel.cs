@@ -118,6 +118,11 @@ public sealed class MultitaskModel : IDisposable
             throw new InvalidOperationException("A task-specific model shares nothing between tasks, so there is no trained trunk to transfer; train a new task-specific model for the new task instead.");
         }
 
+        if (Definition.Family == ModelFamily.CrossStitch)
+        {
+            throw new InvalidOperationException("A cross-stitch model has one column per task and cross-stitch units sized by the task count, so a task cannot be added to it; train a new model with all tasks.");
+        }
+
         var definition = Definition.ToBuilder().AddTask(task, inputName).Build();
         manual_seed(seed);
         var network = new MultitaskNetwork(definition, Network.Device);

@@ -107,9 +107,9 @@ public sealed class MultitaskModelBuilder
         }
 
         errors.AddRange(architecture.Validate());
-        if (family is ModelFamily.Mmoe or ModelFamily.Cgc && architecture.TrunkLayers.Count == 0)
+        if (family is ModelFamily.Mmoe or ModelFamily.Cgc or ModelFamily.CrossStitch && architecture.TrunkLayers.Count == 0)
         {
-            errors.Add($"The {family.ToName()} family needs TrunkLayers: every expert is a network with those layers.");
+            errors.Add($"The {family.ToName()} family needs TrunkLayers: every expert or column is a network with those layers.");
         }
         if (inputs.Count == 0)
         {

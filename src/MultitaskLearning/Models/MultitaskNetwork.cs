@@ -18,6 +18,7 @@ public sealed class MultitaskNetwork : nn.Module
     private readonly ModuleDict<InputEncoder> taskEncoders;
     private readonly ModuleDict<DenseStack> trunks;
     private readonly ModuleDict<ExpertMixture> mixtures;
+    private readonly ModuleDict<CrossStitchColumns> columns;
     private readonly ModuleDict<TaskBlock> taskBlocks;
     private readonly Dictionary<string, int> blockOfTask = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int[]> blocksOfInput = new(StringComparer.Ordinal);
@@ -43,6 +44,7 @@ public sealed class MultitaskNetwork : nn.Module
         taskEncoders = new ModuleDict<InputEncoder>();
         trunks = new ModuleDict<DenseStack>();
         mixtures = new ModuleDict<ExpertMixture>();
+        columns = new ModuleDict<CrossStitchColumns>();
         taskBlocks = new ModuleDict<TaskBlock>();
         layouts = new Dictionary<string, OutputLayout>(StringComparer.Ordinal);
 
@@ -68,6 +70,15 @@ public sealed class MultitaskNetwork : nn.Module
             trunkOutput = mixture.OutputSize;
             mixtures.Add("experts", mixture);
         }
+        else if (definition.Family == ModelFamily.CrossStitch)
+        {
+            foreach (var input in definition.Inputs)
+            {
+                var stitched = new CrossStitchColumns(layouts[input.Name].Tasks.Count, input.EncodedSize, architecture.TrunkLayers, device);
+                trunkOutput = stitched.OutputSize;
+                columns.Add(input.Name, stitched);
+            }
+        }
         else if (shared)
         {
             var trunk = new DenseStack("trunk", trunkInput, architecture.TrunkLayers, activation, dropout);
@@ -82,7 +93,7 @@ public sealed class MultitaskNetwork : nn.Module
             List<int> sizes = definition.Family switch
             {
                 ModelFamily.SharedTrunk => [trunkOutput],
-                ModelFamily.Hybrid or ModelFamily.Mmoe or ModelFamily.Cgc => [trunkOutput, .. architecture.TowerLayers],
+                ModelFamily.Hybrid or ModelFamily.Mmoe or ModelFamily.Cgc or ModelFamily.CrossStitch => [trunkOutput, .. architecture.TowerLayers],
                 _ when input.Encoder == EncoderKind.Convolutional => [input.EncodedSize, .. architecture.TrunkLayers],
                 _ => [input.SampleSize, .. input.EncoderLayers, .. architecture.TrunkLayers],
             };
@@ -168,6 +179,13 @@ public sealed class MultitaskNetwork : nn.Module
             return ApplyBlocks(encoded, inputName, name => mixture.Mix(name, encoded, experts));
         }
 
+        if (columns.Count > 0)
+        {
+            var stitched = columns[inputName].Forward(encoded, Hidden);
+            var index = layout.Tasks.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+            return ApplyBlocks(encoded, inputName, name => stitched[index[name]]);
+        }
+
         return ApplyBlocks(trunks["shared"].Forward(encoded), inputName, null);
     }
 
@@ -178,7 +196,7 @@ public sealed class MultitaskNetwork : nn.Module
     public Tensor Represent(string inputName, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (Definition.Family is ModelFamily.TaskSpecific or ModelFamily.Mmoe or ModelFamily.Cgc)
+        if (Definition.Family is ModelFamily.TaskSpecific or ModelFamily.Mmoe or ModelFamily.Cgc or ModelFamily.CrossStitch)
         {
             throw new InvalidOperationException($"A {Definition.Family.ToName()} model has no single shared representation.");
         }
@@ -190,7 +208,7 @@ public sealed class MultitaskNetwork : nn.Module
     /// <summary>The parameters shared by all tasks (encoders and trunk); empty for the task-specific family.</summary>
     /// <returns>The parameters.</returns>
     public IReadOnlyList<Parameter> SharedParameters() =>
-        encoders.parameters().Concat(trunks.parameters()).Concat(mixtures.Values.SelectMany(m => m.SharedParameters())).ToArray();
+        encoders.parameters().Concat(trunks.parameters()).Concat(mixtures.Values.SelectMany(m => m.SharedParameters())).Concat(columns.parameters()).ToArray();
 
     /// <summary>The task-specific parameters (tower or network, and head) of the block that holds a task. A block
     /// stores the parameters of all its tasks stacked (see <see cref="MultitaskModelDefinition.TaskBlocks"/>); slice t of

@@ -47,4 +47,17 @@ public sealed class ExpertMixtureTests
             .UseFamily(ModelFamily.Mmoe, new ArchitectureOptions { TrunkLayers = [] }).Build());
         Assert.Contains("The mmoe family needs TrunkLayers", error.Message);
     }
+
+    [Fact]
+    public void CrossStitch_UnitsStartNearIdentityAndBlockAddingTasks()
+    {
+        var data = SyntheticData.RelatedTasks(count: 60);
+        var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.CrossStitch, new ArchitectureOptions { TrunkLayers = [6, 4] }).Build();
+        using var network = new MultitaskNetwork(definition);
+        var units = network.named_parameters().Where(p => p.name.Contains("stitches", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
+        Assert.Equal(2, units.Length);
+        Assert.Equal([0.9f, 0.1f, 0.1f, 0.9f], units[0].data<float>().ToArray());
+        using var model = new MultitaskLearning.Training.MultitaskTrainer(new MultitaskLearning.Training.TrainerOptions { Epochs = 1 }).Fit(definition, data);
+        Assert.Throws<InvalidOperationException>(() => model.WithAddedTask(TaskDefinition.Regression("extra")));
+    }
 }

@@ -20,6 +20,7 @@ public sealed class ModelSerializerTests : IDisposable
     [InlineData(ModelFamily.Hybrid)]
     [InlineData(ModelFamily.Mmoe)]
     [InlineData(ModelFamily.Cgc)]
+    [InlineData(ModelFamily.CrossStitch)]
     public void SaveThenLoad_GivesIdenticalPredictionsAndDefinition(ModelFamily family)
     {
         using var model = Train(family);

@@ -16,6 +16,7 @@ public sealed class TensorLifetimeTests
     [InlineData(ModelFamily.Hybrid, true)]
     [InlineData(ModelFamily.TaskSpecific, false)]
     [InlineData(ModelFamily.Cgc, true)]
+    [InlineData(ModelFamily.CrossStitch, false)]
     public void FitEvaluatePredict_LeaveNoLiveTensors(ModelFamily family, bool surgery)
     {
         var data = SyntheticData.RelatedTasks(count: 100, seed: 5);

@@ -20,6 +20,7 @@ public sealed class TrainerTests
     [InlineData(ModelFamily.Hybrid)]
     [InlineData(ModelFamily.Mmoe)]
     [InlineData(ModelFamily.Cgc)]
+    [InlineData(ModelFamily.CrossStitch)]
     public void Fit_EachFamily_LearnsBothTasks(ModelFamily family)
     {
         using var model = Train(family, new TrainerOptions { Epochs = 25, LearningRate = 0.05, Seed = 1 });
