@@ -136,6 +136,8 @@ public sealed class MultitaskTrainer
         private readonly double[,] cosineSums;
         private readonly long[,] conflictCounts;
         private readonly long[,] pairSteps;
+        private readonly double[,] affinitySums;
+        private readonly long[,] affinitySteps;
         private Dictionary<string, Tensor>? bestState;
 
         public TrainingRun(
@@ -154,6 +156,8 @@ public sealed class MultitaskTrainer
             cosineSums = new double[tasks.Count, tasks.Count];
             conflictCounts = new long[tasks.Count, tasks.Count];
             pairSteps = new long[tasks.Count, tasks.Count];
+            affinitySums = new double[tasks.Count, tasks.Count];
+            affinitySteps = new long[tasks.Count, tasks.Count];
             var trainable = options.TrainableTasks?.ToHashSet(StringComparer.Ordinal);
             if (trainable is not null)
             {
@@ -420,9 +424,9 @@ public sealed class MultitaskTrainer
                 throw new TrainingDivergedException(culprit, epoch, step + 1, total);
             }
 
-            if ((options.GradientAggregator is not null || options.RecordTaskRelationships) && sharedParameters.Length > 0)
+            if ((options.GradientAggregator is not null || options.RecordTaskRelationships || options.RecordTaskAffinity) && sharedParameters.Length > 0)
             {
-                PerTaskBackward(options.GradientAggregator, losses, weighted, hostLosses, hostCounts);
+                PerTaskBackward(options.GradientAggregator, losses, weighted, hostLosses, hostCounts, batches);
             }
             else
             {
@@ -447,7 +451,7 @@ public sealed class MultitaskTrainer
 
         /// <summary>One backward pass per present task for the shared parameters (recorded for task relationships and
         /// combined by the aggregator, or summed), and one for the task-specific and weighting parameters.</summary>
-        private void PerTaskBackward(Aggregation.GradientAggregator? aggregator, Tensor losses, WeightedLoss weighted, float[] hostLosses, float[] hostCounts)
+        private void PerTaskBackward(Aggregation.GradientAggregator? aggregator, Tensor losses, WeightedLoss weighted, float[] hostLosses, float[] hostCounts, IReadOnlyList<(int Input, Tensor Rows)> batches)
         {
             var presentTasks = Enumerable.Range(0, tasks.Count).Where(t => hostCounts[t] > 0).ToArray();
             var rows = new List<Tensor>(presentTasks.Length);
@@ -459,9 +463,14 @@ public sealed class MultitaskTrainer
             }
 
             var matrix = stack(rows, 0);
-            if (options.RecordTaskRelationships)
+            if (options.RecordTaskRelationships || options.RecordTaskAffinity)
             {
                 RecordRelationships(matrix, presentTasks);
+            }
+
+            if (options.RecordTaskAffinity)
+            {
+                RecordAffinity(rows, presentTasks, hostLosses, batches);
             }
 
             var combined = aggregator is null
@@ -514,9 +523,57 @@ public sealed class MultitaskTrainer
             }
         }
 
+        /// <summary>For each present task i: θ_shared −= η g_i, the batch's task losses without gradients, then θ restored.</summary>
+        private void RecordAffinity(List<Tensor> rows, int[] presentTasks, float[] lossesBefore, IReadOnlyList<(int Input, Tensor Rows)> batches)
+        {
+            var step = CurrentLearningRate() * options.SharedLearningRateFactor;
+            using var noGrad = no_grad();
+            var saved = sharedParameters.Select(p => p.clone()).ToArray();
+            for (var a = 0; a < presentTasks.Length; a++)
+            {
+                Shift(rows[a], -step);
+                var after = new float[tasks.Count];
+                foreach (var (k, batchRows) in batches)
+                {
+                    var (l, _) = InputLosses(k, batchRows);
+                    var values = l.cpu().data<float>().ToArray();
+                    var layout = trainData.Inputs[k].Layout;
+                    for (var t = 0; t < layout.Tasks.Count; t++)
+                    {
+                        after[IndexOfTask(layout.Tasks[t].Name)] = values[t];
+                    }
+                }
+
+                for (var p = 0; p < sharedParameters.Length; p++)
+                {
+                    sharedParameters[p].copy_(saved[p]); // exact restore, not θ − ηg + ηg
+                }
+
+                var i = presentTasks[a];
+                foreach (var j in presentTasks)
+                {
+                    if (lossesBefore[j] > 0)
+                    {
+                        affinitySums[i, j] += 1 - (after[j] / lossesBefore[j]);
+                        affinitySteps[i, j]++;
+                    }
+                }
+            }
+        }
+
+        private void Shift(Tensor flatGradient, double scale)
+        {
+            long offset = 0;
+            foreach (var p in sharedParameters)
+            {
+                p.add_(flatGradient.narrow(0, offset, p.numel()).view_as(p), alpha: scale);
+                offset += p.numel();
+            }
+        }
+
         private TaskRelationships? Relationships()
         {
-            if (!options.RecordTaskRelationships)
+            if (!options.RecordTaskRelationships && !options.RecordTaskAffinity)
             {
                 return null;
             }
@@ -533,7 +590,20 @@ public sealed class MultitaskTrainer
                 }
             }
 
-            return new TaskRelationships(tasks.Select(t => t.Name).ToArray(), mean, conflict, (long[,])pairSteps.Clone());
+            double[,]? affinity = null;
+            if (options.RecordTaskAffinity)
+            {
+                affinity = new double[count, count];
+                for (var i = 0; i < count; i++)
+                {
+                    for (var j = 0; j < count; j++)
+                    {
+                        affinity[i, j] = affinitySteps[i, j] == 0 ? double.NaN : affinitySums[i, j] / affinitySteps[i, j];
+                    }
+                }
+            }
+
+            return new TaskRelationships(tasks.Select(t => t.Name).ToArray(), mean, conflict, (long[,])pairSteps.Clone(), affinity);
         }
 
         private TrainingProgress EndOfEpoch(int epoch, long steps, double trainingLoss, double[] lossSums, double[] countSums, double learningRate, TimeSpan elapsed, MonitoredMetric monitor)

@@ -10,4 +10,7 @@ namespace MultitaskLearning.Training;
 /// <param name="MeanCosine">Mean cosine similarity [i, j] (1 on the diagonal; NaN for pairs never seen together).</param>
 /// <param name="ConflictFraction">Fraction of shared steps with cosine &lt; 0 [i, j].</param>
 /// <param name="Steps">Steps in which both tasks had labels [i, j].</param>
-public sealed record TaskRelationships(IReadOnlyList<string> TaskNames, double[,] MeanCosine, double[,] ConflictFraction, long[,] Steps);
+/// <param name="LookaheadAffinity">When recorded, the mean lookahead affinity Z[i, j] = 1 − L_j(θ − η g_i) / L_j(θ) of
+/// Fifty et al., "Efficiently Identifying Task Groupings for Multi-Task Learning" (NeurIPS 2021): positive when a step
+/// on task i's gradient alone (shared parameters, learning rate η) lowers task j's loss on the same batch.</param>
+public sealed record TaskRelationships(IReadOnlyList<string> TaskNames, double[,] MeanCosine, double[,] ConflictFraction, long[,] Steps, double[,]? LookaheadAffinity = null);

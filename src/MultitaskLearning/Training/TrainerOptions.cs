@@ -84,6 +84,12 @@ public sealed class TrainerOptions
     /// <value>Default <see langword="false"/>.</value>
     public bool RecordTaskRelationships { get; set; }
 
+    /// <summary>Whether to record the lookahead task affinity of Fifty et al. (NeurIPS 2021) in
+    /// <see cref="TrainingHistory.TaskRelationships"/>: how a step on task i's gradient alone changes task j's loss on the
+    /// same batch. It costs one backward pass and one extra forward pass per task per step.</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool RecordTaskAffinity { get; set; }
+
     /// <summary>Early stopping on validation data.</summary>
     /// <value>Default <see langword="null"/> (train all epochs).</value>
     public EarlyStoppingOptions? EarlyStopping { get; set; }

@@ -92,4 +92,27 @@ public sealed class TaskRelationshipTests
             return new AggregationResult(taskGradients.detach().sum(0L), null);
         }
     }
+
+    [Fact]
+    public void LookaheadAffinity_OwnStepsHelp_AndRecordingDoesNotChangeTraining()
+    {
+        var data = SyntheticData.RelatedTasks(count: 200, seed: 3, missingFraction: 0);
+        var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] }).Build();
+        var before = LiveTensors.Count;
+        // Both runs take the per-task backward path (gradients summed in the same order); only one looks ahead.
+        using (var plain = new MultitaskTrainer(new TrainerOptions { Epochs = 2, Seed = 4, RecordTaskRelationships = true }).Fit(definition, data))
+        using (var recorded = new MultitaskTrainer(new TrainerOptions { Epochs = 2, Seed = 4, RecordTaskAffinity = true }).Fit(definition, data))
+        {
+            var affinity = recorded.TrainingHistory!.TaskRelationships!.LookaheadAffinity!;
+            Assert.True(affinity[0, 0] > 0, $"score→score {affinity[0, 0]}");
+            Assert.True(affinity[1, 1] > 0, $"pass→pass {affinity[1, 1]}");
+            Assert.True(double.IsFinite(affinity[0, 1]) && double.IsFinite(affinity[1, 0]));
+            Assert.Null(plain.TrainingHistory!.TaskRelationships!.LookaheadAffinity);
+
+            // The lookahead steps are undone exactly, so recording leaves training unchanged.
+            Assert.Equal(plain.Predict(data)["score"].Scores, recorded.Predict(data)["score"].Scores);
+        }
+
+        Assert.Equal(before, LiveTensors.Count);
+    }
 }
