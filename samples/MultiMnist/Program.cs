@@ -40,6 +40,7 @@ internal static class MultiMnistExperiment
         ("rlw", (s, o) => With(o, new RandomLossWeighting(s), null)),
         ("gls", (_, o) => With(o, new GeometricLossWeighting(), null)),
         ("gradnorm", (_, o) => With(o, new GradNorm(), null)),
+        ("famo", (_, o) => With(o, new Famo(), null)),
         ("pcgrad", (_, o) => With(o, new EqualWeighting(), new PCGrad())),
         ("mgda", (_, o) => With(o, new EqualWeighting(), new Mgda(MgdaNormalization.LossPlus))),
         ("cagrad", (_, o) => With(o, new EqualWeighting(), new CaGrad(0.4))),

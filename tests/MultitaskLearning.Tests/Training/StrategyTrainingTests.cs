@@ -19,6 +19,7 @@ public sealed class StrategyTrainingTests
     [InlineData("rlw")]
     [InlineData("gls")]
     [InlineData("gradnorm")]
+    [InlineData("famo")]
     [InlineData("gradnorm+pcgrad")]
     [InlineData("mgda")]
     [InlineData("mgda-loss+")]
@@ -38,6 +39,7 @@ public sealed class StrategyTrainingTests
             case "rlw": options.LossWeighting = new RandomLossWeighting(1); break;
             case "gls": options.LossWeighting = new GeometricLossWeighting(); break;
             case "gradnorm": options.LossWeighting = new GradNorm(); break;
+            case "famo": options.LossWeighting = new Famo(); break;
             case "gradnorm+pcgrad": options.LossWeighting = new GradNorm(); options.GradientAggregator = new PCGrad(); break;
             case "mgda": options.GradientAggregator = new Mgda(); break;
             case "mgda-loss+": options.GradientAggregator = new Mgda(MgdaNormalization.LossPlus); break;

@@ -137,4 +137,22 @@ public sealed class WeightingTests
         Assert.Equal(1 + 6, result.Total.item<float>(), 5);
         Assert.Throws<ArgumentException>(() => new GradNorm().CreateState(Tasks, CPU).Attach([]));
     }
+
+    [Fact]
+    public void Famo_WeightsAndLogitUpdateMatchTheHandComputation()
+    {
+        // Step 1, ξ = 0, z = (½, ½), L = (1, 4): c = 1/(½/1 + ½/4) = 1.6, w = (1.6·½/1, 1.6·½/4) = (0.8, 0.2).
+        using var state = new Famo(learningRate: 0.025, decay: 0.001).CreateState(Tasks, CPU);
+        using var scope = NewDisposeScope();
+        state.Combine(tensor(new[] { 1f, 4f }), tensor(new[] { 1f, 1f }));
+        Approx.Equal([0.8, 0.2], state.CurrentWeights(), 1e-6);
+
+        // Step 2, L = (0.5, 4): δ = (ln 2, 0); ∇ = −(z∘δ − z zᵀδ) = (−0.17329, 0.17329); ξ = −0.025 ∇ = (0.0043322, −0.0043322);
+        // z = softmax(ξ) = (0.5021661, 0.4978339); c = 1/(z1/0.5 + z2/4); w = c·z/L.
+        state.Combine(tensor(new[] { 0.5f, 4f }), tensor(new[] { 1f, 1f }));
+        var z1 = 1 / (1 + Math.Exp(-2 * 0.025 * 0.25 * Math.Log(2)));
+        var z2 = 1 - z1;
+        var c = 1 / ((z1 / 0.5) + (z2 / 4));
+        Approx.Equal([c * z1 / 0.5, c * z2 / 4], state.CurrentWeights(), 1e-6);
+    }
 }
