@@ -68,50 +68,7 @@ public sealed class Mgda : GramAggregator
     internal static double[] MinNormWeights(double[,] gram, int maxIterations, double tolerance)
     {
         var k = gram.GetLength(0);
-        var w = Enumerable.Repeat(1.0 / k, k).ToArray();
-        var (values, _) = SmallLinearAlgebra.SymmetricEigen(gram);
-        var lipschitz = 2 * values.Max();
-        if (!(lipschitz > 0))
-        {
-            return w;
-        }
-
-        var y = (double[])w.Clone();
-        double t = 1;
-        for (var iteration = 0; iteration < maxIterations; iteration++)
-        {
-            var next = new double[k];
-            for (var i = 0; i < k; i++)
-            {
-                next[i] = y[i] - (2 * SmallLinearAlgebra.Row(gram, y, i) / lipschitz);
-            }
-
-            next = ProjectOntoSimplex(next);
-            var tNext = (1 + Math.Sqrt(1 + (4 * t * t))) / 2;
-            double change = 0;
-            for (var i = 0; i < k; i++)
-            {
-                change += Math.Abs(next[i] - w[i]);
-                y[i] = next[i] + ((t - 1) / tNext * (next[i] - w[i]));
-            }
-
-            // Adaptive restart keeps the iteration monotone.
-            if (SmallLinearAlgebra.Quadratic(gram, next) > SmallLinearAlgebra.Quadratic(gram, w))
-            {
-                y = (double[])w.Clone();
-                t = 1;
-                continue;
-            }
-
-            w = next;
-            t = tNext;
-            if (change < tolerance)
-            {
-                break;
-            }
-        }
-
-        return w;
+        return SmallLinearAlgebra.MinimizeQuadratic(gram, Enumerable.Repeat(1.0 / k, k).ToArray(), ProjectOntoSimplex, maxIterations, tolerance);
     }
 
     /// <summary>Euclidean projection onto {w ≥ 0, Σ w = 1}.</summary>

@@ -137,6 +137,59 @@ internal static class SmallLinearAlgebra
         return (values, v);
     }
 
+    /// <summary>
+    /// Minimises wᵀ G w over a convex set by accelerated projected gradient (step 1/(2 λ_max(G))) with adaptive restart,
+    /// from <paramref name="start"/>, until w changes by less than <paramref name="tolerance"/> (L1) or
+    /// <paramref name="maxIterations"/> steps.
+    /// </summary>
+    public static double[] MinimizeQuadratic(double[,] gram, double[] start, Func<double[], double[]> project, int maxIterations, double tolerance)
+    {
+        var k = start.Length;
+        var (values, _) = SymmetricEigen(gram);
+        var lipschitz = 2 * values.Max();
+        var w = (double[])start.Clone();
+        if (!(lipschitz > 0))
+        {
+            return w;
+        }
+
+        var y = (double[])w.Clone();
+        double t = 1;
+        for (var iteration = 0; iteration < maxIterations; iteration++)
+        {
+            var next = new double[k];
+            for (var i = 0; i < k; i++)
+            {
+                next[i] = y[i] - (2 * Row(gram, y, i) / lipschitz);
+            }
+
+            next = project(next);
+            if (Quadratic(gram, next) > Quadratic(gram, w))
+            {
+                y = (double[])w.Clone();
+                t = 1;
+                continue;
+            }
+
+            var tNext = (1 + Math.Sqrt(1 + (4 * t * t))) / 2;
+            double change = 0;
+            for (var i = 0; i < k; i++)
+            {
+                change += Math.Abs(next[i] - w[i]);
+                y[i] = next[i] + ((t - 1) / tNext * (next[i] - w[i]));
+            }
+
+            w = next;
+            t = tNext;
+            if (change < tolerance)
+            {
+                break;
+            }
+        }
+
+        return w;
+    }
+
     /// <summary>wᵀ G w.</summary>
     public static double Quadratic(double[,] gram, double[] w)
     {

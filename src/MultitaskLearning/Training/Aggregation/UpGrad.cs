@@ -25,14 +25,12 @@ public sealed class UpGrad : GramAggregator
         ArgumentNullException.ThrowIfNull(gram);
         ArgumentNullException.ThrowIfNull(context);
         var k = gram.GetLength(0);
-        var (values, _) = SmallLinearAlgebra.SymmetricEigen(gram);
-        var lipschitz = 2 * values.Max();
         var weights = new double[k];
         for (var i = 0; i < k; i++)
         {
             var lower = new double[k];
             lower[i] = 1;
-            var lambda = lipschitz > 0 ? BoxConstrainedMinimum(gram, lower, lipschitz) : lower;
+            var lambda = SmallLinearAlgebra.MinimizeQuadratic(gram, lower, v => v.Select((x, j) => Math.Max(x, lower[j])).ToArray(), MaxIterations, Tolerance);
             for (var t = 0; t < k; t++)
             {
                 weights[t] += lambda[t] / k;
@@ -40,45 +38,5 @@ public sealed class UpGrad : GramAggregator
         }
 
         return weights;
-    }
-
-    private double[] BoxConstrainedMinimum(double[,] gram, double[] lower, double lipschitz)
-    {
-        var k = lower.Length;
-        var x = (double[])lower.Clone();
-        var y = (double[])x.Clone();
-        double t = 1;
-        for (var iteration = 0; iteration < MaxIterations; iteration++)
-        {
-            var next = new double[k];
-            for (var j = 0; j < k; j++)
-            {
-                next[j] = Math.Max(y[j] - (2 * SmallLinearAlgebra.Row(gram, y, j) / lipschitz), lower[j]);
-            }
-
-            if (SmallLinearAlgebra.Quadratic(gram, next) > SmallLinearAlgebra.Quadratic(gram, x))
-            {
-                y = (double[])x.Clone();
-                t = 1;
-                continue;
-            }
-
-            var tNext = (1 + Math.Sqrt(1 + (4 * t * t))) / 2;
-            double change = 0;
-            for (var j = 0; j < k; j++)
-            {
-                change += Math.Abs(next[j] - x[j]);
-                y[j] = next[j] + ((t - 1) / tNext * (next[j] - x[j]));
-            }
-
-            x = next;
-            t = tNext;
-            if (change < Tolerance)
-            {
-                break;
-            }
-        }
-
-        return x;
     }
 }
