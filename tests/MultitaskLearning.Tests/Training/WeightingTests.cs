@@ -155,4 +155,25 @@ public sealed class WeightingTests
         var c = 1 / ((z1 / 0.5) + (z2 / 4));
         Approx.Equal([c * z1 / 0.5, c * z2 / 4], state.CurrentWeights(), 1e-6);
     }
+
+    [Fact]
+    public void StatefulWeightings_SaveAndRestoreTheirState()
+    {
+        using var dwa = new DynamicWeightAverage(2).CreateState(Tasks, CPU);
+        dwa.EndEpoch([1, 1]);
+        dwa.EndEpoch([0.5, 1]);
+        using var restored = new DynamicWeightAverage(2).CreateState(Tasks, CPU);
+        restored.RestoreState(dwa.SaveState());
+        Assert.Equal(dwa.CurrentWeights(), restored.CurrentWeights());
+
+        using var famo = new Famo().CreateState(Tasks, CPU);
+        using var scope = NewDisposeScope();
+        famo.Combine(tensor(new[] { 1f, 4f }), tensor(new[] { 1f, 1f }));
+        famo.Combine(tensor(new[] { 0.5f, 4f }), tensor(new[] { 1f, 1f }));
+        using var famoRestored = new Famo().CreateState(Tasks, CPU);
+        famoRestored.RestoreState(famo.SaveState());
+        famo.Combine(tensor(new[] { 0.4f, 3f }), tensor(new[] { 1f, 1f }));
+        famoRestored.Combine(tensor(new[] { 0.4f, 3f }), tensor(new[] { 1f, 1f }));
+        Assert.Equal(famo.CurrentWeights(), famoRestored.CurrentWeights());
+    }
 }

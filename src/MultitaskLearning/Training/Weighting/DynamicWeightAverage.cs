@@ -75,6 +75,23 @@ public sealed class DynamicWeightAverage : LossWeighting
 
         public override double[] CurrentWeights() => (double[])weights.Clone();
 
+        public override IReadOnlyDictionary<string, double[]> SaveState() =>
+            history.Select((losses, epoch) => (Key: $"epoch-{epoch}", Value: (double[])losses.Clone())).ToDictionary(x => x.Key, x => x.Value);
+
+        public override void RestoreState(IReadOnlyDictionary<string, double[]> state)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            var epochs = state.Keys.Select(k => int.Parse(k.AsSpan("epoch-".Length), System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
+            history.Clear();
+            weights = Enumerable.Repeat(1.0, taskCount).ToArray();
+            weightTensor.Dispose();
+            weightTensor = ones(taskCount, device: device);
+            foreach (var epoch in epochs)
+            {
+                EndEpoch(state[$"epoch-{epoch}"]);
+            }
+        }
+
         protected override void Dispose(bool disposing)
         {
             if (disposing)

@@ -69,6 +69,24 @@ public sealed class Famo : LossWeighting
 
         public override double[] CurrentWeights() => (double[])lastWeights.Clone();
 
+        public override IReadOnlyDictionary<string, double[]> SaveState()
+        {
+            var state = new Dictionary<string, double[]> { ["logits"] = (double[])logits.Clone() };
+            if (previousLosses is not null)
+            {
+                state["previous-losses"] = (double[])previousLosses.Clone();
+            }
+
+            return state;
+        }
+
+        public override void RestoreState(IReadOnlyDictionary<string, double[]> state)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            state["logits"].CopyTo(logits, 0);
+            previousLosses = state.TryGetValue("previous-losses", out var losses) ? (double[])losses.Clone() : null;
+        }
+
         private void UpdateLogits(double[] losses, bool[] present)
         {
             var z = Softmax(logits);

@@ -98,6 +98,15 @@ public sealed class GradNorm : LossWeighting
             return new WeightedLoss(taskLosses.dot(fixedWeights), fixedWeights);
         }
 
+        public override IReadOnlyDictionary<string, double[]> SaveState() =>
+            new Dictionary<string, double[]> { ["initial-losses"] = (double[])initialLosses.Clone() };
+
+        public override void RestoreState(IReadOnlyDictionary<string, double[]> state)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            state["initial-losses"].CopyTo(initialLosses, 0);
+        }
+
         public override double[] CurrentWeights()
         {
             using var scope = NewDisposeScope();

@@ -29,6 +29,17 @@ public abstract class LossWeightingState : IDisposable
     {
     }
 
+    /// <summary>The weighting's non-parameter state (loss histories, logits), for checkpointing; learnable
+    /// parameters are in <see cref="Parameters"/>.</summary>
+    /// <returns>Named arrays; empty for stateless weightings.</returns>
+    public virtual IReadOnlyDictionary<string, double[]> SaveState() => new Dictionary<string, double[]>();
+
+    /// <summary>Restores state saved with <see cref="SaveState"/>.</summary>
+    /// <param name="state">The saved state.</param>
+    public virtual void RestoreState(IReadOnlyDictionary<string, double[]> state)
+    {
+    }
+
     /// <summary>The current task weights, for progress reports (for learnable weightings, the weights at the current parameters).</summary>
     /// <returns>One weight per task.</returns>
     public abstract double[] CurrentWeights();
