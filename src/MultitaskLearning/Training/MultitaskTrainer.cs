@@ -500,21 +500,14 @@ public sealed class MultitaskTrainer
 
         private void RecordRelationships(Tensor matrix, int[] presentTasks)
         {
-            double[] gram;
-            using (var g64 = matrix.detach().to(ScalarType.Float64))
-            using (var product = g64.matmul(g64.t()))
-            using (var onCpu = product.cpu())
-            {
-                gram = onCpu.data<double>().ToArray();
-            }
-
+            var gram = Aggregation.GramAggregator.Gram(matrix);
             var k = presentTasks.Length;
             for (var a = 0; a < k; a++)
             {
                 for (var b = 0; b < k; b++)
                 {
-                    var norm = Math.Sqrt(gram[(a * k) + a] * gram[(b * k) + b]);
-                    var cosine = norm > 0 ? gram[(a * k) + b] / norm : 0;
+                    var norm = Math.Sqrt(gram[a, a] * gram[b, b]);
+                    var cosine = norm > 0 ? gram[a, b] / norm : 0;
                     int i = presentTasks[a], j = presentTasks[b];
                     cosineSums[i, j] += cosine;
                     conflictCounts[i, j] += cosine < 0 ? 1 : 0;

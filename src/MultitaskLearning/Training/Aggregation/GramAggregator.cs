@@ -20,21 +20,7 @@ public abstract class GramAggregator : GradientAggregator
         }
 
         var k = (int)taskGradients.shape[0];
-        var gram = new double[k, k];
-        using (var g64 = taskGradients.detach().to(ScalarType.Float64))
-        using (var product = g64.matmul(g64.t()))
-        using (var onCpu = product.cpu())
-        {
-            var values = onCpu.data<double>().ToArray();
-            for (var i = 0; i < k; i++)
-            {
-                for (var j = 0; j < k; j++)
-                {
-                    gram[i, j] = values[(i * k) + j];
-                }
-            }
-        }
-
+        var gram = Gram(taskGradients);
         if ((context.TaskLosses is { } losses && losses.Count != k) || (context.TaskNames is { } names && names.Count != k))
         {
             throw new ArgumentException($"The context describes {context.TaskLosses?.Count ?? context.TaskNames?.Count} tasks but there are {k} task gradients.", nameof(context));
@@ -45,6 +31,29 @@ public abstract class GramAggregator : GradientAggregator
         using var weightTensor = weights64.to(taskGradients.dtype);
         using var detached = taskGradients.detach();
         return new AggregationResult(weightTensor.matmul(detached), weights);
+    }
+
+    /// <summary>The Gram matrix G_ij = g_i · g_j of a [k, d] gradient matrix, in double precision on the CPU.</summary>
+    /// <param name="taskGradients">The gradients.</param>
+    /// <returns>G.</returns>
+    public static double[,] Gram(Tensor taskGradients)
+    {
+        ArgumentNullException.ThrowIfNull(taskGradients);
+        var k = (int)taskGradients.shape[0];
+        var gram = new double[k, k];
+        using var g64 = taskGradients.detach().to(ScalarType.Float64);
+        using var product = g64.matmul(g64.t());
+        using var onCpu = product.cpu();
+        var values = onCpu.data<double>().ToArray();
+        for (var i = 0; i < k; i++)
+        {
+            for (var j = 0; j < k; j++)
+            {
+                gram[i, j] = values[(i * k) + j];
+            }
+        }
+
+        return gram;
     }
 
     /// <summary>The combination weights w of the update Σ_t w_t g_t.</summary>

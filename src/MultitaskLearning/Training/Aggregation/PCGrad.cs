@@ -30,26 +30,16 @@ public sealed class PCGrad : GramAggregator
     {
         ArgumentNullException.ThrowIfNull(gram);
         ArgumentNullException.ThrowIfNull(context);
-        var k = gram.GetLength(0);
-        var flat = new double[k * k];
-        for (var i = 0; i < k; i++)
-        {
-            for (var j = 0; j < k; j++)
-            {
-                flat[(i * k) + j] = gram[i, j];
-            }
-        }
-
-        return CombinationWeights(flat, k, context.Random);
+        return CombinationWeights(gram, context.Random);
     }
 
-    /// <summary>The weights w with Σ_i g_i^PC = Σ_m w_m g_m, computed on a row-major k × k Gram matrix.</summary>
+    /// <summary>The weights w with Σ_i g_i^PC = Σ_m w_m g_m, computed on the k × k Gram matrix.</summary>
     /// <param name="gram">G[i, j] = g_i · g_j.</param>
-    /// <param name="k">The number of tasks.</param>
     /// <param name="random">The source of the visiting orders.</param>
     /// <returns>The weights.</returns>
-    internal double[] CombinationWeights(double[] gram, int k, Random random)
+    internal double[] CombinationWeights(double[,] gram, Random random)
     {
+        var k = gram.GetLength(0);
         var weights = new double[k];
         var coefficients = new double[k];
         var order = new int[k];
@@ -70,7 +60,7 @@ public sealed class PCGrad : GramAggregator
 
             foreach (var j in order)
             {
-                if (j == i || gram[(j * k) + j] <= 0)
+                if (j == i || gram[j, j] <= 0)
                 {
                     continue;
                 }
@@ -78,12 +68,12 @@ public sealed class PCGrad : GramAggregator
                 double dot = 0;
                 for (var m = 0; m < k; m++)
                 {
-                    dot += coefficients[m] * gram[(m * k) + j];
+                    dot += coefficients[m] * gram[m, j];
                 }
 
                 if (dot < 0)
                 {
-                    coefficients[j] -= dot / gram[(j * k) + j];
+                    coefficients[j] -= dot / gram[j, j];
                 }
             }
 
