@@ -14,5 +14,8 @@ internal sealed class DenseEncoder : InputEncoder
         RegisterComponents();
     }
 
+    /// <summary>The encoder's layers (for the fused training engine).</summary>
+    public DenseStack Layers => layers;
+
     public override Tensor Encode(Tensor batch) => layers.Forward(batch.reshape(batch.shape[0], -1));
 }

@@ -30,6 +30,9 @@ internal sealed class DenseStack : nn.Module
 
     public int OutputSize { get; }
 
+    /// <summary>The layers in order (for the fused training engine).</summary>
+    public IReadOnlyList<Linear> Layers => layers.ToArray();
+
     public Tensor Forward(Tensor x)
     {
         foreach (var layer in layers)

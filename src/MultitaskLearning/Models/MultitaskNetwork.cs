@@ -225,6 +225,29 @@ public sealed class MultitaskNetwork : nn.Module
         return taskBlocks[BlockKey(block)].parameters().Concat(encoderParameters).Concat(mixtureParameters).ToArray();
     }
 
+    /// <summary>For the fused training engine: the dense layers from <paramref name="inputName"/>'s samples to the shared
+    /// representation (encoder, then trunk; each followed by the activation), or <see langword="null"/> when the model
+    /// is not a shared-trunk model with a dense encoder.</summary>
+    internal IReadOnlyList<Linear>? SharedDenseLayers(string inputName)
+    {
+        if (Definition.Family != ModelFamily.SharedTrunk || !encoders.ContainsKey(inputName) || encoders[inputName] is not DenseEncoder dense)
+        {
+            return null;
+        }
+
+        return dense.Layers.Layers.Concat(trunks["shared"].Layers).ToArray();
+    }
+
+    /// <summary>For the fused training engine: the stacked head weight [T_b, in, out] and bias [T_b, out] of the block
+    /// holding a task, the task's slice in them, and the block's layer count.</summary>
+    internal (Parameter Weight, Parameter Bias, int Slice, int Layers) HeadOf(string taskName)
+    {
+        var block = blockOfTask[taskName];
+        var names = Definition.TaskBlocks[block];
+        var module = taskBlocks[BlockKey(block)];
+        return (module.Weight(module.LayerCount - 1), module.Bias(module.LayerCount - 1), names.ToList().IndexOf(taskName), module.LayerCount);
+    }
+
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {

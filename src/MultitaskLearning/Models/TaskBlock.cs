@@ -44,6 +44,12 @@ internal sealed class TaskBlock : nn.Module
 
     public int OutputSize => Sizes[^1];
 
+    /// <summary>Layer l's stacked weight [T, in, out].</summary>
+    public Parameter Weight(int layer) => weights[layer];
+
+    /// <summary>Layer l's stacked bias [T, out].</summary>
+    public Parameter Bias(int layer) => biases[layer];
+
     /// <summary>Applies every task's layers to the same input [B, in] (or to its own input, [T, B, in]) and returns
     /// [B, T·out], task-major columns.</summary>
     public Tensor Forward(Tensor x, Func<Tensor, Tensor> hidden)

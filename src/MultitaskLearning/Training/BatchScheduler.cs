@@ -13,7 +13,11 @@ internal sealed class BatchScheduler : IDisposable
     private readonly Random random;
     private readonly int[] batchSizes;
     private readonly Tensor?[] orders;
+    private readonly long[]?[] hostOrders;
+    private readonly long[]?[] tensorSources;
     private readonly int[] cursors;
+    private readonly bool shuffle;
+    private readonly bool dropLast;
     private readonly long[][] taskRows = [];
     private readonly int[] taskInput = [];
     private readonly double[] cumulative = [];
@@ -24,6 +28,8 @@ internal sealed class BatchScheduler : IDisposable
         this.data = data;
         sampling = options.TaskSampling;
         this.random = random;
+        shuffle = options.Shuffle;
+        dropLast = options.DropLastPartialBatch;
         batchSizes = data.Inputs.Select(i => options.Mode switch
         {
             GradientDescentMode.Stochastic => 1,
@@ -33,8 +39,10 @@ internal sealed class BatchScheduler : IDisposable
         if (sampling == TaskSampling.AllInputs)
         {
             orders = new Tensor?[data.Inputs.Count];
+            hostOrders = new long[]?[data.Inputs.Count];
+            tensorSources = new long[]?[data.Inputs.Count];
             cursors = new int[data.Inputs.Count];
-            StepsPerEpoch = data.Inputs.Select((input, k) => (input.Count + batchSizes[k] - 1) / batchSizes[k]).Max();
+            StepsPerEpoch = data.Inputs.Select((input, k) => dropLast ? Math.Max(1, input.Count / batchSizes[k]) : (input.Count + batchSizes[k] - 1) / batchSizes[k]).Max();
             return;
         }
 
@@ -58,6 +66,8 @@ internal sealed class BatchScheduler : IDisposable
         taskInput = sources.Select(s => s.Input).ToArray();
         TaskNames = sources.Select(s => s.Task).ToArray();
         orders = new Tensor?[sources.Count];
+        hostOrders = new long[]?[sources.Count];
+        tensorSources = new long[]?[sources.Count];
         cursors = new int[sources.Count];
         var exponent = sampling switch
         {
@@ -76,7 +86,8 @@ internal sealed class BatchScheduler : IDisposable
         }
 
         var batch = batchSizes.Max();
-        StepsPerEpoch = Math.Max(1, (int)Math.Ceiling(taskRows.Sum(r => (double)r.Length) / batch));
+        var rowCount = taskRows.Sum(r => (double)r.Length);
+        StepsPerEpoch = Math.Max(1, (int)(dropLast ? Math.Floor(rowCount / batch) : Math.Ceiling(rowCount / batch)));
     }
 
     public int StepsPerEpoch { get; }
@@ -90,12 +101,34 @@ internal sealed class BatchScheduler : IDisposable
     /// <summary>The (input, rows) pairs of the next step; the row tensors are views that belong to the current dispose scope.</summary>
     public IReadOnlyList<(int Input, Tensor Rows)> Next()
     {
+        var rows = NextRows();
+        var batches = new (int, Tensor)[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var source = rows[i].Source;
+            if (!ReferenceEquals(tensorSources[source], rows[i].Order))
+            {
+                orders[source]?.Dispose();
+                // The order outlives the step's dispose scope; the scheduler disposes it.
+                orders[source] = tensor(rows[i].Order, device: data.Inputs[0].Features.device).DetachFromDisposeScope();
+                tensorSources[source] = rows[i].Order;
+            }
+
+            batches[i] = (rows[i].Input, orders[source]!.narrow(0, rows[i].Start, rows[i].Length));
+        }
+
+        return batches;
+    }
+
+    /// <summary>The rows of the next step as ranges of host-side row orders; no tensor is created.</summary>
+    public IReadOnlyList<BatchRows> NextRows()
+    {
         if (sampling == TaskSampling.AllInputs)
         {
-            var batches = new (int, Tensor)[data.Inputs.Count];
+            var batches = new BatchRows[data.Inputs.Count];
             for (var k = 0; k < data.Inputs.Count; k++)
             {
-                batches[k] = (k, Take(k, data.Inputs[k].Count, batchSizes[k], () => Enumerable.Range(0, data.Inputs[k].Count).Select(i => (long)i).ToArray()));
+                batches[k] = Take(k, k, data.Inputs[k].Count, batchSizes[k], () => Enumerable.Range(0, data.Inputs[k].Count).Select(i => (long)i).ToArray());
             }
 
             return batches;
@@ -115,7 +148,7 @@ internal sealed class BatchScheduler : IDisposable
         }
 
         var input = taskInput[task];
-        return [(input, Take(task, taskRows[task].Length, batchSizes[input], () => taskRows[task]))];
+        return [Take(task, input, taskRows[task].Length, batchSizes[input], () => (long[])taskRows[task].Clone())];
     }
 
     public void Dispose()
@@ -126,23 +159,31 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
-    /// <summary>The next <paramref name="batch"/> rows of source <paramref name="source"/>'s shuffled order, reshuffled when used up.</summary>
-    private Tensor Take(int source, int count, int batch, Func<long[]> rows)
+    /// <summary>The next <paramref name="batch"/> rows of source <paramref name="source"/>'s order. A new order is made
+    /// (shuffled, when shuffling) once the current one is used up, or once less than a whole batch is left when partial
+    /// batches are dropped.</summary>
+    private BatchRows Take(int source, int input, int count, int batch, Func<long[]> rows)
     {
-        if (orders[source] is null || cursors[source] >= count)
+        var exhausted = cursors[source] >= count || (dropLast && count >= batch && cursors[source] + batch > count);
+        if (hostOrders[source] is null || (exhausted && shuffle))
         {
-            var shuffled = rows();
-            random.Shuffle(shuffled);
-            orders[source]?.Dispose();
-            // The order outlives the step's dispose scope; the scheduler disposes it.
-            orders[source] = tensor(shuffled, device: data.Inputs[0].Features.device).DetachFromDisposeScope();
+            var order = rows();
+            if (shuffle)
+            {
+                random.Shuffle(order);
+            }
 
+            hostOrders[source] = order;
+        }
+
+        if (exhausted)
+        {
             cursors[source] = 0;
         }
 
         var length = Math.Min(batch, count - cursors[source]);
-        var view = orders[source]!.narrow(0, cursors[source], length);
+        var taken = new BatchRows(input, source, hostOrders[source]!, cursors[source], length);
         cursors[source] += length;
-        return view;
+        return taken;
     }
 }

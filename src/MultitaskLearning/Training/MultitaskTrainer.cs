@@ -138,6 +138,7 @@ public sealed class MultitaskTrainer
         private readonly long[,] pairSteps;
         private readonly double[,] affinitySums;
         private readonly long[,] affinitySteps;
+        private readonly FusedDenseEngine? fused;
         private Dictionary<string, Tensor>? bestState;
 
         public TrainingRun(
@@ -262,6 +263,7 @@ public sealed class MultitaskTrainer
                     LearningRateSchedule.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, options.Epochs, options.MinimumLearningRate),
                     _ => null,
                 };
+                fused = FusedDenseEngine.TryCreate(options, network, trainData, tasks, weighting, random);
             }
             catch
             {
@@ -295,7 +297,9 @@ public sealed class MultitaskTrainer
                     for (var step = 0; step < stepsPerEpoch; step++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        var (taskLosses, taskCounts, total) = Step(scheduler, step, epoch);
+                        var (taskLosses, taskCounts, total) = fused is null
+                            ? Step(scheduler, step, epoch)
+                            : fused.Step(scheduler.NextRows()[0], learningRate, learningRate * options.SharedLearningRateFactor, epoch, step);
                         steps++;
                         totalSum += total;
                         for (var t = 0; t < tasks.Count; t++)
@@ -306,6 +310,7 @@ public sealed class MultitaskTrainer
                     }
 
                     learningRateScheduler?.step();
+                    fused?.StoreToNetwork();
                     var report = EndOfEpoch(epoch, steps, totalSum / stepsPerEpoch, lossSums, countSums, learningRate, clock.Elapsed, monitor)
                         with { Sampling = options.TaskSampling, SamplingProbabilities = sampling };
                     var improved = report.MonitoredValue is { } value && !double.IsNaN(value) && (best is null ||
@@ -368,6 +373,7 @@ public sealed class MultitaskTrainer
 
         public void Dispose()
         {
+            fused?.Dispose();
             trainData?.Dispose();
             validationData?.Dispose();
             weighting?.Dispose();

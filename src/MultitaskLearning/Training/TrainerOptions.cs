@@ -129,6 +129,27 @@ public sealed class TrainerOptions
     /// <value>Default <see langword="null"/>. At least 1 when set.</value>
     public int? Threads { get; set; }
 
+    /// <summary>Whether the rows are visited in a new random order every epoch; <see langword="false"/> keeps the data's
+    /// order (for reproducing another implementation step by step).</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool Shuffle { get; set; } = true;
+
+    /// <summary>Whether the last batch of an epoch is skipped when it has fewer than <see cref="BatchSize"/> rows
+    /// (PyTorch's <c>drop_last</c>).</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool DropLastPartialBatch { get; set; }
+
+    /// <summary>How steps are computed: the general TorchSharp autograd engine or the fused engine for dense shared-trunk
+    /// models (see <see cref="TrainingEngine"/>).</summary>
+    /// <value>Default <see cref="TrainingEngine.Automatic"/>.</value>
+    public TrainingEngine Engine { get; set; } = TrainingEngine.Automatic;
+
+    /// <summary>Where the per-task gradients that <see cref="GradientAggregator"/> combines are taken: with respect to
+    /// the shared parameters (exact, one backward pass per task) or to the shared representation (one backward pass in
+    /// all; valid for aggregators that only produce task weights, such as MGDA's upper bound).</summary>
+    /// <value>Default <see cref="AggregationSpace.SharedParameters"/>.</value>
+    public AggregationSpace AggregationSpace { get; set; } = AggregationSpace.SharedParameters;
+
     /// <summary>Checks every property and throws one exception listing every problem.</summary>
     /// <exception cref="ArgumentException">Some properties are out of range.</exception>
     public void Validate()
@@ -161,6 +182,13 @@ public sealed class TrainerOptions
         Check(double.IsFinite(SharedLearningRateFactor) && SharedLearningRateFactor >= 0, nameof(SharedLearningRateFactor), "finite and >= 0", SharedLearningRateFactor);
         Check(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), ">= 1", EvaluationBatchSize);
         Check(Threads is null || Threads >= 1, nameof(Threads), "null or >= 1", Threads);
+        Check(Enum.IsDefined(Engine), nameof(Engine), "a defined engine", Engine);
+        Check(Enum.IsDefined(AggregationSpace), nameof(AggregationSpace), "a defined space", AggregationSpace);
+        Check(
+            AggregationSpace == AggregationSpace.SharedParameters || GradientAggregator is null || GradientAggregator.SupportsRepresentationGradients,
+            nameof(AggregationSpace),
+            $"SharedParameters for aggregator '{GradientAggregator?.Name}' (only aggregators that output task weights valid on representation gradients, such as MGDA, support SharedRepresentation)",
+            AggregationSpace);
         if (EarlyStopping is { } early)
         {
             Check(early.Patience >= 1, "EarlyStopping.Patience", ">= 1", early.Patience);

@@ -12,6 +12,11 @@ public abstract class GradientAggregator
     /// <summary>The stable kebab-case name used in reports.</summary>
     public abstract string Name { get; }
 
+    /// <summary>Whether the aggregator may be given gradients with respect to the shared representation instead of the
+    /// shared parameters (<see cref="AggregationSpace.SharedRepresentation"/>). It must then output task weights that
+    /// the trainer applies in one backward pass: true for MGDA (its upper bound, Sener and Koltun 2018).</summary>
+    public virtual bool SupportsRepresentationGradients => false;
+
     /// <summary>Combines task gradients.</summary>
     /// <param name="taskGradients">A matrix [k, d]: row t is the (weighted) gradient of task t's loss w.r.t. the shared parameters.</param>
     /// <param name="context">Random source, losses and task names of the step.</param>

@@ -28,6 +28,11 @@ public sealed class Mgda : GramAggregator
     public override string Name => "mgda";
 
     /// <inheritdoc/>
+    /// <remarks>MGDA-UB: the min-norm weights of the gradients with respect to the shared representation Z bound those of
+    /// the parameter gradients, since ∇_θ L_t = (∂Z/∂θ)ᵀ ∇_Z L_t.</remarks>
+    public override bool SupportsRepresentationGradients => true;
+
+    /// <inheritdoc/>
     public override double[] Weights(double[,] gram, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(gram);

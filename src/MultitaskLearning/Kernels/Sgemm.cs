@@ -1,0 +1,457 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MultitaskLearning.Kernels;
+
+/// <summary>
+/// Single-precision matrix product C ← α·op(A)·op(B) + β·C on row-major matrices, blocked and packed in the manner of
+/// BLIS/GotoBLAS: B is packed into panels of <see cref="NR"/> columns, A into panels of <see cref="MR"/> rows (α folded in),
+/// and a register-blocked micro-kernel accumulates a MR × NR tile over a block of k. On AVX-512 the micro-kernel is
+/// 12 × 32 (24 zmm accumulators); elsewhere a portable 6 × 16 kernel on <see cref="Vector256{T}"/> is used.
+/// Work is split over the columns of C between the threads of a <see cref="KernelThreads"/> pool.
+/// </summary>
+/// <remarks>Written for the fused dense training engine: libtorch's CPU GEMM does not use AVX-512 on AMD processors,
+/// and training small multilayer perceptrons spends most of its time in a handful of products per step.</remarks>
+internal static unsafe class Sgemm
+{
+    private const int KC = 256;
+    private const int NC = 1024;
+    private const int MC = 144;
+
+    /// <summary>Whether the 12 × 32 AVX-512 micro-kernel is used.</summary>
+    public static bool UsesAvx512 { get; } = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    private static int MR => UsesAvx512 ? 12 : 6;
+
+    private static int NR => UsesAvx512 ? 32 : 16;
+
+    /// <summary>C[m×n] ← α·op(A)·op(B) + β·C. op(A) is m × k: A[i·lda + p], or A[p·lda + i] when <paramref name="transA"/>;
+    /// op(B) is k × n: B[p·ldb + j], or B[j·ldb + p] when <paramref name="transB"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(
+        bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc,
+        KernelThreads? threads = null)
+    {
+        if (m <= 0 || n <= 0)
+        {
+            return;
+        }
+
+        ScaleC(m, n, beta, c, ldc);
+        if (k <= 0 || alpha == 0)
+        {
+            return;
+        }
+
+        var workers = threads?.Count ?? 1;
+        var flops = 2.0 * m * n * k;
+        if (workers <= 1 || flops < 4e6)
+        {
+            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n);
+            return;
+        }
+
+        // Split the columns (or, for narrow C, the rows) into chunks that the workers take one at a time, so a worker
+        // that loses its core to another process does not hold the others up.
+        var splitColumns = n >= 2 * NR;
+        var extent = splitColumns ? n : m;
+        var unit = splitColumns ? NR : MR;
+        var chunks = Math.Min(extent / unit, workers * 4);
+        if (chunks <= 1)
+        {
+            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n);
+            return;
+        }
+
+        var units = (extent + unit - 1) / unit;
+        var job = new Job(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, splitColumns, unit, units, chunks);
+        threads!.Run(chunks, job.RunChunk);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleC(int m, int n, float beta, float* c, int ldc)
+    {
+        if (beta == 1)
+        {
+            return;
+        }
+
+        for (var i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + ((long)i * ldc), n);
+            if (beta == 0)
+            {
+                row.Clear();
+            }
+            else
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    row[j] *= beta;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Serial(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc, int j0, int j1)
+    {
+        var mr = MR;
+        var nr = NR;
+        var buffers = PackBuffers.Current;
+        var packedA = buffers.A;
+        var packedB = buffers.B;
+        for (var jc = j0; jc < j1; jc += NC)
+        {
+            var nc = Math.Min(NC, j1 - jc);
+            for (var pc = 0; pc < k; pc += KC)
+            {
+                var kc = Math.Min(KC, k - pc);
+                PackB(transB, b, ldb, pc, kc, jc, nc, packedB, nr);
+                for (var ic = 0; ic < m; ic += MC)
+                {
+                    var mcBlock = Math.Min(MC, m - ic);
+                    PackA(transA, a, lda, alpha, ic, mcBlock, pc, kc, packedA, mr);
+                    for (var jr = 0; jr < nc; jr += nr)
+                    {
+                        var nrTile = Math.Min(nr, nc - jr);
+                        var bPanel = packedB + ((long)jr * kc);
+                        for (var ir = 0; ir < mcBlock; ir += mr)
+                        {
+                            var mrTile = Math.Min(mr, mcBlock - ir);
+                            var aPanel = packedA + ((long)ir * kc);
+                            var cTile = c + ((long)(ic + ir) * ldc) + jc + jr;
+                            if (UsesAvx512)
+                            {
+                                Kernel12x32(kc, aPanel, bPanel, cTile, ldc, mrTile, nrTile);
+                            }
+                            else
+                            {
+                                Kernel6x16(kc, aPanel, bPanel, cTile, ldc, mrTile, nrTile);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(A)[ic.., pc..] into MR-row panels, k-major, scaled by α and zero-padded to whole panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(bool transA, float* a, int lda, float alpha, int ic, int mc, int pc, int kc, float* packed, int mr)
+    {
+        for (var ir = 0; ir < mc; ir += mr)
+        {
+            var rows = Math.Min(mr, mc - ir);
+            var panel = packed + ((long)ir * kc);
+            if (transA)
+            {
+                // Element (i, p) at a[p·lda + i]: the rows of a panel are contiguous for each p.
+                for (var p = 0; p < kc; p++)
+                {
+                    var source = a + ((long)(pc + p) * lda) + ic + ir;
+                    var target = panel + ((long)p * mr);
+                    var r = 0;
+                    for (; r < rows; r++)
+                    {
+                        target[r] = alpha * source[r];
+                    }
+
+                    for (; r < mr; r++)
+                    {
+                        target[r] = 0;
+                    }
+                }
+            }
+            else
+            {
+                for (var r = 0; r < mr; r++)
+                {
+                    var target = panel + r;
+                    if (r >= rows)
+                    {
+                        for (var p = 0; p < kc; p++)
+                        {
+                            target[(long)p * mr] = 0;
+                        }
+
+                        continue;
+                    }
+
+                    var source = a + ((long)(ic + ir + r) * lda) + pc;
+                    for (var p = 0; p < kc; p++)
+                    {
+                        target[(long)p * mr] = alpha * source[p];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[pc.., jc..] into NR-column panels, k-major, zero-padded to whole panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB(bool transB, float* b, int ldb, int pc, int kc, int jc, int nc, float* packed, int nr)
+    {
+        for (var jr = 0; jr < nc; jr += nr)
+        {
+            var columns = Math.Min(nr, nc - jr);
+            var panel = packed + ((long)jr * kc);
+            if (!transB)
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    var source = b + ((long)(pc + p) * ldb) + jc + jr;
+                    var target = panel + ((long)p * nr);
+                    if (columns == nr)
+                    {
+                        Unsafe.CopyBlockUnaligned(target, source, (uint)(nr * sizeof(float)));
+                    }
+                    else
+                    {
+                        var j = 0;
+                        for (; j < columns; j++)
+                        {
+                            target[j] = source[j];
+                        }
+
+                        for (; j < nr; j++)
+                        {
+                            target[j] = 0;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                // Element (p, j) at b[j·ldb + p]: each column of the panel is contiguous in B.
+                for (var j = 0; j < nr; j++)
+                {
+                    var target = panel + j;
+                    if (j >= columns)
+                    {
+                        for (var p = 0; p < kc; p++)
+                        {
+                            target[(long)p * nr] = 0;
+                        }
+
+                        continue;
+                    }
+
+                    var source = b + ((long)(jc + jr + j) * ldb) + pc;
+                    for (var p = 0; p < kc; p++)
+                    {
+                        target[(long)p * nr] = source[p];
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel12x32(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
+        Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var x = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(x, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(x, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(x, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(x, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(x, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(x, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(x, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(x, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
+            x = Vector512.Create(a[8]);
+            c80 = Avx512F.FusedMultiplyAdd(x, b0, c80);
+            c81 = Avx512F.FusedMultiplyAdd(x, b1, c81);
+            x = Vector512.Create(a[9]);
+            c90 = Avx512F.FusedMultiplyAdd(x, b0, c90);
+            c91 = Avx512F.FusedMultiplyAdd(x, b1, c91);
+            x = Vector512.Create(a[10]);
+            ca0 = Avx512F.FusedMultiplyAdd(x, b0, ca0);
+            ca1 = Avx512F.FusedMultiplyAdd(x, b1, ca1);
+            x = Vector512.Create(a[11]);
+            cb0 = Avx512F.FusedMultiplyAdd(x, b0, cb0);
+            cb1 = Avx512F.FusedMultiplyAdd(x, b1, cb1);
+            a += 12;
+            b += 32;
+        }
+
+        if (mr == 12 && nr == 32)
+        {
+            Add(c, c00, c01);
+            Add(c + ldc, c10, c11);
+            Add(c + (2 * ldc), c20, c21);
+            Add(c + (3 * ldc), c30, c31);
+            Add(c + (4 * ldc), c40, c41);
+            Add(c + (5 * ldc), c50, c51);
+            Add(c + (6 * ldc), c60, c61);
+            Add(c + (7 * ldc), c70, c71);
+            Add(c + (8 * ldc), c80, c81);
+            Add(c + (9 * ldc), c90, c91);
+            Add(c + (10 * ldc), ca0, ca1);
+            Add(c + (11 * ldc), cb0, cb1);
+            return;
+        }
+
+        var tile = stackalloc float[12 * 32];
+        Store(tile, c00, c01);
+        Store(tile + 32, c10, c11);
+        Store(tile + 64, c20, c21);
+        Store(tile + 96, c30, c31);
+        Store(tile + 128, c40, c41);
+        Store(tile + 160, c50, c51);
+        Store(tile + 192, c60, c61);
+        Store(tile + 224, c70, c71);
+        Store(tile + 256, c80, c81);
+        Store(tile + 288, c90, c91);
+        Store(tile + 320, ca0, ca1);
+        Store(tile + 352, cb0, cb1);
+        AddPartial(tile, 32, c, ldc, mr, nr);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(float* row, Vector512<float> low, Vector512<float> high)
+    {
+        Vector512.Store(Vector512.Load(row) + low, row);
+        Vector512.Store(Vector512.Load(row + 16) + high, row + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* row, Vector512<float> low, Vector512<float> high)
+    {
+        Vector512.Store(low, row);
+        Vector512.Store(high, row + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddPartial(float* tile, int tileStride, float* c, int ldc, int mr, int nr)
+    {
+        for (var i = 0; i < mr; i++)
+        {
+            for (var j = 0; j < nr; j++)
+            {
+                c[((long)i * ldc) + j] += tile[(i * tileStride) + j];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var x = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            a += 6;
+            b += 16;
+        }
+
+        var tile = stackalloc float[6 * 16];
+        c00.Store(tile);
+        c01.Store(tile + 8);
+        c10.Store(tile + 16);
+        c11.Store(tile + 24);
+        c20.Store(tile + 32);
+        c21.Store(tile + 40);
+        c30.Store(tile + 48);
+        c31.Store(tile + 56);
+        c40.Store(tile + 64);
+        c41.Store(tile + 72);
+        c50.Store(tile + 80);
+        c51.Store(tile + 88);
+        AddPartial(tile, 16, c, ldc, mr, nr);
+    }
+
+    /// <summary>One multi-threaded product: chunk i covers a contiguous range of column (or row) panels.</summary>
+    private sealed class Job(
+        bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc,
+        bool splitColumns, int unit, int units, int chunks)
+    {
+        public void RunChunk(int chunk)
+        {
+            var first = (int)((long)units * chunk / chunks) * unit;
+            var last = (int)((long)units * (chunk + 1) / chunks) * unit;
+            if (splitColumns)
+            {
+                Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, first, Math.Min(last, n));
+            }
+            else
+            {
+                var rows = Math.Min(last, m) - first;
+                if (rows > 0)
+                {
+                    var aStart = transA ? a + first : a + ((long)first * lda);
+                    Serial(transA, transB, rows, n, k, alpha, aStart, lda, b, ldb, c + ((long)first * ldc), ldc, 0, n);
+                }
+            }
+        }
+    }
+
+    /// <summary>Per-thread packing buffers, 64-byte aligned, allocated once per thread.</summary>
+    private sealed class PackBuffers
+    {
+        [ThreadStatic]
+        private static PackBuffers? current;
+
+        private PackBuffers()
+        {
+            A = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(MC + 16) * KC * sizeof(float), 64);
+            B = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(NC + 32) * KC * sizeof(float), 64);
+        }
+
+        ~PackBuffers()
+        {
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(A);
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(B);
+        }
+
+        public static PackBuffers Current => current ??= new PackBuffers();
+
+        public float* A { get; }
+
+        public float* B { get; }
+    }
+}

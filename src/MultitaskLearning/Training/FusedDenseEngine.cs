@@ -1,0 +1,625 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using MultitaskLearning.Kernels;
+using MultitaskLearning.Models;
+using MultitaskLearning.Tasks;
+using MultitaskLearning.Training.Aggregation;
+using MultitaskLearning.Training.Weighting;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Training;
+
+/// <summary>
+/// The fused training engine (<see cref="TrainingEngine.Fused"/>) for a shared-trunk model with a dense encoder: the
+/// forward pass, the per-task losses and their gradients, the backward pass and the SGD update of one step run as a
+/// few large matrix products (all heads in one) and fused loops over one flat parameter buffer, with no allocation,
+/// autograd graph or host synchronisation per step. Per-task gradients for Gram-based aggregators are taken with
+/// respect to the shared parameters (the task gradients flow back through the trunk together, stacked along the batch)
+/// or to the shared representation (one trunk backward pass). The network's parameters are read at the start and
+/// written back by <see cref="StoreToNetwork"/>.
+/// </summary>
+internal sealed unsafe class FusedDenseEngine : IDisposable
+{
+    private readonly TrainerOptions options;
+    private readonly MultitaskNetwork network;
+    private readonly PreparedInput input;
+    private readonly Linear[] layers;
+    private readonly HeadTask[] heads;
+    private readonly int[] widths;
+    private readonly int headWidth;
+    private readonly int maxBatch;
+    private readonly long[] weightOffsets;
+    private readonly long[] biasOffsets;
+    private readonly long headWeightOffset;
+    private readonly long headBiasOffset;
+    private readonly long sharedLength;
+    private readonly long totalLength;
+    private readonly int globalTaskCount;
+    private readonly GramAggregator? aggregator;
+    private readonly Random random;
+    private readonly KernelThreads threads;
+    private readonly List<IntPtr> allocations = [];
+    private readonly float* parameters;
+    private readonly float* gradients;
+    private readonly float* velocity;
+    private readonly float* taskGradients;
+    private readonly float* gathered;
+    private readonly float*[] activations;
+    private readonly float* headOutputs;
+    private readonly float* headGradients;
+    private readonly float* backwardA;
+    private readonly float* backwardB;
+    private readonly float* representationGradients;
+    private readonly float* features;
+    private readonly float* targets;
+    private readonly float* present;
+    private readonly int featureWidth;
+    private readonly int targetWidth;
+    private readonly int presentWidth;
+    private bool firstStep = true;
+
+    private FusedDenseEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, Linear[] layers, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
+    {
+        this.options = options;
+        this.network = network;
+        this.input = input;
+        this.layers = layers;
+        this.globalTaskCount = globalTaskCount;
+        this.random = random;
+        aggregator = options.GradientAggregator as GramAggregator;
+        var layout = input.Layout;
+        widths = [(int)layers[0].weight!.shape[1], .. layers.Select(l => (int)l.weight!.shape[0])];
+        headWidth = layout.TotalWidth;
+        var targetOffset = 0;
+        heads = new HeadTask[layout.Tasks.Count];
+        for (var t = 0; t < heads.Length; t++)
+        {
+            var task = layout.Tasks[t];
+            heads[t] = new HeadTask(task, t, taskIndices[t], layout.Offsets[t], task.OutputSize, targetOffset, (float)taskWeights[taskIndices[t]]);
+            targetOffset += task.TargetWidth;
+        }
+
+        weightOffsets = new long[layers.Length];
+        biasOffsets = new long[layers.Length];
+        long offset = 0;
+        for (var l = 0; l < layers.Length; l++)
+        {
+            weightOffsets[l] = offset;
+            offset += (long)widths[l] * widths[l + 1];
+            biasOffsets[l] = offset;
+            offset += widths[l + 1];
+        }
+
+        sharedLength = offset;
+        headWeightOffset = offset;
+        offset += (long)widths[^1] * headWidth;
+        headBiasOffset = offset;
+        offset += headWidth;
+        totalLength = offset;
+
+        maxBatch = options.Mode switch
+        {
+            GradientDescentMode.Stochastic => 1,
+            GradientDescentMode.FullBatch => input.Count,
+            _ => Math.Min(options.BatchSize, input.Count),
+        };
+        var taskSlots = aggregator is null ? 1 : heads.Length;
+        var widest = widths.Max();
+        featureWidth = widths[0];
+        targetWidth = (int)input.Targets.shape[1];
+        presentWidth = (int)input.Present.shape[1];
+        features = Runtime.TensorMemory.Floats(input.Features);
+        targets = Runtime.TensorMemory.Floats(input.Targets);
+        present = Runtime.TensorMemory.Floats(input.Present);
+        threads = new KernelThreads(ThreadCount(options));
+        try
+        {
+            parameters = Allocate(totalLength);
+            gradients = Allocate(totalLength);
+            velocity = Allocate(totalLength);
+            taskGradients = aggregator is not null && options.AggregationSpace == AggregationSpace.SharedParameters ? Allocate(sharedLength * heads.Length) : null;
+            gathered = Allocate((long)maxBatch * featureWidth);
+            activations = new float*[layers.Length];
+            for (var l = 0; l < layers.Length; l++)
+            {
+                activations[l] = Allocate((long)maxBatch * widths[l + 1]);
+            }
+
+            headOutputs = Allocate((long)maxBatch * headWidth);
+            headGradients = Allocate((long)maxBatch * headWidth);
+            backwardA = Allocate((long)taskSlots * maxBatch * widest);
+            backwardB = Allocate((long)taskSlots * maxBatch * widest);
+            representationGradients = aggregator is not null ? Allocate((long)heads.Length * maxBatch * widths[^1]) : null;
+            LoadFromNetwork();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The thread count of the engine's kernels for these options.</summary>
+    public static int ThreadCount(TrainerOptions options) => options.Threads ?? 1;
+
+    /// <summary>Why the fused engine cannot train this configuration, or <see langword="null"/> when it can.</summary>
+    public static string? Unsupported(TrainerOptions options, MultitaskNetwork network, PreparedData data)
+    {
+        var definition = network.Definition;
+        if (!(Sgemm.UsesAvx512 || (Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated)))
+        {
+            return "the processor has neither AVX-512 nor AVX2 with FMA";
+        }
+
+        if (network.Device.type != TorchSharp.DeviceType.CPU)
+        {
+            return $"the model is on {network.Device}, and the fused engine runs on the CPU";
+        }
+
+        if (definition.Family != ModelFamily.SharedTrunk)
+        {
+            return $"the model family is {definition.Family.ToName()}, and the fused engine trains shared-trunk models";
+        }
+
+        if (data.Inputs.Count != 1)
+        {
+            return $"the model reads {data.Inputs.Count} inputs, and the fused engine trains one";
+        }
+
+        var input = data.Inputs[0];
+        if (network.SharedDenseLayers(input.InputName) is not { Count: > 0 })
+        {
+            return $"input '{input.InputName}' has a convolutional encoder or no dense layer";
+        }
+
+        if (definition.Architecture.Activation != Activation.ReLU)
+        {
+            return $"the activation is {definition.Architecture.Activation}, and the fused engine implements ReLU";
+        }
+
+        if (definition.Architecture.Dropout > 0)
+        {
+            return "dropout is on";
+        }
+
+        if (options.Optimizer != OptimizerKind.Sgd)
+        {
+            return $"the optimiser is {options.Optimizer}, and the fused engine implements SGD";
+        }
+
+        if (options.LossWeighting is not (FixedWeighting or EqualWeighting))
+        {
+            return $"loss weighting '{options.LossWeighting.GetType().Name}' needs autograd (the fused engine supports fixed and equal weights)";
+        }
+
+        if (options.GradientAggregator is { } aggregator and not GramAggregator)
+        {
+            return $"aggregator '{aggregator.Name}' does not work on the Gram matrix of the task gradients";
+        }
+
+        if (options.RecordTaskRelationships || options.RecordTaskAffinity)
+        {
+            return "task relationships or affinity are recorded";
+        }
+
+        if (options.TrainableTasks is not null || options.SharedLearningRateFactor == 0)
+        {
+            return "some parameters are frozen (TrainableTasks or SharedLearningRateFactor = 0)";
+        }
+
+        foreach (var task in input.Layout.Tasks)
+        {
+            var (_, _, _, headLayers) = network.HeadOf(task.Name);
+            if (headLayers != 1)
+            {
+                return $"task '{task.Name}' has a tower";
+            }
+
+            if (task.Loss is not (LossKind.CrossEntropy or LossKind.BinaryCrossEntropyWithLogits or LossKind.MeanSquaredError))
+            {
+                return $"task '{task.Name}' uses the {task.Loss} loss (the fused engine implements cross-entropy, binary cross-entropy and squared error)";
+            }
+        }
+
+        if (input.Features.dtype != ScalarType.Float32 || !input.Features.is_contiguous())
+        {
+            return "the prepared features are not contiguous float32";
+        }
+
+        return null;
+    }
+
+    /// <summary>Creates the engine when the configuration allows it; otherwise returns <see langword="null"/>, or throws
+    /// when <see cref="TrainerOptions.Engine"/> demands the fused engine.</summary>
+    public static FusedDenseEngine? TryCreate(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
+    {
+        if (options.Engine == TrainingEngine.Autograd)
+        {
+            return null;
+        }
+
+        if (Unsupported(options, network, data) is { } reason)
+        {
+            return options.Engine == TrainingEngine.Fused
+                ? throw new ArgumentException($"TrainerOptions.Engine is Fused, but {reason}. Use TrainingEngine.Automatic or Autograd for this configuration.")
+                : null;
+        }
+
+        var input = data.Inputs[0];
+        var names = tasks.Select(t => t.Name).ToList();
+        var indices = input.Layout.Tasks.Select(t => names.IndexOf(t.Name)).ToArray();
+        return new FusedDenseEngine(options, network, input, network.SharedDenseLayers(input.InputName)!.ToArray(), indices, tasks.Count, weighting.CurrentWeights(), random);
+    }
+
+    /// <summary>Trains one step on the given rows.</summary>
+    /// <returns>Per-task mean losses and labelled counts (indexed like the trainer's tasks) and the weighted total.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public (float[] Losses, float[] Counts, double Total) Step(BatchRows rows, double learningRate, double sharedLearningRate, int epoch, int step)
+    {
+        var batch = rows.Length;
+        var x = Gather(rows);
+        var representation = Forward(x, batch);
+        var losses = new float[globalTaskCount];
+        var counts = new float[globalTaskCount];
+        var total = LossGradients(rows, batch, losses, counts);
+        for (var t = 0; t < heads.Length; t++)
+        {
+            var g = heads[t].GlobalIndex;
+            if (counts[g] > 0 && !float.IsFinite(losses[g]))
+            {
+                throw new TrainingDivergedException(heads[t].Task.Name, epoch, step + 1, losses[g]);
+            }
+        }
+
+        // Heads: each task's columns get only that task's gradient.
+        var h = widths[^1];
+        Sgemm.Multiply(true, false, h, headWidth, batch, 1, representation, h, headGradients, headWidth, 0, gradients + headWeightOffset, headWidth, threads);
+        VectorMath.ColumnSums(headGradients, batch, headWidth, gradients + headBiasOffset);
+        if (aggregator is null)
+        {
+            Sgemm.Multiply(false, true, batch, h, headWidth, 1, headGradients, headWidth, parameters + headWeightOffset, headWidth, 0, backwardA, h, threads);
+            TrunkBackward(x, batch, 1, gradients, 0);
+        }
+        else
+        {
+            AggregatedBackward(x, batch, losses, counts);
+        }
+
+        if (options.GradientClipNorm is { } clip)
+        {
+            var norm = Math.Sqrt(VectorMath.Dot(gradients, gradients, totalLength));
+            var coefficient = clip / (norm + 1e-6);
+            if (coefficient < 1)
+            {
+                VectorMath.Scale((float)coefficient, gradients, totalLength);
+            }
+        }
+
+        var momentum = (float)options.Momentum;
+        var decay = (float)options.WeightDecay;
+        VectorMath.SgdStep(parameters, gradients, velocity, sharedLength, (float)sharedLearningRate, momentum, decay, options.Nesterov, firstStep);
+        VectorMath.SgdStep(parameters + sharedLength, gradients + sharedLength, velocity + sharedLength, totalLength - sharedLength, (float)learningRate, momentum, decay, options.Nesterov, firstStep);
+        firstStep = false;
+        return (losses, counts, total);
+    }
+
+    /// <summary>Writes the trained parameters into the network's tensors.</summary>
+    public void StoreToNetwork() => Transfer(toNetwork: true);
+
+    public void Dispose()
+    {
+        threads.Dispose();
+        foreach (var pointer in allocations)
+        {
+            NativeMemory.AlignedFree((void*)pointer);
+        }
+
+        allocations.Clear();
+    }
+
+    private void LoadFromNetwork() => Transfer(toNetwork: false);
+
+    private void Transfer(bool toNetwork)
+    {
+        void Copy(float* network, float* flat, long count)
+        {
+            var bytes = count * sizeof(float);
+            if (toNetwork)
+            {
+                Buffer.MemoryCopy(flat, network, bytes, bytes);
+            }
+            else
+            {
+                Buffer.MemoryCopy(network, flat, bytes, bytes);
+            }
+        }
+
+        for (var l = 0; l < layers.Length; l++)
+        {
+            // The flat buffer holds W_lᵀ [in, out], so the forward product packs contiguous rows.
+            var weight = Runtime.TensorMemory.Floats(layers[l].weight!);
+            int inWidth = widths[l], outWidth = widths[l + 1];
+            var flat = parameters + weightOffsets[l];
+            for (var o = 0; o < outWidth; o++)
+            {
+                for (var i = 0; i < inWidth; i++)
+                {
+                    if (toNetwork)
+                    {
+                        weight[((long)o * inWidth) + i] = flat[((long)i * outWidth) + o];
+                    }
+                    else
+                    {
+                        flat[((long)i * outWidth) + o] = weight[((long)o * inWidth) + i];
+                    }
+                }
+            }
+
+            Copy(Runtime.TensorMemory.Floats(layers[l].bias!), parameters + biasOffsets[l], widths[l + 1]);
+        }
+
+        var h = widths[^1];
+        foreach (var head in heads)
+        {
+            var (weight, bias, slice, _) = network.HeadOf(head.Task.Name);
+            var w = Runtime.TensorMemory.Floats(weight) + ((long)slice * h * head.Width);
+            for (var r = 0; r < h; r++)
+            {
+                Copy(w + ((long)r * head.Width), parameters + headWeightOffset + ((long)r * headWidth) + head.Offset, head.Width);
+            }
+
+            Copy(Runtime.TensorMemory.Floats(bias) + ((long)slice * head.Width), parameters + headBiasOffset + head.Offset, head.Width);
+        }
+    }
+
+    private float* Allocate(long count)
+    {
+        var pointer = (float*)NativeMemory.AlignedAlloc((nuint)(Math.Max(count, 1) * sizeof(float)), 64);
+        allocations.Add((IntPtr)pointer);
+        return pointer;
+    }
+
+    /// <summary>The batch's samples: a pointer into the prepared features when the rows are consecutive, else a copy.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private float* Gather(BatchRows rows)
+    {
+        var order = rows.Order;
+        var first = order[rows.Start];
+        var consecutive = true;
+        for (var i = 1; i < rows.Length && consecutive; i++)
+        {
+            consecutive = order[rows.Start + i] == first + i;
+        }
+
+        if (consecutive)
+        {
+            return features + (first * featureWidth);
+        }
+
+        var bytes = (long)featureWidth * sizeof(float);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Buffer.MemoryCopy(features + (order[rows.Start + i] * featureWidth), gathered + ((long)i * featureWidth), bytes, bytes);
+        }
+
+        return gathered;
+    }
+
+    /// <summary>Trunk layers then all heads in one product; returns the shared representation.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private float* Forward(float* x, int batch)
+    {
+        var previous = x;
+        for (var l = 0; l < layers.Length; l++)
+        {
+            int inWidth = widths[l], outWidth = widths[l + 1];
+            var a = activations[l];
+            VectorMath.BroadcastRows(parameters + biasOffsets[l], outWidth, a, batch);
+            Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, previous, inWidth, parameters + weightOffsets[l], outWidth, 1, a, outWidth, threads);
+            VectorMath.ReluInPlace(a, (long)batch * outWidth);
+            previous = a;
+        }
+
+        var h = widths[^1];
+        VectorMath.BroadcastRows(parameters + headBiasOffset, headWidth, headOutputs, batch);
+        Sgemm.Multiply(false, false, batch, headWidth, h, 1, previous, h, parameters + headWeightOffset, headWidth, 1, headOutputs, headWidth, threads);
+        return previous;
+    }
+
+    /// <summary>Per-task mean losses over labelled rows and dL/dz of the weighted total Σ α_t L_t into <see cref="headGradients"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private double LossGradients(BatchRows rows, int batch, float[] losses, float[] counts)
+    {
+        double total = 0;
+        foreach (var head in heads)
+        {
+            float count = 0;
+            for (var i = 0; i < batch; i++)
+            {
+                count += present[(rows.Order[rows.Start + i] * presentWidth) + head.LayoutIndex];
+            }
+
+            var scale = head.Alpha / MathF.Max(count, 1);
+            double sum = 0;
+            for (var i = 0; i < batch; i++)
+            {
+                var row = rows.Order[rows.Start + i];
+                var z = headOutputs + ((long)i * headWidth) + head.Offset;
+                var dz = headGradients + ((long)i * headWidth) + head.Offset;
+                var m = present[(row * presentWidth) + head.LayoutIndex];
+                var y = targets + (row * targetWidth) + head.TargetOffset;
+                if (m == 0)
+                {
+                    new Span<float>(dz, head.Width).Clear();
+                    continue;
+                }
+
+                sum += m * head.Task.Loss switch
+                {
+                    LossKind.CrossEntropy => CrossEntropy(z, dz, head.Width, y[0], m * scale, head.Task.Name),
+                    LossKind.BinaryCrossEntropyWithLogits => BinaryCrossEntropy(z, dz, head.Width, y, m * scale),
+                    _ => SquaredError(z, dz, head.Width, y, m * scale),
+                };
+            }
+
+            var loss = (float)(sum / Math.Max(count, 1));
+            losses[head.GlobalIndex] = loss;
+            counts[head.GlobalIndex] = count;
+            total += head.Alpha * loss;
+        }
+
+        return total;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static double CrossEntropy(float* z, float* dz, int width, float label, float scale, string task)
+    {
+        var y = (int)label;
+        if (y < 0 || y >= width)
+        {
+            throw new InvalidOperationException($"Task '{task}': class index {label} is outside 0..{width - 1}.");
+        }
+
+        var max = z[0];
+        for (var c = 1; c < width; c++)
+        {
+            max = MathF.Max(max, z[c]);
+        }
+
+        double sum = 0;
+        for (var c = 0; c < width; c++)
+        {
+            var e = MathF.Exp(z[c] - max);
+            dz[c] = e;
+            sum += e;
+        }
+
+        var inverse = (float)(1 / sum);
+        for (var c = 0; c < width; c++)
+        {
+            dz[c] = ((dz[c] * inverse) - (c == y ? 1 : 0)) * scale;
+        }
+
+        return max + Math.Log(sum) - z[y];
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static double BinaryCrossEntropy(float* z, float* dz, int width, float* y, float scale)
+    {
+        double loss = 0;
+        for (var c = 0; c < width; c++)
+        {
+            var v = z[c];
+            loss += MathF.Max(v, 0) - (v * y[c]) + MathF.Log(1 + MathF.Exp(-MathF.Abs(v)));
+            dz[c] = ((1 / (1 + MathF.Exp(-v))) - y[c]) * scale / width;
+        }
+
+        return loss / width;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static double SquaredError(float* z, float* dz, int width, float* y, float scale)
+    {
+        double loss = 0;
+        for (var c = 0; c < width; c++)
+        {
+            var d = z[c] - y[c];
+            loss += d * d;
+            dz[c] = 2 * d * scale / width;
+        }
+
+        return loss / width;
+    }
+
+    /// <summary>Back-propagates <paramref name="taskCount"/> stacked representation gradients [K, B, h] (in
+    /// <see cref="backwardA"/>) through the trunk; task k's parameter gradients go to
+    /// <paramref name="target"/> + k·<paramref name="stride"/> (shared layout).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void TrunkBackward(float* x, int batch, int taskCount, float* target, long stride)
+    {
+        float* current = backwardA, other = backwardB;
+        for (var l = layers.Length - 1; l >= 0; l--)
+        {
+            int inWidth = widths[l], outWidth = widths[l + 1];
+            var a = activations[l];
+            var previous = l > 0 ? activations[l - 1] : x;
+            var block = (long)batch * outWidth;
+            for (var k = 0; k < taskCount; k++)
+            {
+                var dz = current + (k * block);
+                VectorMath.ReluBackward(dz, a, block);
+                Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, previous, inWidth, dz, outWidth, 0, target + (k * stride) + weightOffsets[l], outWidth, threads);
+                VectorMath.ColumnSums(dz, batch, outWidth, target + (k * stride) + biasOffsets[l]);
+            }
+
+            if (l > 0)
+            {
+                Sgemm.Multiply(false, true, taskCount * batch, inWidth, outWidth, 1, current, outWidth, parameters + weightOffsets[l], outWidth, 0, other, inWidth, threads);
+                var swap = current;
+                current = other;
+                other = swap;
+            }
+        }
+    }
+
+    /// <summary>Per-task gradients (of the parameters or of the representation), their Gram matrix, the aggregator's
+    /// task weights, and the combined gradient of the shared parameters.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void AggregatedBackward(float* x, int batch, float[] losses, float[] counts)
+    {
+        var h = widths[^1];
+        var presentHeads = heads.Where(head => counts[head.GlobalIndex] > 0).ToArray();
+        var k = presentHeads.Length;
+        var representationBlock = (long)batch * h;
+        var perTask = options.AggregationSpace == AggregationSpace.SharedParameters ? backwardA : representationGradients;
+        for (var i = 0; i < k; i++)
+        {
+            var head = presentHeads[i];
+            Sgemm.Multiply(
+                false, true, batch, h, head.Width, 1, headGradients + head.Offset, headWidth,
+                parameters + headWeightOffset + head.Offset, headWidth, 0, perTask + (i * representationBlock), h, threads);
+        }
+
+        var gram = new double[k, k];
+        var space = options.AggregationSpace == AggregationSpace.SharedParameters ? taskGradients : representationGradients;
+        var length = options.AggregationSpace == AggregationSpace.SharedParameters ? sharedLength : representationBlock;
+        if (options.AggregationSpace == AggregationSpace.SharedParameters && k > 0)
+        {
+            TrunkBackward(x, batch, k, taskGradients, sharedLength);
+        }
+
+        for (var i = 0; i < k; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                gram[i, j] = gram[j, i] = VectorMath.Dot(space + (i * length), space + (j * length), length);
+            }
+        }
+
+        var context = new AggregationContext(random, presentHeads.Select(head => (double)losses[head.GlobalIndex]).ToArray(), presentHeads.Select(head => head.Task.Name).ToArray());
+        var weights = k == 0 ? [] : aggregator!.Weights(gram, context);
+        if (options.AggregationSpace == AggregationSpace.SharedParameters)
+        {
+            new Span<float>(gradients, checked((int)sharedLength)).Clear();
+            for (var i = 0; i < k; i++)
+            {
+                VectorMath.MultiplyAdd((float)weights[i], taskGradients + (i * sharedLength), gradients, sharedLength);
+            }
+
+            return;
+        }
+
+        new Span<float>(backwardA, checked((int)representationBlock)).Clear();
+        for (var i = 0; i < k; i++)
+        {
+            VectorMath.MultiplyAdd((float)weights[i], representationGradients + (i * representationBlock), backwardA, representationBlock);
+        }
+
+        TrunkBackward(x, batch, 1, gradients, 0);
+    }
+
+    /// <summary>One task's place in the fused head.</summary>
+    private sealed record HeadTask(TaskDefinition Task, int LayoutIndex, int GlobalIndex, int Offset, int Width, int TargetOffset, float Alpha);
+}
