@@ -1,22 +1,90 @@
+// Benchmarks of MultitaskLearning: the PyTorch peer comparison, per-task gradient cost, flat memory, data pipeline,
+// the L2,1 solver, a busy machine, and BenchmarkDotNet micro-benchmarks. Run with -c Release; see the README.
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using BenchmarkDotNet.Running;
 using MultitaskLearning.Benchmarks;
+using MultitaskLearning.Training;
 
 var repeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 5 };
 var seed = new Option<int>("--seed") { Description = "Seed of the generated problem.", DefaultValueFactory = _ => 0 };
 var export = new Option<string?>("--export") { Description = "Also write X and Y (float64, row-major) to this folder for peers/sklearn_l21.py." };
+var python = new Option<string>("--python") { Description = "The Python interpreter with PyTorch (Debian's python3-torch).", DefaultValueFactory = _ => "/usr/bin/python3" };
+var cores = new Option<int[]>("--cores") { Description = "Core counts to compare.", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+
 var l21 = new Command("l21", "Shared-design L2,1 (MultiTaskLasso) problem: n=5000, d=200, T=20; compare with scikit-learn.") { repeats, seed, export };
 l21.SetAction(parse => L21Benchmark.Run(parse.GetValue(repeats), parse.GetValue(seed), parse.GetValue(export)));
+
+var train = new Command("train", "Training steps/s against the PyTorch peer and a bare TorchSharp loop (MNIST workload, variants big/small × plain/pcgrad).") { repeats, python, cores };
+train.SetAction(parse => TrainComparison.Run(parse.GetValue(repeats), parse.GetValue(cores)!, parse.GetValue(python)!, TrainComparison.Variants, Console.Out));
+
+var aggregation = new Command("aggregation", "Cost of per-task gradients: PCGrad and MGDA (parameter and representation gradients) against plain training.") { repeats };
+aggregation.SetAction(parse => AggregationBenchmark.Run(parse.GetValue(repeats), Console.Out));
+
+var memory = new Command("memory", "RSS and live tensors over 100 epochs of the small workload.");
+memory.SetAction(_ => MemoryBenchmark.Run(Console.Out));
+
+var pipeline = new Command("pipeline", "Files/s of WAV → log-mel and image → tensor, cold and warm, 1 and 2 threads.");
+pipeline.SetAction(_ => PipelineBenchmark.Run(Console.Out));
+
+var busyRepeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 3 };
+var busy = new Command("busy", "Training with one core taken by another process, per engine and thread count.") { busyRepeats };
+busy.SetAction(parse => BusyMachineBenchmark.Run(parse.GetValue(busyRepeats), Console.Out));
+
+var micro = new Command("micro", "BenchmarkDotNet micro-benchmarks of the fused engine's kernels against libtorch.");
+micro.SetAction(_ =>
+{
+    BenchmarkRunner.Run<KernelBenchmarks>();
+    return 0;
+});
+
+var all = new Command("all", "train, aggregation, memory, pipeline, l21 and busy, one table after another.") { repeats, python };
+all.SetAction(parse =>
+{
+    var n = parse.GetValue(repeats);
+    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, AVX-512 kernels: {MultitaskLearning.Kernels.Sgemm.UsesAvx512}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+    Console.WriteLine();
+    TrainComparison.Run(n, [1, 2], parse.GetValue(python)!, TrainComparison.Variants, Console.Out);
+    Console.WriteLine();
+    AggregationBenchmark.Run(n, Console.Out);
+    Console.WriteLine();
+    MemoryBenchmark.Run(Console.Out);
+    Console.WriteLine();
+    PipelineBenchmark.Run(Console.Out);
+    Console.WriteLine();
+    L21Benchmark.Run(n, 0, null);
+    Console.WriteLine();
+    BusyMachineBenchmark.Run(3, Console.Out);
+    return 0;
+});
+
+// Helpers that the commands above run in child processes.
+var implementation = new Option<string>("--implementation") { DefaultValueFactory = _ => "library" };
 var size = new Option<string>("--size") { DefaultValueFactory = _ => "big" };
 var grad = new Option<string>("--grad") { DefaultValueFactory = _ => "plain" };
-var threadsOption = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
-var engineOption = new Option<string>("--engine") { DefaultValueFactory = _ => "automatic" };
-var once = new Command("train-once", "One library training run of the peer workload; prints the result.") { size, grad, threadsOption, engineOption };
+var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
+var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
+var engine = new Option<string>("--engine") { DefaultValueFactory = _ => "automatic" };
+var json = new Option<bool>("--json");
+var once = new Command("train-once", "One training run of the peer workload (library or bare TorchSharp).") { implementation, size, grad, threads, epochs, engine, json };
 once.SetAction(parse =>
 {
-    var data = MultitaskLearning.Benchmarks.MnistWorkload.Load();
-    var dataset = MultitaskLearning.Benchmarks.LibraryRun.Dataset(data);
-    var engine = Enum.Parse<MultitaskLearning.Training.TrainingEngine>(parse.GetValue(engineOption)!, ignoreCase: true);
-    Console.WriteLine(MultitaskLearning.Benchmarks.LibraryRun.Train(dataset, MultitaskLearning.Benchmarks.WorkloadSize.Parse(parse.GetValue(size)!), parse.GetValue(grad)!, parse.GetValue(threadsOption), engine: engine));
+    var data = MnistWorkload.Load();
+    var workload = WorkloadSize.Parse(parse.GetValue(size)!);
+    var result = parse.GetValue(implementation) switch
+    {
+        "library" => LibraryRun.Train(LibraryRun.Dataset(data), workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs), Enum.Parse<TrainingEngine>(parse.GetValue(engine)!, ignoreCase: true)),
+        "torchsharp" => BareTorchSharpLoop.Train(data, workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs)),
+        var other => throw new ArgumentException($"--implementation must be library or torchsharp; got '{other}'."),
+    };
+    Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(result) : result.ToString());
+    return 0;
 });
-var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { l21, once };
+var memoryOnce = new Command("memory-once", "One 100-epoch memory trace (JSON).") { engine };
+memoryOnce.SetAction(parse => MemoryBenchmark.RunOnce(parse.GetValue(engine)!));
+var spin = new Command("spin", "Spins on one core (the busy benchmark's competitor).");
+spin.SetAction(_ => BusyMachineBenchmark.Spin());
+
+var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, aggregation, memory, pipeline, l21, busy, micro, once, memoryOnce, spin };
 return root.Parse(args).Invoke();

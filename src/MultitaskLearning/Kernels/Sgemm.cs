@@ -52,12 +52,13 @@ internal static unsafe class Sgemm
             return;
         }
 
-        // Split the columns (or, for narrow C, the rows) into chunks that the workers take one at a time, so a worker
-        // that loses its core to another process does not hold the others up.
-        var splitColumns = n >= 2 * NR;
+        // One contiguous share of the larger dimension of C per thread: each thread packs only its share of one operand
+        // and all of the other, so more chunks would repack the shared operand more often. A thread that loses its core
+        // to another process makes the product no slower than on one thread.
+        var splitColumns = n >= m ? n >= 2 * NR : m < 2 * MR;
         var extent = splitColumns ? n : m;
         var unit = splitColumns ? NR : MR;
-        var chunks = Math.Min(extent / unit, workers * 4);
+        var chunks = Math.Min(extent / unit, workers);
         if (chunks <= 1)
         {
             Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n);

@@ -205,6 +205,14 @@ public sealed class MultitaskNetwork : nn.Module
         return trunks["shared"].Forward(encoders[inputName].Encode(input));
     }
 
+    /// <summary>The outputs of <see cref="Forward"/> together with the shared representation they were computed from, for
+    /// taking gradients with respect to it; only for the shared-trunk and hybrid families.</summary>
+    internal (Tensor Representation, Tensor Output) ForwardWithRepresentation(string inputName, Tensor input)
+    {
+        var representation = Represent(inputName, input);
+        return (representation, ApplyBlocks(representation, inputName, null));
+    }
+
     /// <summary>The parameters shared by all tasks (encoders and trunk); empty for the task-specific family.</summary>
     /// <returns>The parameters.</returns>
     public IReadOnlyList<Parameter> SharedParameters() =>

@@ -168,6 +168,12 @@ public sealed class MultitaskTrainer
                 }
             }
 
+            if (options.GradientAggregator is not null && options.AggregationSpace == AggregationSpace.SharedRepresentation
+                && definition.Family is not (ModelFamily.SharedTrunk or ModelFamily.Hybrid))
+            {
+                throw new ArgumentException($"AggregationSpace.SharedRepresentation needs one shared representation (a shared-trunk or hybrid model); a {definition.Family.ToName()} model has none. Use AggregationSpace.SharedParameters.");
+            }
+
             if (options.GradientAggregator is { } aggregator && definition.Family == ModelFamily.TaskSpecific)
             {
                 throw new ArgumentException($"Gradient aggregator '{aggregator.Name}' combines gradients of shared parameters, and a task-specific model has none. Use a shared-trunk or hybrid model, or no aggregator.");
@@ -395,9 +401,10 @@ public sealed class MultitaskTrainer
             optimizer.zero_grad();
             Tensor losses, counts;
             var batches = scheduler.Next();
+            var representations = options.GradientAggregator is not null && options.AggregationSpace == AggregationSpace.SharedRepresentation ? new List<Tensor>() : null;
             if (batches.Count == 1 && trainData.Inputs[batches[0].Input].Layout.Tasks.Count == tasks.Count)
             {
-                (losses, counts) = InputLosses(batches[0].Input, batches[0].Rows);
+                (losses, counts) = InputLosses(batches[0].Input, batches[0].Rows, representations);
             }
             else
             {
@@ -405,7 +412,7 @@ public sealed class MultitaskTrainer
                 counts = zeros(tasks.Count, device: network.Device);
                 foreach (var (k, rows) in batches)
                 {
-                    var (l, c) = InputLosses(k, rows);
+                    var (l, c) = InputLosses(k, rows, representations);
                     losses = losses.index_add(0, globalTaskIndices[k], l, 1);
                     counts = counts.index_add(0, globalTaskIndices[k], c, 1);
                 }
@@ -430,7 +437,11 @@ public sealed class MultitaskTrainer
                 throw new TrainingDivergedException(culprit, epoch, step + 1, total);
             }
 
-            if ((options.GradientAggregator is not null || options.RecordTaskRelationships || options.RecordTaskAffinity) && sharedParameters.Length > 0)
+            if (representations is not null && sharedParameters.Length > 0)
+            {
+                RepresentationBackward(options.GradientAggregator!, losses, weighted, hostLosses, hostCounts, representations);
+            }
+            else if ((options.GradientAggregator is not null || options.RecordTaskRelationships || options.RecordTaskAffinity) && sharedParameters.Length > 0)
             {
                 PerTaskBackward(options.GradientAggregator, losses, weighted, hostLosses, hostCounts, batches);
             }
@@ -448,11 +459,48 @@ public sealed class MultitaskTrainer
             return (hostLosses, hostCounts, total);
         }
 
-        private (Tensor Losses, Tensor Counts) InputLosses(int k, Tensor rows)
+        private (Tensor Losses, Tensor Counts) InputLosses(int k, Tensor rows, List<Tensor>? representations = null)
         {
             var input = trainData.Inputs[k];
-            var output = network.Forward(input.InputName, input.Features.index_select(0, rows));
+            var features = input.Features.index_select(0, rows);
+            Tensor output;
+            if (representations is null)
+            {
+                output = network.Forward(input.InputName, features);
+            }
+            else
+            {
+                (var representation, output) = network.ForwardWithRepresentation(input.InputName, features);
+                representations.Add(representation);
+            }
+
             return input.LossComputer.Compute(output, input.Targets.index_select(0, rows), input.Present.index_select(0, rows));
+        }
+
+        /// <summary>Representation mode (MGDA-UB): per-task gradients with respect to the shared representation (cheap:
+        /// they only pass through the heads), the aggregator's task weights from them, then one backward pass of
+        /// Σ_t w_t α_t L_t through the shared layers; the task-specific parameters keep their own task's gradient.</summary>
+        private void RepresentationBackward(Aggregation.GradientAggregator aggregator, Tensor losses, WeightedLoss weighted, float[] hostLosses, float[] hostCounts, List<Tensor> representations)
+        {
+            var presentTasks = Enumerable.Range(0, tasks.Count).Where(t => hostCounts[t] > 0).ToArray();
+            var rows = new List<Tensor>(presentTasks.Length);
+            var taskLosses = presentTasks.Select(t => losses[t] * weighted.TaskWeights[t]).ToArray();
+            foreach (var taskLoss in taskLosses)
+            {
+                var gradients = autograd.grad([taskLoss], representations, retain_graph: true, allow_unused: true);
+                rows.Add(cat(gradients.Select((g, i) => (g is null || g.IsInvalid ? zeros_like(representations[i]) : g).reshape(-1)).ToArray(), 0));
+            }
+
+            var context = new Aggregation.AggregationContext(random, presentTasks.Select(t => (double)hostLosses[t]).ToArray(), presentTasks.Select(t => tasks[t].Name).ToArray());
+            var weights = aggregator.Aggregate(stack(rows, 0), context).TaskWeights
+                ?? throw new InvalidOperationException($"Aggregator '{aggregator.Name}' claims to support representation gradients but returned no task weights.");
+            if (otherParameters.Length > 0)
+            {
+                autograd.backward([weighted.Total], inputs: otherParameters, retain_graph: true);
+            }
+
+            var combined = taskLosses.Select((l, i) => l * weights[i]).Aggregate((a, b) => a + b);
+            autograd.backward([combined], inputs: sharedParameters);
         }
 
         /// <summary>One backward pass per present task for the shared parameters (recorded for task relationships and
