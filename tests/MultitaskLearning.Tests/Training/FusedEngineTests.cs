@@ -1,0 +1,185 @@
+using MultitaskLearning.Data;
+using MultitaskLearning.Models;
+using MultitaskLearning.Tasks;
+using MultitaskLearning.TestUtilities;
+using MultitaskLearning.Training;
+using MultitaskLearning.Training.Aggregation;
+using MultitaskLearning.Training.Weighting;
+using Xunit;
+
+namespace MultitaskLearning.Tests.Training;
+
+/// <summary>The fused engine trains the same model as the autograd engine (same initial weights, same batches): every
+/// loss, missing labels, weight decay, Nesterov, clipping, PCGrad and MGDA; and it refuses what it does not support.</summary>
+public sealed class FusedEngineTests
+{
+    [Theory]
+    [InlineData(false, null, AggregationSpace.SharedParameters)]
+    [InlineData(true, null, AggregationSpace.SharedParameters)]
+    [InlineData(false, "pcgrad", AggregationSpace.SharedParameters)]
+    [InlineData(false, "mgda", AggregationSpace.SharedParameters)]
+    [InlineData(false, "mgda", AggregationSpace.SharedRepresentation)]
+    public void Fused_TrainsTheSameModelAsAutograd(bool nesterovAndDecay, string? aggregator, AggregationSpace space)
+    {
+        var data = MixedTasks(160, seed: 3);
+        var definition = MultitaskModelBuilder.FromDataset(data, i => i with { EncoderLayers = [12] })
+            .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [10] }).Build();
+        TrainerOptions Options(TrainingEngine engine) => new()
+        {
+            Epochs = 4,
+            BatchSize = 24,
+            LearningRate = 0.05,
+            Momentum = 0.9,
+            Nesterov = nesterovAndDecay,
+            WeightDecay = nesterovAndDecay ? 0.01 : 0,
+            GradientClipNorm = 1,
+            Engine = engine,
+            Seed = 7,
+            GradientAggregator = aggregator switch
+            {
+                "pcgrad" => new PCGrad(randomOrder: false),
+                "mgda" => new Mgda(),
+                _ => null,
+            },
+            AggregationSpace = space,
+        };
+
+        using var fused = new MultitaskTrainer(Options(TrainingEngine.Fused)).Fit(definition, data);
+        using var autograd = new MultitaskTrainer(Options(TrainingEngine.Autograd)).Fit(definition, data);
+        var a = fused.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+        foreach (var (name, parameter) in autograd.Network.named_parameters())
+        {
+            var expected = parameter.data<float>().ToArray();
+            var actual = a[name];
+            var scale = expected.Max(v => Math.Abs(v)) + 1e-3;
+            var difference = expected.Zip(actual, (e, x) => Math.Abs(e - x)).Max();
+            Assert.True(difference <= 2e-3 * scale, $"{name}: largest difference {difference} (scale {scale})");
+        }
+
+        for (var e = 0; e < 4; e++)
+        {
+            Assert.Equal(autograd.TrainingHistory!.Epochs[e].TrainingLoss, fused.TrainingHistory!.Epochs[e].TrainingLoss, 3);
+        }
+    }
+
+    [Fact]
+    public void Fused_LeavesNoLiveTensors()
+    {
+        var data = MixedTasks(100, seed: 4);
+        var split = DatasetSplitter.Split(data);
+        var definition = MultitaskModelBuilder.FromDataset(split.Train).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] }).Build();
+        var options = new TrainerOptions { Epochs = 3, Engine = TrainingEngine.Fused, GradientAggregator = new PCGrad(), EarlyStopping = new EarlyStoppingOptions { Patience = 5 } };
+        var before = LiveTensors.Count;
+        using (var model = new MultitaskTrainer(options).Fit(definition, split.Train, split.Validation))
+        {
+            model.Evaluate(split.Test);
+            model.Predict(split.Test);
+        }
+
+        Assert.Equal(before, LiveTensors.Count);
+    }
+
+    [Theory]
+    [InlineData("optimizer", "Adam")]
+    [InlineData("weighting", "UncertaintyWeighting")]
+    [InlineData("aggregator", "graddrop")]
+    [InlineData("family", "hybrid")]
+    [InlineData("dropout", "dropout")]
+    public void Fused_RefusesWhatItDoesNotImplement_NamingTheReason(string change, string named)
+    {
+        var data = MixedTasks(60, seed: 5);
+        var definition = MultitaskModelBuilder.FromDataset(data)
+            .UseFamily(change == "family" ? ModelFamily.Hybrid : ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8], Dropout = change == "dropout" ? 0.1 : 0 })
+            .Build();
+        var options = new TrainerOptions
+        {
+            Epochs = 1,
+            Engine = TrainingEngine.Fused,
+            Optimizer = change == "optimizer" ? OptimizerKind.Adam : OptimizerKind.Sgd,
+            LossWeighting = change == "weighting" ? new UncertaintyWeighting() : new FixedWeighting(),
+            GradientAggregator = change == "aggregator" ? new GradDrop() : null,
+        };
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
+        Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Engine is Fused", error.Message, StringComparison.Ordinal);
+
+        // Automatic falls back to autograd for the same configuration.
+        options.Engine = TrainingEngine.Automatic;
+        using var model = new MultitaskTrainer(options).Fit(definition, data);
+        Assert.Single(model.TrainingHistory!.Epochs);
+    }
+
+    [Fact]
+    public void RepresentationSpace_IsRefusedForAggregatorsThatNeedParameterGradients()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(new TrainerOptions { GradientAggregator = new PCGrad(), AggregationSpace = AggregationSpace.SharedRepresentation }));
+        Assert.Contains("AggregationSpace", error.Message, StringComparison.Ordinal);
+        Assert.Contains("pcgrad", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RepresentationSpace_IsRefusedForModelsWithoutOneSharedRepresentation()
+    {
+        var data = MixedTasks(40, seed: 6);
+        var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.Mmoe, new ArchitectureOptions { TrunkLayers = [8] }).Build();
+        var options = new TrainerOptions { Epochs = 1, GradientAggregator = new Mgda(), AggregationSpace = AggregationSpace.SharedRepresentation };
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
+        Assert.Contains("mmoe", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void RepresentationSpace_MgdaWeightsComeFromRepresentationGradients()
+    {
+        // Hybrid models have towers, so this runs the autograd engine's representation mode.
+        var data = MixedTasks(80, seed: 8);
+        var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4] }).Build();
+        var options = new TrainerOptions { Epochs = 3, GradientAggregator = new Mgda(MgdaNormalization.L2), AggregationSpace = AggregationSpace.SharedRepresentation };
+        using var model = new MultitaskTrainer(options).Fit(definition, data);
+        Assert.All(model.TrainingHistory!.Epochs, e => Assert.True(double.IsFinite(e.TrainingLoss)));
+        Assert.True(model.TrainingHistory!.Epochs[^1].TrainingLoss < model.TrainingHistory!.Epochs[0].TrainingLoss);
+    }
+
+    /// <summary>Regression (two outputs), binary, multiclass and multi-label tasks on one input, 15 % of labels missing.</summary>
+    internal static MultitaskDataset MixedTasks(int count, int seed)
+    {
+        var random = new Random(seed);
+        const int features = 6;
+        var x = new float[count, features];
+        var values = new float[count, 2];
+        var present = new bool[count];
+        var pass = new string?[count];
+        var kind = new int?[count];
+        var tags = new IReadOnlyCollection<string>?[count];
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = 0; j < features; j++)
+            {
+                x[i, j] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            values[i, 0] = x[i, 0] + (2 * x[i, 1]);
+            values[i, 1] = x[i, 2] * x[i, 3];
+            present[i] = random.NextDouble() > 0.15;
+            pass[i] = random.NextDouble() < 0.15 ? null : x[i, 0] + x[i, 4] > 0 ? "yes" : "no";
+            kind[i] = random.NextDouble() < 0.15 ? null : (x[i, 1] > 0.3 ? 2 : x[i, 1] > -0.3 ? 1 : 0);
+            tags[i] = random.NextDouble() < 0.15 ? null : new[] { x[i, 2] > 0 ? "a" : null, x[i, 5] > 0 ? "b" : null, x[i, 3] > 0.5 ? "c" : null }.OfType<string>().ToArray();
+        }
+
+        TaskDefinition[] tasks =
+        [
+            TaskDefinition.Regression("values", outputs: 2),
+            TaskDefinition.Binary("pass", "no", "yes") with { Weight = 0.5 },
+            TaskDefinition.Multiclass("kind", 3),
+            TaskDefinition.MultiLabel("tags", "a", "b", "c"),
+        ];
+        return new MultitaskDatasetBuilder(tasks)
+            .AddSamples("features", x, new Dictionary<string, LabelColumn>
+            {
+                ["values"] = LabelColumn.FromMatrix(values, present),
+                ["pass"] = LabelColumn.FromLabels(pass),
+                ["kind"] = LabelColumn.FromClassIndices(kind),
+                ["tags"] = LabelColumn.FromLabelSets(tags),
+            })
+            .Build();
+    }
+}
