@@ -7,6 +7,7 @@
 #   eng/build.sh test [--quick]       build and run every test project; --quick skips tests marked Category=Slow
 #   eng/build.sh build                restore and build everything with warnings as errors
 #   eng/build.sh pack                 create the NuGet packages in artifacts/packages
+#   eng/build.sh bench [command]      run the benchmark suite (default: all; see tests/MultitaskLearning.Benchmarks)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -66,8 +67,16 @@ case "$command" in
       dotnet pack "src/$project/$project.csproj" -c Release -o artifacts/packages
     done
     ;;
+  bench)
+    bash "$root/eng/ensure-benchmark-peers.sh"
+    dotnet build tests/MultitaskLearning.Benchmarks -c Release -warnaserror
+    # Build servers keep working for a while after a build; stop them so that they do not share the cores with timed runs.
+    dotnet build-server shutdown >/dev/null 2>&1 || true
+    [ $# -eq 0 ] && set -- all
+    tests/MultitaskLearning.Benchmarks/bin/Release/net10.0/MultitaskLearning.Benchmarks "$@"
+    ;;
   *)
-    echo "usage: eng/build.sh {demo|test [--quick]|build|pack} [args]" >&2
+    echo "usage: eng/build.sh {demo|test [--quick]|build|pack|bench} [args]" >&2
     exit 2
     ;;
 esac

@@ -25,7 +25,7 @@ internal static class AggregationBenchmark
                 foreach (var grad in grads)
                 {
                     var json = ChildProcess.RunSelf(["train-once", "--size", "big", "--grad", grad, "--threads", "1", "--engine", engine, "--json"]);
-                    results[grad].Add(JsonSerializer.Deserialize<RunResult>(json.Trim().Split('\n')[^1])!);
+                    results[grad].Add(JsonSerializer.Deserialize<RunResult>(json.Trim().Split('\n')[^1], ResultJson.Options)!);
                 }
             }
 

@@ -11,13 +11,13 @@ namespace MultitaskLearning.Benchmarks;
 /// </summary>
 internal static class BareTorchSharpLoop
 {
-    public static RunResult Train(MnistWorkload data, WorkloadSize size, string grad, int threads, int epochs = 3)
+    public static RunResult Train(MnistWorkload data, WorkloadSize size, string grad, int threads, int epochs = 3, int seed = 0)
     {
         set_num_threads(threads);
         using var x = tensor(data.Pixels, [data.Count, MnistWorkload.Width]);
         using var yDigit = tensor(data.Digits.Select(d => (long)d).ToArray());
         using var yParity = yDigit.remainder(2);
-        manual_seed(0);
+        manual_seed(seed);
         using var trunk = nn.Sequential(nn.Linear(784, size.Hidden1), nn.ReLU(), nn.Linear(size.Hidden1, size.Hidden2), nn.ReLU());
         using var headDigit = nn.Linear(size.Hidden2, 10);
         using var headParity = nn.Linear(size.Hidden2, 2);

@@ -82,6 +82,35 @@ internal static class L21Benchmark
         return 0;
     }
 
+    /// <summary>Runs the benchmark and then scikit-learn's MultiTaskLasso on the same exported X and Y, when Python has
+    /// scikit-learn.</summary>
+    public static int RunWithPeer(int repeats, string python)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"mtl-bench-l21-{Environment.ProcessId}");
+        try
+        {
+            Run(repeats, 0, folder);
+            var script = Path.Combine(AppContext.BaseDirectory, "peers", "sklearn_l21.py");
+            try
+            {
+                Console.Write(ChildProcess.Run(python, [script, folder, repeats.ToString(CultureInfo.InvariantCulture)]));
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                Console.WriteLine($"  scikit-learn peer skipped: {e.Message.Split('\n')[0]}");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>Writes X and Y as little-endian float64, row-major, for the scikit-learn peer (peers/sklearn_l21.py).</summary>
     private static void Export(string folder, Matrix<double> x, Matrix<double> y)
     {

@@ -30,7 +30,7 @@ internal static class LibraryRun
             .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [size.Hidden1, size.Hidden2] })
             .Build();
 
-    public static TrainerOptions Options(WorkloadSize size, int threads, int epochs, GradientAggregator? aggregator = null, AggregationSpace space = AggregationSpace.SharedParameters, TrainingEngine engine = TrainingEngine.Automatic) => new()
+    public static TrainerOptions Options(WorkloadSize size, int threads, int epochs, GradientAggregator? aggregator = null, AggregationSpace space = AggregationSpace.SharedParameters, TrainingEngine engine = TrainingEngine.Automatic, int seed = 0) => new()
     {
         Epochs = epochs,
         BatchSize = size.BatchSize,
@@ -43,11 +43,11 @@ internal static class LibraryRun
         GradientAggregator = aggregator,
         AggregationSpace = space,
         Engine = engine,
-        Seed = 0,
+        Seed = seed,
     };
 
     /// <summary>Trains and evaluates; returns the peer's JSON fields.</summary>
-    public static RunResult Train(MultitaskDataset dataset, WorkloadSize size, string grad, int threads, int epochs = 3, TrainingEngine engine = TrainingEngine.Automatic)
+    public static RunResult Train(MultitaskDataset dataset, WorkloadSize size, string grad, int threads, int epochs = 3, TrainingEngine engine = TrainingEngine.Automatic, int seed = 0)
     {
         var aggregator = grad switch
         {
@@ -58,7 +58,7 @@ internal static class LibraryRun
         };
         var space = grad == "mgda-rep" ? AggregationSpace.SharedRepresentation : AggregationSpace.SharedParameters;
         var definition = Definition(dataset, size);
-        var trainer = new MultitaskTrainer(Options(size, threads, epochs, aggregator, space, engine));
+        var trainer = new MultitaskTrainer(Options(size, threads, epochs, aggregator, space, engine, seed));
         // Timed like the peer: the training loop only (TrainingProgress.Elapsed starts after data and model are prepared).
         var epochEnds = new List<double>();
         using var model = trainer.Fit(definition, dataset, progress: new SynchronousProgress<TrainingProgress>(p => epochEnds.Add(p.Elapsed.TotalSeconds)));

@@ -57,7 +57,7 @@ internal static class MemoryBenchmark
         }
 
         var steps = dataset.Count / size.BatchSize * Epochs;
-        Console.WriteLine(JsonSerializer.Serialize(new MemoryTrace(engine, rss.ToArray(), live.ToArray(), steps / elapsed)));
+        Console.WriteLine(JsonSerializer.Serialize(new MemoryTrace(engine, rss.ToArray(), live.ToArray(), steps / elapsed), ResultJson.Options));
         return 0;
     }
 

@@ -52,11 +52,11 @@ internal sealed class PeerRunner : IDisposable
     }
 
     /// <summary>One peer run. Two cores use the peer's best configuration: torch 1 thread, OpenBLAS 2 threads.</summary>
-    public RunResult Train(WorkloadSize size, string grad, int cores)
+    public RunResult Train(WorkloadSize size, string grad, int cores, int seed = 0)
     {
         var output = ChildProcess.Run(
             Python,
-            [script, "--data", dataDirectory, "--size", size.Name, "--grad", grad, "--threads", "1"],
+            [script, "--data", dataDirectory, "--size", size.Name, "--grad", grad, "--threads", "1", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = cores.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         var root = json.RootElement;

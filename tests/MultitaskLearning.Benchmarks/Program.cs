@@ -13,8 +13,11 @@ var export = new Option<string?>("--export") { Description = "Also write X and Y
 var python = new Option<string>("--python") { Description = "The Python interpreter with PyTorch (Debian's python3-torch).", DefaultValueFactory = _ => "/usr/bin/python3" };
 var cores = new Option<int[]>("--cores") { Description = "Core counts to compare.", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
 
-var l21 = new Command("l21", "Shared-design L2,1 (MultiTaskLasso) problem: n=5000, d=200, T=20; compare with scikit-learn.") { repeats, seed, export };
-l21.SetAction(parse => L21Benchmark.Run(parse.GetValue(repeats), parse.GetValue(seed), parse.GetValue(export)));
+var withPeer = new Option<bool>("--with-peer") { Description = "Also run scikit-learn's MultiTaskLasso on the same data (seed 0)." };
+var l21 = new Command("l21", "Shared-design L2,1 (MultiTaskLasso) problem: n=5000, d=200, T=20; compare with scikit-learn.") { repeats, seed, export, python, withPeer };
+l21.SetAction(parse => parse.GetValue(withPeer)
+    ? L21Benchmark.RunWithPeer(parse.GetValue(repeats), parse.GetValue(python)!)
+    : L21Benchmark.Run(parse.GetValue(repeats), parse.GetValue(seed), parse.GetValue(export)));
 
 var train = new Command("train", "Training steps/s against the PyTorch peer and a bare TorchSharp loop (MNIST workload, variants big/small × plain/pcgrad).") { repeats, python, cores };
 train.SetAction(parse => TrainComparison.Run(parse.GetValue(repeats), parse.GetValue(cores)!, parse.GetValue(python)!, TrainComparison.Variants, Console.Out));
@@ -53,7 +56,7 @@ all.SetAction(parse =>
     Console.WriteLine();
     PipelineBenchmark.Run(Console.Out);
     Console.WriteLine();
-    L21Benchmark.Run(n, 0, null);
+    L21Benchmark.RunWithPeer(n, parse.GetValue(python)!);
     Console.WriteLine();
     BusyMachineBenchmark.Run(3, Console.Out);
     return 0;
@@ -67,18 +70,19 @@ var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
 var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
 var engine = new Option<string>("--engine") { DefaultValueFactory = _ => "automatic" };
 var json = new Option<bool>("--json");
-var once = new Command("train-once", "One training run of the peer workload (library or bare TorchSharp).") { implementation, size, grad, threads, epochs, engine, json };
+var runSeed = new Option<int>("--seed") { Description = "Seed of the data order and the initial weights (as the peer's --seed).", DefaultValueFactory = _ => 0 };
+var once = new Command("train-once", "One training run of the peer workload (library or bare TorchSharp).") { implementation, size, grad, threads, epochs, engine, json, runSeed };
 once.SetAction(parse =>
 {
-    var data = MnistWorkload.Load();
+    var data = MnistWorkload.Load(parse.GetValue(runSeed));
     var workload = WorkloadSize.Parse(parse.GetValue(size)!);
     var result = parse.GetValue(implementation) switch
     {
-        "library" => LibraryRun.Train(LibraryRun.Dataset(data), workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs), Enum.Parse<TrainingEngine>(parse.GetValue(engine)!, ignoreCase: true)),
-        "torchsharp" => BareTorchSharpLoop.Train(data, workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs)),
+        "library" => LibraryRun.Train(LibraryRun.Dataset(data), workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs), Enum.Parse<TrainingEngine>(parse.GetValue(engine)!, ignoreCase: true), parse.GetValue(runSeed)),
+        "torchsharp" => BareTorchSharpLoop.Train(data, workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs), parse.GetValue(runSeed)),
         var other => throw new ArgumentException($"--implementation must be library or torchsharp; got '{other}'."),
     };
-    Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(result) : result.ToString());
+    Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(result, ResultJson.Options) : result.ToString());
     return 0;
 });
 var memoryOnce = new Command("memory-once", "One 100-epoch memory trace (JSON).") { engine };

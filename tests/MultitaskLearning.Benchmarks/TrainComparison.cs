@@ -55,14 +55,38 @@ internal static class TrainComparison
             }
         }
 
+        if (peer is not null)
+        {
+            Accuracies(peer, output);
+        }
+
         return 0;
+    }
+
+    /// <summary>Final accuracies over seeds 0–4 (data order and initial weights), the noise to compare them within.</summary>
+    private static void Accuracies(PeerRunner peer, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("Final accuracy over seeds 0–4 (the seed sets the data order and the initial weights in both), 1 core, median (min–max):");
+        output.WriteLine();
+        output.WriteLine("| variant | PyTorch digit | library digit | PyTorch parity | library parity |");
+        output.WriteLine("|---|---|---|---|---|");
+        foreach (var (size, grad) in Variants)
+        {
+            var peerRuns = Enumerable.Range(0, 5).Select(seed => peer.Train(WorkloadSize.Parse(size), grad, 1, seed)).ToArray();
+            var libraryRuns = Enumerable.Range(0, 5).Select(seed => Child("library", size, grad, 1, seed)).ToArray();
+            output.WriteLine(
+                $"| {size} {grad} | {Summary.Of(peerRuns.Select(x => x.DigitAccuracy)).Format("F4")} | {Summary.Of(libraryRuns.Select(x => x.DigitAccuracy)).Format("F4")} | " +
+                $"{Summary.Of(peerRuns.Select(x => x.ParityAccuracy)).Format("F4")} | {Summary.Of(libraryRuns.Select(x => x.ParityAccuracy)).Format("F4")} |");
+            output.Flush();
+        }
     }
 
     private static string Ratio(Summary a, Summary b) => a.Count == 0 || b.Count == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{a.Median / b.Median:F2}×");
 
-    private static RunResult Child(string implementation, string size, string grad, int threads)
+    private static RunResult Child(string implementation, string size, string grad, int threads, int seed = 0)
     {
-        var json = ChildProcess.RunSelf(["train-once", "--implementation", implementation, "--size", size, "--grad", grad, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--json"]);
-        return JsonSerializer.Deserialize<RunResult>(json.Trim().Split('\n')[^1]) ?? throw new InvalidDataException($"No result from the {implementation} run: {json}");
+        var json = ChildProcess.RunSelf(["train-once", "--implementation", implementation, "--size", size, "--grad", grad, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture), "--json"]);
+        return JsonSerializer.Deserialize<RunResult>(json.Trim().Split('\n')[^1], ResultJson.Options) ?? throw new InvalidDataException($"No result from the {implementation} run: {json}");
     }
 }

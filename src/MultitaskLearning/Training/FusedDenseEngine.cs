@@ -141,8 +141,9 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
         }
     }
 
-    /// <summary>The thread count of the engine's kernels for these options.</summary>
-    public static int ThreadCount(TrainerOptions options) => options.Threads ?? 1;
+    /// <summary>The thread count of the engine's kernels: <see cref="TrainerOptions.Threads"/>, or by default the cores
+    /// up to 4 (one step's products are too small to share among more).</summary>
+    public static int ThreadCount(TrainerOptions options) => options.Threads ?? Math.Min(Environment.ProcessorCount, 4);
 
     /// <summary>Why the fused engine cannot train this configuration, or <see langword="null"/> when it can.</summary>
     public static string? Unsupported(TrainerOptions options, MultitaskNetwork network, PreparedData data)

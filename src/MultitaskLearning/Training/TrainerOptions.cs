@@ -125,7 +125,12 @@ public sealed class TrainerOptions
     /// <value>Default <see langword="null"/>.</value>
     public Device? Device { get; set; }
 
-    /// <summary>libtorch's intra-op thread count during training; <see langword="null"/> leaves libtorch's setting alone.</summary>
+    /// <summary>Threads used for training: the fused engine's kernel threads and libtorch's intra-op thread count (set
+    /// for the duration of Fit). <see langword="null"/> lets the fused engine use the cores up to 4 and leaves libtorch's
+    /// setting alone. Either way a step degrades gracefully on a busy machine: the fused engine's threads block when idle
+    /// and share work so a thread without a core delays only its share, and the library makes libtorch's OpenMP threads
+    /// wait passively (<c>OMP_WAIT_POLICY=PASSIVE</c> unless the environment sets it). Use 1 for the least interference
+    /// with other processes.</summary>
     /// <value>Default <see langword="null"/>. At least 1 when set.</value>
     public int? Threads { get; set; }
 
