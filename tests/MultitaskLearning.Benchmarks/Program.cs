@@ -31,6 +31,9 @@ memory.SetAction(_ => MemoryBenchmark.Run(Console.Out));
 var pipeline = new Command("pipeline", "Files/s of WAV → log-mel and image → tensor, cold and warm, 1 and 2 threads.");
 pipeline.SetAction(_ => PipelineBenchmark.Run(Console.Out));
 
+var profile = new Command("profile", "Where a step's time goes: products, packing and the rest, against libtorch's products.");
+profile.SetAction(_ => ProfileBenchmark.Run(Console.Out));
+
 var busyRepeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 3 };
 var busy = new Command("busy", "Training with one core taken by another process, per engine and thread count.") { busyRepeats };
 busy.SetAction(parse => BusyMachineBenchmark.Run(parse.GetValue(busyRepeats), Console.Out));
@@ -42,13 +45,15 @@ micro.SetAction(_ =>
     return 0;
 });
 
-var all = new Command("all", "train, aggregation, memory, pipeline, l21 and busy, one table after another.") { repeats, python };
+var all = new Command("all", "train, profile, aggregation, memory, pipeline, l21 and busy, one table after another.") { repeats, python };
 all.SetAction(parse =>
 {
     var n = parse.GetValue(repeats);
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, AVX-512 kernels: {MultitaskLearning.Kernels.Sgemm.UsesAvx512}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
     Console.WriteLine();
     TrainComparison.Run(n, [1, 2], parse.GetValue(python)!, TrainComparison.Variants, Console.Out);
+    Console.WriteLine();
+    ProfileBenchmark.Run(Console.Out);
     Console.WriteLine();
     AggregationBenchmark.Run(n, Console.Out);
     Console.WriteLine();
@@ -90,5 +95,5 @@ memoryOnce.SetAction(parse => MemoryBenchmark.RunOnce(parse.GetValue(engine)!));
 var spin = new Command("spin", "Spins on one core (the busy benchmark's competitor).");
 spin.SetAction(_ => BusyMachineBenchmark.Spin());
 
-var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, aggregation, memory, pipeline, l21, busy, micro, once, memoryOnce, spin };
+var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, profile, aggregation, memory, pipeline, l21, busy, micro, once, memoryOnce, spin };
 return root.Parse(args).Invoke();

@@ -19,6 +19,26 @@ internal static unsafe class Sgemm
     private const int NC = 1024;
     private const int MC = 144;
 
+    private static long profileTicks;
+    private static long profilePackTicks;
+    private static long profileFlops;
+    private static volatile bool timingPacks;
+
+    /// <summary>Whether calls are timed (for the benchmarks' profile; off by default, costs two timestamps per call).</summary>
+    public static bool Profiling { get; set; }
+
+    /// <summary>Stopwatch ticks spent in <see cref="Multiply"/> while profiling, the part of them spent packing
+    /// (summed over threads), and the floating-point operations done.</summary>
+    public static (long Ticks, long PackTicks, long Flops) Profile => (Interlocked.Read(ref profileTicks), Interlocked.Read(ref profilePackTicks), Interlocked.Read(ref profileFlops));
+
+    /// <summary>Clears the profile counters.</summary>
+    public static void ResetProfile()
+    {
+        Interlocked.Exchange(ref profileTicks, 0);
+        Interlocked.Exchange(ref profilePackTicks, 0);
+        Interlocked.Exchange(ref profileFlops, 0);
+    }
+
     /// <summary>Whether the 12 × 32 AVX-512 micro-kernel is used.</summary>
     public static bool UsesAvx512 { get; } = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
@@ -35,6 +55,26 @@ internal static unsafe class Sgemm
     {
         if (m <= 0 || n <= 0)
         {
+            return;
+        }
+
+        if (Profiling)
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            Profiling = false;
+            timingPacks = true;
+            try
+            {
+                Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+            }
+            finally
+            {
+                timingPacks = false;
+                Profiling = true;
+                Interlocked.Add(ref profileTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+                Interlocked.Add(ref profileFlops, 2L * m * n * k);
+            }
+
             return;
         }
 
@@ -109,11 +149,23 @@ internal static unsafe class Sgemm
             for (var pc = 0; pc < k; pc += KC)
             {
                 var kc = Math.Min(KC, k - pc);
+                var packStart = timingPacks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 PackB(transB, b, ldb, pc, kc, jc, nc, packedB, nr);
+                if (timingPacks)
+                {
+                    Interlocked.Add(ref profilePackTicks, System.Diagnostics.Stopwatch.GetTimestamp() - packStart);
+                }
+
                 for (var ic = 0; ic < m; ic += MC)
                 {
                     var mcBlock = Math.Min(MC, m - ic);
+                    packStart = timingPacks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                     PackA(transA, a, lda, alpha, ic, mcBlock, pc, kc, packedA, mr);
+                    if (timingPacks)
+                    {
+                        Interlocked.Add(ref profilePackTicks, System.Diagnostics.Stopwatch.GetTimestamp() - packStart);
+                    }
+
                     for (var jr = 0; jr < nc; jr += nr)
                     {
                         var nrTile = Math.Min(nr, nc - jr);

@@ -65,6 +65,14 @@ public sealed class Mgda : GramAggregator
             }
         }
 
+        if (k == 2)
+        {
+            // The exact minimiser on the segment between two points (Sener and Koltun, Algorithm 1), without iterations.
+            var denominator = normalized[0, 0] + normalized[1, 1] - (2 * normalized[0, 1]);
+            var w1 = denominator > 0 ? Math.Clamp((normalized[1, 1] - normalized[0, 1]) / denominator, 0, 1) : 0.5;
+            return [w1, 1 - w1];
+        }
+
         return MinNormWeights(normalized, MaxIterations, Tolerance);
     }
 
