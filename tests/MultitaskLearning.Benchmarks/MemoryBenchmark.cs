@@ -12,22 +12,22 @@ namespace MultitaskLearning.Benchmarks;
 /// </summary>
 internal static class MemoryBenchmark
 {
-    public const int Epochs = 100;
+    public const int DefaultEpochs = 100;
 
     public const int SettleEpochs = 10;
 
-    public static int Run(TextWriter output)
+    public static int Run(TextWriter output, int epochs = DefaultEpochs)
     {
-        output.WriteLine($"Memory over {Epochs} epochs of the small workload (29,250 steps), sampled after every epoch; slope = least-squares fit over epochs {SettleEpochs + 1}–{Epochs}.");
+        output.WriteLine($"Memory over {epochs} epochs of the small workload ({epochs * 312:N0} steps), sampled after every epoch; slope = least-squares fit over epochs {SettleEpochs + 1}–{epochs}.");
         output.WriteLine();
-        output.WriteLine("| engine | RSS after epoch 1 → 10 → 100 (MB) | RSS slope after epoch 10 | live tensors after epoch 1 → 100 | live-tensor slope | steps/s |");
-        output.WriteLine("|---|---|---|---|---|---|");
+        output.WriteLine("| engine | RSS after epoch 1 → 10 → last (MB) | RSS slope after epoch 10 | managed heap after epoch 10 → last (MB) | live tensors after epoch 1 → last | live-tensor slope | steps/s |");
+        output.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var engine in new[] { "fused", "autograd" })
         {
-            var json = ChildProcess.RunSelf(["memory-once", "--engine", engine]);
+            var json = ChildProcess.RunSelf(["memory-once", "--engine", engine, "--epochs", epochs.ToString(CultureInfo.InvariantCulture)]);
             var trace = JsonSerializer.Deserialize<MemoryTrace>(json.Trim().Split('\n')[^1])!;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {engine} | {trace.RssMegabytes[0]:F1} → {trace.RssMegabytes[SettleEpochs - 1]:F1} → {trace.RssMegabytes[^1]:F1} | {Slope(trace.RssMegabytes) * 1024:F1} KB/epoch | {trace.LiveTensors[0]} → {trace.LiveTensors[^1]} | {Slope(trace.LiveTensors.Select(v => (double)v).ToArray()):F3}/epoch | {trace.StepsPerSecond:F0} |"));
+                $"| {engine} | {trace.RssMegabytes[0]:F1} → {trace.RssMegabytes[SettleEpochs - 1]:F1} → {trace.RssMegabytes[^1]:F1} | {Slope(trace.RssMegabytes) * 1024:F1} KB/epoch | {trace.ManagedMegabytes[SettleEpochs - 1]:F1} → {trace.ManagedMegabytes[^1]:F1} | {trace.LiveTensors[0]} → {trace.LiveTensors[^1]} | {Slope(trace.LiveTensors.Select(v => (double)v).ToArray()):F3}/epoch | {trace.StepsPerSecond:F0} |"));
             output.Flush();
         }
 
@@ -35,14 +35,15 @@ internal static class MemoryBenchmark
     }
 
     /// <summary>One 100-epoch run in this process; prints the trace as JSON.</summary>
-    public static int RunOnce(string engine)
+    public static int RunOnce(string engine, int epochs)
     {
         var data = MnistWorkload.Load();
         var dataset = LibraryRun.Dataset(data);
         var size = WorkloadSize.Small;
-        var options = LibraryRun.Options(size, threads: 1, epochs: Epochs, engine: Enum.Parse<TrainingEngine>(engine, ignoreCase: true));
+        var options = LibraryRun.Options(size, threads: 1, epochs: epochs, engine: Enum.Parse<TrainingEngine>(engine, ignoreCase: true));
         var rss = new List<double>();
         var live = new List<long>();
+        var managed = new List<double>();
         var process = Process.GetCurrentProcess();
         var elapsed = 0.0;
         var trainer = new MultitaskTrainer(options);
@@ -51,13 +52,14 @@ internal static class MemoryBenchmark
             process.Refresh();
             rss.Add(process.WorkingSet64 / (1024.0 * 1024.0));
             live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            managed.Add(GC.GetGCMemoryInfo().HeapSizeBytes / (1024.0 * 1024.0));
             elapsed = p.Elapsed.TotalSeconds;
         })))
         {
         }
 
-        var steps = dataset.Count / size.BatchSize * Epochs;
-        Console.WriteLine(JsonSerializer.Serialize(new MemoryTrace(engine, rss.ToArray(), live.ToArray(), steps / elapsed), ResultJson.Options));
+        var steps = dataset.Count / size.BatchSize * epochs;
+        Console.WriteLine(JsonSerializer.Serialize(new MemoryTrace(engine, rss.ToArray(), managed.ToArray(), live.ToArray(), steps / elapsed), ResultJson.Options));
         return 0;
     }
 
@@ -73,5 +75,5 @@ internal static class MemoryBenchmark
     }
 
     /// <summary>The samples of one run.</summary>
-    public sealed record MemoryTrace(string Engine, double[] RssMegabytes, long[] LiveTensors, double StepsPerSecond);
+    public sealed record MemoryTrace(string Engine, double[] RssMegabytes, double[] ManagedMegabytes, long[] LiveTensors, double StepsPerSecond);
 }

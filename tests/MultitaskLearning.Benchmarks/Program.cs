@@ -25,8 +25,9 @@ train.SetAction(parse => TrainComparison.Run(parse.GetValue(repeats), parse.GetV
 var aggregation = new Command("aggregation", "Cost of per-task gradients: PCGrad and MGDA (parameter and representation gradients) against plain training.") { repeats };
 aggregation.SetAction(parse => AggregationBenchmark.Run(parse.GetValue(repeats), Console.Out));
 
-var memory = new Command("memory", "RSS and live tensors over 100 epochs of the small workload.");
-memory.SetAction(_ => MemoryBenchmark.Run(Console.Out));
+var memoryEpochs = new Option<int>("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => MemoryBenchmark.DefaultEpochs };
+var memory = new Command("memory", "RSS and live tensors over 100 epochs of the small workload.") { memoryEpochs };
+memory.SetAction(parse => MemoryBenchmark.Run(Console.Out, parse.GetValue(memoryEpochs)));
 
 var pipeline = new Command("pipeline", "Files/s of WAV → log-mel and image → tensor, cold and warm, 1 and 2 threads.");
 pipeline.SetAction(_ => PipelineBenchmark.Run(Console.Out));
@@ -90,8 +91,8 @@ once.SetAction(parse =>
     Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(result, ResultJson.Options) : result.ToString());
     return 0;
 });
-var memoryOnce = new Command("memory-once", "One 100-epoch memory trace (JSON).") { engine };
-memoryOnce.SetAction(parse => MemoryBenchmark.RunOnce(parse.GetValue(engine)!));
+var memoryOnce = new Command("memory-once", "One memory trace (JSON).") { engine, memoryEpochs };
+memoryOnce.SetAction(parse => MemoryBenchmark.RunOnce(parse.GetValue(engine)!, parse.GetValue(memoryEpochs)));
 var spin = new Command("spin", "Spins on one core (the busy benchmark's competitor).");
 spin.SetAction(_ => BusyMachineBenchmark.Spin());
 

@@ -492,15 +492,28 @@ public sealed class MultitaskTrainer
             }
 
             var context = new Aggregation.AggregationContext(random, presentTasks.Select(t => (double)hostLosses[t]).ToArray(), presentTasks.Select(t => tasks[t].Name).ToArray());
-            var weights = aggregator.Aggregate(stack(rows, 0), context).TaskWeights
-                ?? throw new InvalidOperationException($"Aggregator '{aggregator.Name}' claims to support representation gradients but returned no task weights.");
+            var result = aggregator.Aggregate(stack(rows, 0), context);
+            if (result.TaskWeights is null)
+            {
+                throw new InvalidOperationException($"Aggregator '{aggregator.Name}' claims to support representation gradients but returned no task weights.");
+            }
+
             if (otherParameters.Length > 0)
             {
                 autograd.backward([weighted.Total], inputs: otherParameters, retain_graph: true);
             }
 
-            var combined = taskLosses.Select((l, i) => l * weights[i]).Aggregate((a, b) => a + b);
-            autograd.backward([combined], inputs: sharedParameters);
+            // Σ_t w_t ∇_Z L_t is the aggregator's combined gradient; it enters the shared layers at the representation,
+            // so the heads are not traversed again.
+            var gradientsAtRepresentation = new Tensor[representations.Count];
+            long offset = 0;
+            for (var i = 0; i < representations.Count; i++)
+            {
+                gradientsAtRepresentation[i] = result.Gradient.narrow(0, offset, representations[i].numel()).view_as(representations[i]);
+                offset += representations[i].numel();
+            }
+
+            autograd.backward(representations, gradientsAtRepresentation, inputs: sharedParameters);
         }
 
         /// <summary>One backward pass per present task for the shared parameters (recorded for task relationships and
