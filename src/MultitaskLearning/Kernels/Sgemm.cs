@@ -9,7 +9,8 @@ namespace MultitaskLearning.Kernels;
 /// BLIS/GotoBLAS: B is packed into panels of <see cref="NR"/> columns, A into panels of <see cref="MR"/> rows (α folded in),
 /// and a register-blocked micro-kernel accumulates a MR × NR tile over a block of k. On AVX-512 the micro-kernel is
 /// 12 × 32 (24 zmm accumulators); elsewhere a portable 6 × 16 kernel on <see cref="Vector256{T}"/> is used.
-/// Work is split over the columns of C between the threads of a <see cref="KernelThreads"/> pool.
+/// Large products are split between the threads of a <see cref="KernelThreads"/> pool, one contiguous share of the
+/// larger dimension of C per thread.
 /// </summary>
 /// <remarks>Written for the fused dense training engine: libtorch's CPU GEMM does not use AVX-512 on AMD processors,
 /// and training small multilayer perceptrons spends most of its time in a handful of products per step.</remarks>
