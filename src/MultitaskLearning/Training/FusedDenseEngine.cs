@@ -224,9 +224,12 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
             }
         }
 
-        if (input.Features.dtype != ScalarType.Float32 || !input.Features.is_contiguous())
+        foreach (var (name, tensor) in new[] { ("features", input.Features), ("targets", input.Targets), ("label masks", input.Present) })
         {
-            return "the prepared features are not contiguous float32";
+            if (tensor.dtype != ScalarType.Float32 || !tensor.is_contiguous())
+            {
+                return $"the prepared {name} are not contiguous float32";
+            }
         }
 
         return null;
