@@ -39,7 +39,7 @@ internal static class LibraryRun
         GradientClipNorm = null,
         Shuffle = false,
         DropLastPartialBatch = true,
-        Threads = threads,
+        Threads = threads > 0 ? threads : null,
         GradientAggregator = aggregator,
         AggregationSpace = space,
         Engine = engine,

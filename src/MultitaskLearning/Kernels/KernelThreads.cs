@@ -13,6 +13,7 @@ internal sealed class KernelThreads : IDisposable
     private readonly ManualResetEventSlim done = new(false, spinCount: 2000);
     private volatile Batch? current;
     private volatile bool disposed;
+    private int active;
 
     /// <summary>Creates a pool.</summary>
     /// <param name="count">Threads taking part, the caller included (≥ 1).</param>
@@ -20,6 +21,7 @@ internal sealed class KernelThreads : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         Count = count;
+        active = count;
         workers = new Thread[count - 1];
         for (var i = 0; i < workers.Length; i++)
         {
@@ -28,8 +30,20 @@ internal sealed class KernelThreads : IDisposable
         }
     }
 
-    /// <summary>Threads taking part, the caller included.</summary>
+    /// <summary>Threads the pool has, the caller included.</summary>
     public int Count { get; }
+
+    /// <summary>Threads that take part in jobs (1 … <see cref="Count"/>; the others stay blocked).</summary>
+    public int Active
+    {
+        get => active;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, Count);
+            active = value;
+        }
+    }
 
     /// <summary>Runs <paramref name="body"/> for chunks 0 … <paramref name="chunks"/> − 1 and returns when all are done.</summary>
     /// <param name="chunks">The number of chunks.</param>
@@ -37,7 +51,7 @@ internal sealed class KernelThreads : IDisposable
     public void Run(int chunks, Action<int> body)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (workers.Length == 0 || chunks <= 1)
+        if (active == 1 || chunks <= 1)
         {
             for (var i = 0; i < chunks; i++)
             {
@@ -50,7 +64,7 @@ internal sealed class KernelThreads : IDisposable
         var batch = new Batch(body, chunks, done);
         done.Reset();
         current = batch;
-        wake.Release(Math.Min(workers.Length, chunks - 1));
+        wake.Release(Math.Min(active - 1, chunks - 1));
         batch.Work();
         done.Wait();
         current = null;

@@ -85,7 +85,7 @@ internal static unsafe class Sgemm
             return;
         }
 
-        var workers = threads?.Count ?? 1;
+        var workers = threads?.Active ?? 1;
         var flops = 2.0 * m * n * k;
         if (workers <= 1 || flops < 4e6)
         {

@@ -58,7 +58,6 @@ public static class TorchBackend
     {
         try
         {
-            PassiveThreadWaits.Apply();
             torch.InitializeDeviceType(DeviceType.CPU);
             using var probe = torch.ones(1);
             return null;

@@ -309,6 +309,10 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
         return (losses, counts, total);
     }
 
+    /// <summary>A guard that lowers the kernels' thread count to one while that is faster (another process holds a
+    /// core); <see langword="null"/> when the engine runs on one thread.</summary>
+    public ContentionGuard? CreateContentionGuard() => threads.Count > 1 ? new ContentionGuard(threads.Count, count => threads.Active = count) : null;
+
     /// <summary>Writes the trained parameters into the network's tensors.</summary>
     public void StoreToNetwork() => Transfer(toNetwork: true);
 

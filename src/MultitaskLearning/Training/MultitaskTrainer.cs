@@ -108,9 +108,9 @@ public sealed class MultitaskTrainer
         }
         finally
         {
-            if (options.Threads is not null)
+            if (get_num_threads() != previousThreads)
             {
-                set_num_threads(previousThreads);
+                set_num_threads(previousThreads); // Threads, or the contention guard, changed it
             }
         }
     }
@@ -289,6 +289,9 @@ public sealed class MultitaskTrainer
             var stoppedEarly = false;
             long steps = 0;
             using var scheduler = new BatchScheduler(trainData, options, random);
+            var guard = options.Threads is not null || network.Device.type != TorchSharp.DeviceType.CPU ? null
+                : fused is not null ? fused.CreateContentionGuard()
+                : get_num_threads() > 1 ? ContentionGuard.ForLibtorch() : null;
             var stepsPerEpoch = scheduler.StepsPerEpoch;
             var sampling = scheduler.TaskNames.Select((name, i) => (name, p: scheduler.Probabilities[i])).ToDictionary(x => x.name, x => x.p, StringComparer.Ordinal);
             network.train();
@@ -303,9 +306,11 @@ public sealed class MultitaskTrainer
                     for (var step = 0; step < stepsPerEpoch; step++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
+                        guard?.StepStarted();
                         var (taskLosses, taskCounts, total) = fused is null
                             ? Step(scheduler, step, epoch)
                             : fused.Step(scheduler.NextRows()[0], learningRate, learningRate * options.SharedLearningRateFactor, epoch, step);
+                        guard?.StepFinished();
                         steps++;
                         totalSum += total;
                         for (var t = 0; t < tasks.Count; t++)

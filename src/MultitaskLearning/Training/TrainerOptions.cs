@@ -126,11 +126,11 @@ public sealed class TrainerOptions
     public Device? Device { get; set; }
 
     /// <summary>Threads used for training: the fused engine's kernel threads and libtorch's intra-op thread count (set
-    /// for the duration of Fit). <see langword="null"/> lets the fused engine use the cores up to 4 and leaves libtorch's
-    /// setting alone. Either way a step degrades gracefully on a busy machine: the fused engine's threads block when idle
-    /// and share work so a thread without a core delays only its share, and the library makes libtorch's OpenMP threads
-    /// wait passively (<c>OMP_WAIT_POLICY=PASSIVE</c> unless the environment sets it). Use 1 for the least interference
-    /// with other processes.</summary>
+    /// for the duration of Fit, and then a fixed count). <see langword="null"/> lets the fused engine use the cores up
+    /// to 4 and lets the autograd engine use libtorch's count, switching to one thread while that is faster because
+    /// another process holds a core (libtorch's threads stall when one of them loses its core; see the README's
+    /// busy-machine benchmark). Set a count for bitwise-reproducible autograd runs on a busy machine, or 1 for the
+    /// least interference with other processes.</summary>
     /// <value>Default <see langword="null"/>. At least 1 when set.</value>
     public int? Threads { get; set; }
 
