@@ -8,10 +8,11 @@ namespace MultitaskLearning.Training;
 /// each other at the end of every operation; when one of them has to share its core, every operation waits for that
 /// thread's next time slice, and a 2-thread step becomes several times slower than a 1-thread step (see the README's
 /// busy-machine benchmark); the fused engine's threads lose less, but still more than they gain. The guard times the
-/// steps in windows of <see cref="WindowSteps"/> and compares the configured thread count with one thread: once after the first (warm-up)
-/// window, again whenever a window is <see cref="SlowdownTrigger"/> times slower than the best window so far, and,
-/// while on one thread, every <see cref="RecheckWindows"/> windows to return when the machine is free again. On an
-/// idle machine it costs one window on one thread per Fit.
+/// steps in windows of <see cref="WindowSteps"/> and compares the configured thread count with one thread: once after
+/// the first (warm-up) window when the engine's results do not depend on the thread count (the fused engine), again
+/// when two windows in a row are <see cref="SlowdownTrigger"/> times slower than the best window so far or use too
+/// little CPU, and, while on one thread, every <see cref="RecheckWindows"/> windows to return when the machine is free
+/// again.
 /// </summary>
 /// <remarks>Used only when <see cref="TrainerOptions.Threads"/> is <see langword="null"/>, the engine has more than one
 /// thread and the model is on the CPU; the trainer restores libtorch's thread count after Fit.</remarks>
@@ -35,19 +36,36 @@ internal sealed class ContentionGuard
     private double lastMany = double.NaN;
     private double lastOne = double.NaN;
     private int windowsSinceDecision;
+    private readonly bool probeAtStart;
+    private bool utilizationLow;
+    private int suspiciousWindows;
+    private readonly double minimumUtilization;
+    private long windowStarted;
+    private TimeSpan windowCpuStarted;
 
     /// <summary>Creates a guard.</summary>
     /// <param name="threads">The configured thread count (more than 1), in use now.</param>
     /// <param name="apply">Sets the number of threads the steps use.</param>
-    public ContentionGuard(int threads, Action<int> apply)
+    /// <param name="probeAtStart">Whether to compare with one thread once after the warm-up window (for engines whose
+    /// results do not depend on the thread count).</param>
+    /// <param name="minimumUtilization">Also probe one thread when the process used less than this fraction of
+    /// <paramref name="threads"/> cores during a window (0 to disable).</param>
+    public ContentionGuard(int threads, Action<int> apply, bool probeAtStart = true, double minimumUtilization = 0)
     {
         many = threads;
         current = threads;
         this.apply = apply;
+        this.probeAtStart = probeAtStart;
+        this.minimumUtilization = minimumUtilization;
     }
 
-    /// <summary>For the autograd engine: libtorch's intra-op threads.</summary>
-    public static ContentionGuard ForLibtorch() => new(get_num_threads(), set_num_threads);
+    /// <summary>For the autograd engine: libtorch's intra-op threads. libtorch's results can differ in the last bits
+    /// between thread counts, so on an idle machine the guard never switches: it probes one thread only when steps slow
+    /// down or when libtorch's threads (which spin between operations) get less than 80 % of their cores.</summary>
+    public static ContentionGuard ForLibtorch() => new(get_num_threads(), set_num_threads, probeAtStart: false, minimumUtilization: 0.8);
+
+    /// <summary>The CPU time the process used per core per second of the last window (1 = all threads busy).</summary>
+    public double LastUtilization { get; private set; } = double.NaN;
 
     private enum Phase
     {
@@ -61,18 +79,39 @@ internal sealed class ContentionGuard
     /// <summary>The number of switches between libtorch's thread count and one thread so far.</summary>
     public int Switches { get; private set; }
 
-    public void StepStarted() => started = Stopwatch.GetTimestamp();
+    public void StepStarted()
+    {
+        started = Stopwatch.GetTimestamp();
+        if (count == 0 && minimumUtilization > 0)
+        {
+            windowStarted = started;
+            windowCpuStarted = Environment.CpuUsage.TotalTime;
+        }
+    }
 
-    public void StepFinished() => Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    public void StepFinished()
+    {
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (count == WindowSteps - 1 && minimumUtilization > 0)
+        {
+            var wall = Stopwatch.GetElapsedTime(windowStarted).TotalSeconds;
+            LastUtilization = (Environment.CpuUsage.TotalTime - windowCpuStarted).TotalSeconds / (wall * current);
+        }
 
-    /// <summary>Adds one step's duration; every <see cref="WindowSteps"/> steps the guard decides.</summary>
-    public void Record(double seconds)
+        Record(seconds, LastUtilization);
+    }
+
+    /// <summary>Adds one step's duration (and, at the end of a window, the window's CPU utilization); every
+    /// <see cref="WindowSteps"/> steps the guard decides.</summary>
+    public void Record(double seconds, double utilization = double.NaN)
     {
         samples[count++] = seconds;
         if (count < WindowSteps)
         {
             return;
         }
+
+        utilizationLow = minimumUtilization > 0 && utilization < minimumUtilization;
 
         count = 0;
         Array.Sort(samples);
@@ -87,12 +126,15 @@ internal sealed class ContentionGuard
         {
             case Phase.WarmUp:
                 phase = Phase.Many; // the first window includes JIT compilation and allocator warm-up
+                suspiciousWindows = utilizationLow ? 1 : 0;
                 break;
             case Phase.Many:
                 lastMany = median;
                 bestMany = Math.Min(bestMany, median);
-                var firstCheck = double.IsNaN(lastOne);
-                var slowedDown = median > SlowdownTrigger * bestMany && windowsSinceDecision >= RecheckWindows;
+                // Two suspicious windows in a row, so that a passing hiccup does not move the run to one thread.
+                suspiciousWindows = median > SlowdownTrigger * bestMany || utilizationLow ? suspiciousWindows + 1 : 0;
+                var firstCheck = probeAtStart && double.IsNaN(lastOne);
+                var slowedDown = suspiciousWindows >= 2 && (windowsSinceDecision >= RecheckWindows || double.IsNaN(lastOne));
                 if (firstCheck || slowedDown)
                 {
                     Use(1, Phase.ProbingOne);
@@ -101,6 +143,7 @@ internal sealed class ContentionGuard
                 break;
             case Phase.ProbingOne:
                 lastOne = median;
+                suspiciousWindows = 0;
                 if (lastOne < lastMany)
                 {
                     phase = Phase.One;

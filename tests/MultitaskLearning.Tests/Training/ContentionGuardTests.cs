@@ -53,6 +53,30 @@ public sealed class ContentionGuardTests
         Assert.True(guard.Switches >= 3);
     }
 
+    [Fact]
+    public void OneSlowWindow_IsIgnored()
+    {
+        var threads = 2;
+        var guard = new ContentionGuard(2, t => threads = t, probeAtStart: false);
+        Run(guard, () => threads, windows: 12, many: 1.0, one: 1.7);
+        Window(guard, 3.0);
+        Run(guard, () => threads, windows: 12, many: 1.0, one: 1.7);
+        Assert.Equal(0, guard.Switches);
+    }
+
+    [Fact]
+    public void LowUtilization_WithoutProbeAtStart_SwitchesAfterTwoWindows()
+    {
+        var threads = 2;
+        var guard = new ContentionGuard(2, t => threads = t, probeAtStart: false, minimumUtilization: 0.8);
+        for (var w = 0; w < 3; w++)
+        {
+            Window(guard, threads == 1 ? 1.1 : 1.6, utilization: 0.6);
+        }
+
+        Assert.Equal(1, threads);
+    }
+
     private static void Run(ContentionGuard guard, Func<int> threads, int windows, double many, double one)
     {
         for (var w = 0; w < windows; w++)
@@ -61,11 +85,11 @@ public sealed class ContentionGuardTests
         }
     }
 
-    private static void Window(ContentionGuard guard, double seconds)
+    private static void Window(ContentionGuard guard, double seconds, double utilization = double.NaN)
     {
         for (var s = 0; s < ContentionGuard.WindowSteps; s++)
         {
-            guard.Record(seconds * (1 + (0.01 * (s % 3))));
+            guard.Record(seconds * (1 + (0.01 * (s % 3))), s == ContentionGuard.WindowSteps - 1 ? utilization : double.NaN);
         }
     }
 }
