@@ -6,7 +6,7 @@ namespace MultitaskLearning.Kernels;
 
 /// <summary>
 /// Single-precision matrix product C ← α·op(A)·op(B) + β·C on row-major matrices, blocked and packed in the manner of
-/// BLIS/GotoBLAS: B is packed into panels of <see cref="NR"/> columns, A into panels of <see cref="MR"/> rows (α folded in),
+/// BLIS/GotoBLAS: B is packed into panels of NR columns, A into panels of MR rows (α folded in),
 /// and a register-blocked micro-kernel accumulates a MR × NR tile over a block of k. On AVX-512 the micro-kernel is
 /// 12 × 32 (24 zmm accumulators); elsewhere a portable 6 × 16 kernel on <see cref="Vector256{T}"/> is used.
 /// Large products are split between the threads of a <see cref="KernelThreads"/> pool, one contiguous share of the
@@ -23,9 +23,8 @@ internal static unsafe class Sgemm
     private static long profileTicks;
     private static long profilePackTicks;
     private static long profileFlops;
-    private static volatile bool timingPacks;
 
-    /// <summary>Whether calls are timed (for the benchmarks' profile; off by default, costs two timestamps per call).</summary>
+    /// <summary>Whether calls and their packing are timed (for the benchmarks' profile; off by default).</summary>
     public static bool Profiling { get; set; }
 
     /// <summary>Stopwatch ticks spent in <see cref="Multiply"/> while profiling, the part of them spent packing
@@ -43,10 +42,6 @@ internal static unsafe class Sgemm
     /// <summary>Whether the 12 × 32 AVX-512 micro-kernel is used.</summary>
     public static bool UsesAvx512 { get; } = Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
-    private static int MR => UsesAvx512 ? 12 : 6;
-
-    private static int NR => UsesAvx512 ? 32 : 16;
-
     /// <summary>C[m×n] ← α·op(A)·op(B) + β·C. op(A) is m × k: A[i·lda + p], or A[p·lda + i] when <paramref name="transA"/>;
     /// op(B) is k × n: B[p·ldb + j], or B[j·ldb + p] when <paramref name="transB"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -59,26 +54,34 @@ internal static unsafe class Sgemm
             return;
         }
 
-        if (Profiling)
+        if (!Profiling)
         {
-            var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            Profiling = false;
-            timingPacks = true;
-            try
-            {
-                Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
-            }
-            finally
-            {
-                timingPacks = false;
-                Profiling = true;
-                Interlocked.Add(ref profileTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
-                Interlocked.Add(ref profileFlops, 2L * m * n * k);
-            }
-
+            MultiplyCore(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, UsesAvx512);
             return;
         }
 
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        MultiplyCore(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, UsesAvx512);
+        Interlocked.Add(ref profileTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+        Interlocked.Add(ref profileFlops, 2L * m * n * k);
+    }
+
+    /// <summary><see cref="Multiply"/> with the portable 6 × 16 micro-kernel even where AVX-512 is available (for tests).</summary>
+    internal static void MultiplyPortable(
+        bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc,
+        KernelThreads? threads = null)
+    {
+        if (m > 0 && n > 0)
+        {
+            MultiplyCore(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, wide: false);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyCore(
+        bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc,
+        KernelThreads? threads, bool wide)
+    {
         ScaleC(m, n, beta, c, ldc);
         if (k <= 0 || alpha == 0)
         {
@@ -87,27 +90,28 @@ internal static unsafe class Sgemm
 
         var workers = threads?.Active ?? 1;
         var flops = 2.0 * m * n * k;
+        int mr = wide ? 12 : 6, nr = wide ? 32 : 16;
         if (workers <= 1 || flops < 4e6)
         {
-            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n);
+            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n, wide);
             return;
         }
 
         // One contiguous share of the larger dimension of C per thread: each thread packs only its share of one operand
         // and all of the other, so more chunks would repack the shared operand more often. A thread that loses its core
-        // to another process makes the product no slower than on one thread.
-        var splitColumns = n >= m ? n >= 2 * NR : m < 2 * MR;
+        // to another process delays only its own share.
+        var splitColumns = n >= m ? n >= 2 * nr : m < 2 * mr;
         var extent = splitColumns ? n : m;
-        var unit = splitColumns ? NR : MR;
+        var unit = splitColumns ? nr : mr;
         var chunks = Math.Min(extent / unit, workers);
         if (chunks <= 1)
         {
-            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n);
+            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n, wide);
             return;
         }
 
         var units = (extent + unit - 1) / unit;
-        var job = new Job(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, splitColumns, unit, units, chunks);
+        var job = new Job(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, splitColumns, unit, units, chunks, wide);
         threads!.Run(chunks, job.RunChunk);
     }
 
@@ -137,10 +141,9 @@ internal static unsafe class Sgemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Serial(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc, int j0, int j1)
+    private static void Serial(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc, int j0, int j1, bool wide)
     {
-        var mr = MR;
-        var nr = NR;
+        int mr = wide ? 12 : 6, nr = wide ? 32 : 16;
         var buffers = PackBuffers.Current;
         var packedA = buffers.A;
         var packedB = buffers.B;
@@ -150,9 +153,9 @@ internal static unsafe class Sgemm
             for (var pc = 0; pc < k; pc += KC)
             {
                 var kc = Math.Min(KC, k - pc);
-                var packStart = timingPacks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                var packStart = Profiling ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 PackB(transB, b, ldb, pc, kc, jc, nc, packedB, nr);
-                if (timingPacks)
+                if (Profiling)
                 {
                     Interlocked.Add(ref profilePackTicks, System.Diagnostics.Stopwatch.GetTimestamp() - packStart);
                 }
@@ -160,9 +163,9 @@ internal static unsafe class Sgemm
                 for (var ic = 0; ic < m; ic += MC)
                 {
                     var mcBlock = Math.Min(MC, m - ic);
-                    packStart = timingPacks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                    packStart = Profiling ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                     PackA(transA, a, lda, alpha, ic, mcBlock, pc, kc, packedA, mr);
-                    if (timingPacks)
+                    if (Profiling)
                     {
                         Interlocked.Add(ref profilePackTicks, System.Diagnostics.Stopwatch.GetTimestamp() - packStart);
                     }
@@ -176,7 +179,7 @@ internal static unsafe class Sgemm
                             var mrTile = Math.Min(mr, mcBlock - ir);
                             var aPanel = packedA + ((long)ir * kc);
                             var cTile = c + ((long)(ic + ir) * ldc) + jc + jr;
-                            if (UsesAvx512)
+                            if (wide)
                             {
                                 Kernel12x32(kc, aPanel, bPanel, cTile, ldc, mrTile, nrTile);
                             }
@@ -462,7 +465,7 @@ internal static unsafe class Sgemm
     /// <summary>One multi-threaded product: chunk i covers a contiguous range of column (or row) panels.</summary>
     private sealed class Job(
         bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc,
-        bool splitColumns, int unit, int units, int chunks)
+        bool splitColumns, int unit, int units, int chunks, bool wide)
     {
         public void RunChunk(int chunk)
         {
@@ -470,7 +473,7 @@ internal static unsafe class Sgemm
             var last = (int)((long)units * (chunk + 1) / chunks) * unit;
             if (splitColumns)
             {
-                Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, first, Math.Min(last, n));
+                Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, first, Math.Min(last, n), wide);
             }
             else
             {
@@ -478,7 +481,7 @@ internal static unsafe class Sgemm
                 if (rows > 0)
                 {
                     var aStart = transA ? a + first : a + ((long)first * lda);
-                    Serial(transA, transB, rows, n, k, alpha, aStart, lda, b, ldb, c + ((long)first * ldc), ldc, 0, n);
+                    Serial(transA, transB, rows, n, k, alpha, aStart, lda, b, ldb, c + ((long)first * ldc), ldc, 0, n, wide);
                 }
             }
         }

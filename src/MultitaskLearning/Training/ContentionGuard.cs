@@ -30,7 +30,6 @@ internal sealed class ContentionGuard
     private readonly double[] samples = new double[WindowSteps];
     private int count;
     private long started;
-    private int windows;
     private Phase phase = Phase.WarmUp;
     private double bestMany = double.PositiveInfinity;
     private double lastMany = double.NaN;
@@ -64,8 +63,7 @@ internal sealed class ContentionGuard
     /// down or when libtorch's threads (which spin between operations) get less than 80 % of their cores.</summary>
     public static ContentionGuard ForLibtorch() => new(get_num_threads(), set_num_threads, probeAtStart: false, minimumUtilization: 0.8);
 
-    /// <summary>The CPU time the process used per core per second of the last window (1 = all threads busy).</summary>
-    public double LastUtilization { get; private set; } = double.NaN;
+
 
     private enum Phase
     {
@@ -92,13 +90,15 @@ internal sealed class ContentionGuard
     public void StepFinished()
     {
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var utilization = double.NaN;
         if (count == WindowSteps - 1 && minimumUtilization > 0)
         {
+            // CPU time the process used per thread per second of the window (1 = every thread had its core).
             var wall = Stopwatch.GetElapsedTime(windowStarted).TotalSeconds;
-            LastUtilization = (Environment.CpuUsage.TotalTime - windowCpuStarted).TotalSeconds / (wall * current);
+            utilization = (Environment.CpuUsage.TotalTime - windowCpuStarted).TotalSeconds / (wall * current);
         }
 
-        Record(seconds, LastUtilization);
+        Record(seconds, utilization);
     }
 
     /// <summary>Adds one step's duration (and, at the end of a window, the window's CPU utilization); every
@@ -120,7 +120,6 @@ internal sealed class ContentionGuard
 
     private void Decide(double median)
     {
-        windows++;
         windowsSinceDecision++;
         switch (phase)
         {

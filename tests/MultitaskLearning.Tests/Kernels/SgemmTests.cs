@@ -4,7 +4,8 @@ using Xunit;
 namespace MultitaskLearning.Tests.Kernels;
 
 /// <summary>The packed GEMM against a double-precision triple loop, over transpositions, edge tiles, k blocks, α, β,
-/// leading dimensions larger than the matrices, and two threads.</summary>
+/// leading dimensions larger than the matrices, two threads, and both micro-kernels (AVX-512 where the processor has it,
+/// and the portable AVX2 one that other x64 processors use).</summary>
 public sealed unsafe class SgemmTests
 {
     public static TheoryData<bool, bool, int, int, int> Shapes()
@@ -28,12 +29,15 @@ public sealed unsafe class SgemmTests
     [MemberData(nameof(Shapes))]
     public void Multiply_MatchesReference(bool transA, bool transB, int m, int n, int k)
     {
-        foreach (var threads in new[] { 1, 2 })
+        foreach (var portable in new[] { false, true })
         {
-            using var pool = new KernelThreads(threads);
-            Check(transA, transB, m, n, k, alpha: 1, beta: 0, pool);
-            Check(transA, transB, m, n, k, alpha: -0.5f, beta: 1, pool);
-            Check(transA, transB, m, n, k, alpha: 2, beta: 0.25f, pool);
+            foreach (var threads in new[] { 1, 2 })
+            {
+                using var pool = new KernelThreads(threads);
+                Check(transA, transB, m, n, k, alpha: 1, beta: 0, pool, portable);
+                Check(transA, transB, m, n, k, alpha: -0.5f, beta: 1, pool, portable);
+                Check(transA, transB, m, n, k, alpha: 2, beta: 0.25f, pool, portable);
+            }
         }
     }
 
@@ -57,7 +61,7 @@ public sealed unsafe class SgemmTests
         Assert.Equal(one, two);
     }
 
-    private static void Check(bool transA, bool transB, int m, int n, int k, float alpha, float beta, KernelThreads pool)
+    private static void Check(bool transA, bool transB, int m, int n, int k, float alpha, float beta, KernelThreads pool, bool portable)
     {
         var random = new Random((m * 31) + (n * 7) + k);
         // Leading dimensions larger than the stored extent, to catch stride mistakes.
@@ -84,7 +88,14 @@ public sealed unsafe class SgemmTests
 
         fixed (float* pa = a, pb = b, pc = c)
         {
-            Sgemm.Multiply(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, pool);
+            if (portable)
+            {
+                Sgemm.MultiplyPortable(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, pool);
+            }
+            else
+            {
+                Sgemm.Multiply(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, pool);
+            }
         }
 
         for (var i = 0; i < m; i++)
@@ -93,7 +104,7 @@ public sealed unsafe class SgemmTests
             {
                 var index = (i * ldc) + j;
                 var want = expected[index]; // columns past n keep their values
-                Assert.True(Math.Abs(c[index] - want) <= 1e-4 * (1 + Math.Abs(want)), $"C[{i},{j}] = {c[index]}, expected {want} (transA {transA}, transB {transB}, {m}×{n}×{k}, α {alpha}, β {beta})");
+                Assert.True(Math.Abs(c[index] - want) <= 1e-4 * (1 + Math.Abs(want)), $"C[{i},{j}] = {c[index]}, expected {want} (transA {transA}, transB {transB}, {m}×{n}×{k}, α {alpha}, β {beta}, portable {portable})");
             }
         }
     }
