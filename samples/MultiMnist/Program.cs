@@ -1,3 +1,4 @@
+using MultitaskLearning;
 using System.CommandLine;
 using System.Diagnostics;
 using MultitaskLearning.Models;

@@ -1,4 +1,5 @@
 // The README's example, kept compiling here: 139 schools as 139 regression tasks, one shared-trunk model.
+using MultitaskLearning;
 using MultitaskLearning.Data;
 using MultitaskLearning.Data.Tabular;
 using MultitaskLearning.Models;

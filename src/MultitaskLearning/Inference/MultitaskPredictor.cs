@@ -1,7 +1,6 @@
 using MultitaskLearning.Data;
 using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
-using MultitaskLearning.Training;
 using static TorchSharp.torch;
 
 namespace MultitaskLearning.Inference;
@@ -11,20 +10,28 @@ namespace MultitaskLearning.Inference;
 /// runs the network without gradients in eval mode and returns per-task predictions with label names and probabilities.
 /// It works on a private copy of the network, so it is safe to call from several threads at once.
 /// </summary>
-/// <remarks>Create it with <see cref="MultitaskModel.CreatePredictor"/>; the caller disposes it.</remarks>
+/// <remarks>Create it with <c>MultitaskModel.CreatePredictor</c>; the caller disposes it.</remarks>
 public sealed class MultitaskPredictor : IDisposable
 {
-    private readonly MultitaskModel model;
+    private readonly MultitaskNetwork network;
+    private readonly IReadOnlyDictionary<string, FeatureStatistics> featureStatistics;
+    private readonly IReadOnlyDictionary<string, TargetStatistics> targetStatistics;
     private int disposed;
 
-    internal MultitaskPredictor(MultitaskModel model)
+    /// <summary>Creates a predictor that owns <paramref name="network"/> (a private copy) and disposes it.</summary>
+    internal MultitaskPredictor(
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, FeatureStatistics> featureStatistics,
+        IReadOnlyDictionary<string, TargetStatistics> targetStatistics)
     {
-        this.model = model;
-        model.Network.eval();
+        this.network = network;
+        this.featureStatistics = featureStatistics;
+        this.targetStatistics = targetStatistics;
+        network.eval();
     }
 
     /// <summary>The model's definition.</summary>
-    public MultitaskModelDefinition Definition => model.Definition;
+    public MultitaskModelDefinition Definition => network.Definition;
 
     /// <summary>Predicts every task of a single-input model for one sample.</summary>
     /// <param name="sample">The sample's values (row-major, the input's sample size).</param>
@@ -57,9 +64,9 @@ public sealed class MultitaskPredictor : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         ArgumentNullException.ThrowIfNull(inputName);
         ArgumentNullException.ThrowIfNull(samples);
-        var input = model.Definition.Inputs.FirstOrDefault(i => i.Name == inputName)
-            ?? throw new ArgumentException($"The model has no input '{inputName}'. Inputs: {string.Join(", ", model.Definition.Inputs.Select(i => i.Name))}.", nameof(inputName));
-        var layout = model.Network.LayoutOf(inputName);
+        var input = network.Definition.Inputs.FirstOrDefault(i => i.Name == inputName)
+            ?? throw new ArgumentException($"The model has no input '{inputName}'. Inputs: {string.Join(", ", network.Definition.Inputs.Select(i => i.Name))}.", nameof(inputName));
+        var layout = network.LayoutOf(inputName);
         if (samples.Count == 0)
         {
             return [];
@@ -87,7 +94,7 @@ public sealed class MultitaskPredictor : IDisposable
             sample.CopyTo(values, s * size);
         }
 
-        if (model.FeatureStatistics.TryGetValue(inputName, out var stats))
+        if (featureStatistics.TryGetValue(inputName, out var stats))
         {
             stats.ApplyInPlace(values);
         }
@@ -97,8 +104,8 @@ public sealed class MultitaskPredictor : IDisposable
         using (var noGrad = no_grad())
         {
             long[] shape = [samples.Count, .. input.SampleShape.Select(d => (long)d)];
-            var x = tensor(values, shape, device: model.Network.Device);
-            outputs = model.Network.Forward(inputName, x).contiguous().cpu().data<float>().ToArray();
+            var x = tensor(values, shape, device: network.Device);
+            outputs = network.Forward(inputName, x).contiguous().cpu().data<float>().ToArray();
         }
 
         var results = new IReadOnlyDictionary<string, TaskPrediction>[samples.Count];
@@ -109,7 +116,7 @@ public sealed class MultitaskPredictor : IDisposable
             {
                 var task = layout.Tasks[t];
                 var scores = new float[task.OutputSize];
-                model.TargetStatistics.TryGetValue(task.Name, out var scaling);
+                targetStatistics.TryGetValue(task.Name, out var scaling);
                 PreparedData.ToScores(task, outputs.AsSpan((s * layout.TotalWidth) + layout.Offsets[t], task.OutputSize), scores, scaling);
                 perTask[task.Name] = Describe(task, scores);
             }
@@ -125,7 +132,7 @@ public sealed class MultitaskPredictor : IDisposable
     {
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            model.Dispose();
+            network.Dispose();
         }
     }
 
@@ -166,7 +173,7 @@ public sealed class MultitaskPredictor : IDisposable
         }
     }
 
-    private string SingleInputName() => model.Definition.Inputs.Count == 1
-        ? model.Definition.Inputs[0].Name
-        : throw new InvalidOperationException($"The model has {model.Definition.Inputs.Count} inputs; name the input ({string.Join(", ", model.Definition.Inputs.Select(i => i.Name))}).");
+    private string SingleInputName() => network.Definition.Inputs.Count == 1
+        ? network.Definition.Inputs[0].Name
+        : throw new InvalidOperationException($"The model has {network.Definition.Inputs.Count} inputs; name the input ({string.Join(", ", network.Definition.Inputs.Select(i => i.Name))}).");
 }

@@ -4,44 +4,62 @@ using static TorchSharp.torch;
 
 namespace MultitaskLearning.Models;
 
-/// <summary>A stack of fully connected layers, each followed by the activation and dropout; used for encoders and trunks.</summary>
+/// <summary>A stack of fully connected layers, each followed by the activation and dropout; used for encoders and
+/// trunks. The stack is built from, and runs, one list of <see cref="LayerDescription"/>s (<see cref="Describe"/>).</summary>
 internal sealed class DenseStack : nn.Module
 {
     private readonly ModuleList<Linear> layers;
-    private readonly Activation activation;
-    private readonly double dropout;
+    private readonly LayerDescription[] plan;
 
     public DenseStack(string name, int inputSize, IReadOnlyList<int> sizes, Activation activation, double dropout)
         : base(name)
     {
-        this.activation = activation;
-        this.dropout = dropout;
         layers = new ModuleList<Linear>();
+        var steps = new List<LayerDescription>();
         var previous = inputSize;
         foreach (var size in sizes)
         {
-            layers.Add(nn.Linear(previous, size));
+            var linear = nn.Linear(previous, size);
+            layers.Add(linear);
+            steps.Add(new LayerDescription(LayerKind.Dense, previous, size, Dense: linear));
+            steps.AddRange(HiddenLayers(size, activation, dropout));
             previous = size;
         }
 
+        plan = [.. steps];
         OutputSize = previous;
         RegisterComponents();
     }
 
     public int OutputSize { get; }
 
-    /// <summary>The layers in order (for the fused training engine).</summary>
-    public IReadOnlyList<Linear> Layers => layers.ToArray();
+    /// <summary>The layers between two weight layers: the activation, then dropout when its rate is above 0.</summary>
+    public static IEnumerable<LayerDescription> HiddenLayers(int width, Activation activation, double dropout)
+    {
+        yield return new LayerDescription(LayerKind.Activation, width, width, Activation: activation);
+        if (dropout > 0)
+        {
+            yield return new LayerDescription(LayerKind.Dropout, width, width, DropoutRate: dropout);
+        }
+    }
+
+    /// <summary>Applies one non-weight layer (activation or dropout) of a plan.</summary>
+    /// <exception cref="InvalidOperationException">The layer kind has weights or is unknown.</exception>
+    public static Tensor ApplyHidden(LayerDescription layer, Tensor x, bool training) => layer.Kind switch
+    {
+        LayerKind.Activation => ActivationFunctions.Apply(layer.Activation, x),
+        LayerKind.Dropout => nn.functional.dropout(x, layer.DropoutRate, training),
+        _ => throw new InvalidOperationException($"Layer kind {layer.Kind} is not an activation or dropout layer."),
+    };
+
+    /// <summary>The stack's layers in order, as built.</summary>
+    public IReadOnlyList<LayerDescription> Describe() => plan;
 
     public Tensor Forward(Tensor x)
     {
-        foreach (var layer in layers)
+        foreach (var layer in plan)
         {
-            x = ActivationFunctions.Apply(activation, layer.forward(x));
-            if (dropout > 0)
-            {
-                x = nn.functional.dropout(x, dropout, training);
-            }
+            x = layer.Kind == LayerKind.Dense ? layer.Dense!.forward(x) : ApplyHidden(layer, x, training);
         }
 
         return x;

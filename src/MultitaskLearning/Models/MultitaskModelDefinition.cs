@@ -4,7 +4,7 @@ namespace MultitaskLearning.Models;
 
 /// <summary>
 /// The validated, immutable description of a multitask model: its inputs, tasks (each reading one input), family and
-/// architecture. It holds no weights; <see cref="Training.MultitaskTrainer"/> turns it into a trained <see cref="MultitaskModel"/>.
+/// architecture. It holds no weights; <see cref="MultitaskTrainer"/> turns it into a trained <see cref="MultitaskModel"/>.
 /// Create one with <see cref="MultitaskModelBuilder"/>.
 /// </summary>
 public sealed class MultitaskModelDefinition

@@ -26,6 +26,7 @@ public sealed class MultitaskNetwork : nn.Module
     private readonly Dictionary<string, OutputLayout> layouts;
     private readonly Activation activation;
     private readonly double dropout;
+    private readonly LayerDescription[] hiddenLayers;
 
     /// <summary>Creates a randomly initialised network for a definition (seed the initialisation with <c>torch.manual_seed</c>).</summary>
     /// <param name="definition">The model definition.</param>
@@ -40,6 +41,7 @@ public sealed class MultitaskNetwork : nn.Module
         var architecture = definition.Architecture;
         activation = architecture.Activation;
         dropout = architecture.Dropout;
+        hiddenLayers = [.. DenseStack.HiddenLayers(0, activation, dropout)];
         encoders = new ModuleDict<InputEncoder>();
         taskEncoders = new ModuleDict<InputEncoder>();
         trunks = new ModuleDict<DenseStack>();
@@ -94,8 +96,9 @@ public sealed class MultitaskNetwork : nn.Module
             {
                 ModelFamily.SharedTrunk => [trunkOutput],
                 ModelFamily.Hybrid or ModelFamily.Mmoe or ModelFamily.Cgc or ModelFamily.CrossStitch => [trunkOutput, .. architecture.TowerLayers],
-                _ when input.Encoder == EncoderKind.Convolutional => [input.EncodedSize, .. architecture.TrunkLayers],
-                _ => [input.SampleSize, .. input.EncoderLayers, .. architecture.TrunkLayers],
+                ModelFamily.TaskSpecific when input.Encoder == EncoderKind.Convolutional => [input.EncodedSize, .. architecture.TrunkLayers],
+                ModelFamily.TaskSpecific when input.Encoder == EncoderKind.Dense => [input.SampleSize, .. input.EncoderLayers, .. architecture.TrunkLayers],
+                _ => throw new ArgumentOutOfRangeException(nameof(definition), $"Unknown model family {definition.Family} or encoder {input.Encoder}."),
             };
             if (definition.Family == ModelFamily.TaskSpecific && input.Encoder == EncoderKind.Convolutional)
             {
@@ -233,17 +236,65 @@ public sealed class MultitaskNetwork : nn.Module
         return taskBlocks[BlockKey(block)].parameters().Concat(encoderParameters).Concat(mixtureParameters).ToArray();
     }
 
-    /// <summary>For the fused training engine: the dense layers from <paramref name="inputName"/>'s samples to the shared
-    /// representation (encoder, then trunk; each followed by the activation), or <see langword="null"/> when the model
-    /// is not a shared-trunk model with a dense encoder.</summary>
-    internal IReadOnlyList<Linear>? SharedDenseLayers(string inputName)
+    /// <summary>The layers applied to one input's samples, as built: the shared path to the representation and each
+    /// task's own layers. Encoders other than dense ones and the learned-sharing modules appear as one layer each.</summary>
+    /// <param name="inputName">The input.</param>
+    internal NetworkDescription Describe(string inputName)
     {
-        if (Definition.Family != ModelFamily.SharedTrunk || !encoders.ContainsKey(inputName) || encoders[inputName] is not DenseEncoder dense)
+        var layout = LayoutOf(inputName);
+        var input = Definition.Inputs.First(i => i.Name == inputName);
+        IReadOnlyList<LayerDescription> Encoder(InputEncoder encoder) => encoder switch
         {
-            return null;
+            DenseEncoder dense => dense.Layers.Describe(),
+            ConvolutionalEncoder => [new LayerDescription(LayerKind.ConvolutionalEncoder, input.SampleSize, input.EncodedSize)],
+            _ => throw new InvalidOperationException($"Encoder type {encoder.GetType().Name} has no description."),
+        };
+
+        var shared = new List<LayerDescription>();
+        var family = Definition.Family;
+        switch (family)
+        {
+            case ModelFamily.TaskSpecific:
+                break;
+            case ModelFamily.SharedTrunk or ModelFamily.Hybrid:
+                shared.AddRange(Encoder(encoders[inputName]));
+                shared.AddRange(trunks["shared"].Describe());
+                break;
+            case ModelFamily.Mmoe or ModelFamily.Cgc:
+                shared.AddRange(Encoder(encoders[inputName]));
+                shared.Add(new LayerDescription(LayerKind.ExpertMixture, input.EncodedSize, mixtures["experts"].OutputSize));
+                break;
+            case ModelFamily.CrossStitch:
+                shared.AddRange(Encoder(encoders[inputName]));
+                shared.Add(new LayerDescription(LayerKind.CrossStitch, input.EncodedSize, columns[inputName].OutputSize));
+                break;
+            default:
+                throw new InvalidOperationException($"Model family {family} has no description.");
         }
 
-        return dense.Layers.Layers.Concat(trunks["shared"].Layers).ToArray();
+        var tasks = new List<(string, IReadOnlyList<LayerDescription>)>();
+        foreach (var task in layout.Tasks)
+        {
+            var layers = new List<LayerDescription>();
+            if (taskEncoders.ContainsKey(task.Name))
+            {
+                layers.AddRange(Encoder(taskEncoders[task.Name]));
+            }
+
+            var block = taskBlocks[BlockKey(blockOfTask[task.Name])];
+            for (var l = 0; l < block.LayerCount; l++)
+            {
+                layers.Add(new LayerDescription(LayerKind.StackedTaskLayer, block.Sizes[l], block.Sizes[l + 1]));
+                if (l + 1 < block.LayerCount)
+                {
+                    layers.AddRange(hiddenLayers.Select(h => h with { InputSize = block.Sizes[l + 1], OutputSize = block.Sizes[l + 1] }));
+                }
+            }
+
+            tasks.Add((task.Name, layers));
+        }
+
+        return new NetworkDescription(family, inputName, shared, tasks);
     }
 
     /// <summary>For the fused training engine: the stacked head weight [T_b, in, out] and bias [T_b, out] of the block
@@ -329,7 +380,11 @@ public sealed class MultitaskNetwork : nn.Module
 
     private Tensor Hidden(Tensor x)
     {
-        x = ActivationFunctions.Apply(activation, x);
-        return dropout > 0 ? nn.functional.dropout(x, dropout, training) : x;
+        foreach (var layer in hiddenLayers)
+        {
+            x = DenseStack.ApplyHidden(layer, x, training);
+        }
+
+        return x;
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using MultitaskLearning.Data;
 using MultitaskLearning.Models;
+using MultitaskLearning.Runtime;
 using MultitaskLearning.Tasks;
 using static TorchSharp.torch;
 
@@ -27,7 +28,8 @@ internal static class ModelSerializer
         MultitaskNetwork network,
         IReadOnlyDictionary<string, FeatureStatistics> featureStatistics,
         IReadOnlyDictionary<string, TargetStatistics> targetStatistics,
-        string path)
+        string path,
+        IReadOnlyList<(string Name, Action<Stream> Write)>? extraEntries = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!BitConverter.IsLittleEndian)
@@ -109,34 +111,29 @@ internal static class ModelSerializer
             WeightsSha256 = Convert.ToHexString(SHA256.HashData(weights.GetBuffer().AsSpan(0, (int)weights.Length))),
         };
 
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        DurableFile.Write(full, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            using (var archive = new ZipArchive(file, ZipArchiveMode.Create))
+            using var archive = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            using (var entry = archive.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
             {
-                using (var entry = archive.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
-                {
-                    JsonSerializer.Serialize(entry, manifest, JsonOptions);
-                }
-
-                using (var entry = archive.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open())
-                {
-                    weights.Position = 0;
-                    weights.CopyTo(entry);
-                }
+                JsonSerializer.Serialize(entry, manifest, JsonOptions);
             }
 
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+            using (var entry = archive.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open())
+            {
+                weights.Position = 0;
+                weights.CopyTo(entry);
+            }
+
+            foreach (var (name, write) in extraEntries ?? [])
+            {
+                using var entry = archive.CreateEntry(name, CompressionLevel.Fastest).Open();
+                write(entry);
+            }
+        });
     }
 
-    public static MultitaskModel Load(string path, Device? device)
+    public static LoadedModel Load(string path, Device? device)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
@@ -171,7 +168,7 @@ internal static class ModelSerializer
         }
 
         network.eval();
-        return new MultitaskModel(network, featureStatistics, targetStatistics, null);
+        return new LoadedModel(network, featureStatistics, targetStatistics);
     }
 
     private static ModelManifest ReadManifest(ZipArchive archive, string path)

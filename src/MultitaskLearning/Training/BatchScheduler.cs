@@ -1,3 +1,4 @@
+using MultitaskLearning.Models;
 using static TorchSharp.torch;
 
 namespace MultitaskLearning.Training;
@@ -30,12 +31,7 @@ internal sealed class BatchScheduler : IDisposable
         this.random = random;
         shuffle = options.Shuffle;
         dropLast = options.DropLastPartialBatch;
-        batchSizes = data.Inputs.Select(i => options.Mode switch
-        {
-            GradientDescentMode.Stochastic => 1,
-            GradientDescentMode.FullBatch => i.Count,
-            _ => Math.Min(options.BatchSize, i.Count),
-        }).ToArray();
+        batchSizes = data.Inputs.Select(i => BatchSize(options, i.Count)).ToArray();
         if (sampling == TaskSampling.AllInputs)
         {
             orders = new Tensor?[data.Inputs.Count];
@@ -73,7 +69,8 @@ internal sealed class BatchScheduler : IDisposable
         {
             TaskSampling.Proportional => 1.0,
             TaskSampling.Temperature => 1.0 / options.SamplingTemperature,
-            _ => 0.0,
+            TaskSampling.RoundRobin => 0.0,
+            _ => throw new ArgumentOutOfRangeException(nameof(options), sampling, "Unknown task sampling."),
         };
         var weights = taskRows.Select(r => Math.Pow(r.Length, exponent)).ToArray();
         Probabilities = weights.Select(w => w / weights.Sum()).ToArray();
@@ -91,6 +88,16 @@ internal sealed class BatchScheduler : IDisposable
     }
 
     public int StepsPerEpoch { get; }
+
+    /// <summary>The rows per step of an input table with <paramref name="count"/> rows, by <see cref="TrainerOptions.Mode"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The mode is unknown.</exception>
+    public static int BatchSize(TrainerOptions options, int count) => options.Mode switch
+    {
+        GradientDescentMode.Stochastic => 1,
+        GradientDescentMode.FullBatch => count,
+        GradientDescentMode.MiniBatch => Math.Min(options.BatchSize, count),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Mode, "Unknown gradient-descent mode."),
+    };
 
     /// <summary>The tasks that are sampled (empty for <see cref="TaskSampling.AllInputs"/>).</summary>
     public IReadOnlyList<string> TaskNames { get; } = [];
@@ -149,6 +156,39 @@ internal sealed class BatchScheduler : IDisposable
 
         var input = taskInput[task];
         return [Take(task, input, taskRows[task].Length, batchSizes[input], () => (long[])taskRows[task].Clone())];
+    }
+
+    /// <summary>Where every source's order stands, for a checkpoint.</summary>
+    public BatchSchedulerState SaveState() => new(
+        hostOrders.Select(o => o is null ? null : (long[])o.Clone()).ToArray(),
+        (int[])cursors.Clone(),
+        nextTask);
+
+    /// <summary>Continues from a state saved with <see cref="SaveState"/> on the same data and options.</summary>
+    /// <exception cref="InvalidDataException">The state does not fit this data.</exception>
+    public void RestoreState(BatchSchedulerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Orders.Length != hostOrders.Length || state.Cursors.Length != cursors.Length)
+        {
+            throw new InvalidDataException($"The saved data order has {state.Orders.Length} sources; this run's data has {hostOrders.Length}. Resume with the same data and options.");
+        }
+
+        for (var i = 0; i < hostOrders.Length; i++)
+        {
+            if (state.Orders[i] is { } order && order.Any(row => row < 0 || row >= data.Dataset.Count))
+            {
+                throw new InvalidDataException($"The saved data order of source {i} names rows outside the data ({data.Dataset.Count} rows). Resume with the same data.");
+            }
+
+            hostOrders[i] = state.Orders[i] is { } saved ? (long[])saved.Clone() : null;
+            orders[i]?.Dispose();
+            orders[i] = null;
+            tensorSources[i] = null;
+        }
+
+        Array.Copy(state.Cursors, cursors, cursors.Length);
+        nextTask = state.NextTask;
     }
 
     public void Dispose()

@@ -61,7 +61,16 @@ internal sealed class ContentionGuard
     /// <summary>For the autograd engine: libtorch's intra-op threads. libtorch's results can differ in the last bits
     /// between thread counts, so on an idle machine the guard never switches: it probes one thread only when steps slow
     /// down or when libtorch's threads (which spin between operations) get less than 80 % of their cores.</summary>
-    public static ContentionGuard ForLibtorch() => new(get_num_threads(), set_num_threads, probeAtStart: false, minimumUtilization: 0.8);
+    /// <param name="switched">Called with the new thread count after every switch.</param>
+    public static ContentionGuard ForLibtorch(Action<int>? switched = null) => new(
+        get_num_threads(),
+        count =>
+        {
+            set_num_threads(count);
+            switched?.Invoke(count);
+        },
+        probeAtStart: false,
+        minimumUtilization: 0.8);
 
 
 

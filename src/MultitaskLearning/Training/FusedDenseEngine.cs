@@ -20,7 +20,7 @@ namespace MultitaskLearning.Training;
 /// or to the shared representation (one trunk backward pass). The network's parameters are read at the start and
 /// written back by <see cref="StoreToNetwork"/>.
 /// </summary>
-internal sealed unsafe class FusedDenseEngine : IDisposable
+internal sealed unsafe class FusedDenseEngine : ITrainingEngine
 {
     private readonly TrainerOptions options;
     private readonly MultitaskNetwork network;
@@ -99,12 +99,7 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
         offset += headWidth;
         totalLength = offset;
 
-        maxBatch = options.Mode switch
-        {
-            GradientDescentMode.Stochastic => 1,
-            GradientDescentMode.FullBatch => input.Count,
-            _ => Math.Min(options.BatchSize, input.Count),
-        };
+        maxBatch = BatchScheduler.BatchSize(options, input.Count);
         var taskSlots = aggregator is null ? 1 : heads.Length;
         var widest = widths.Max();
         featureWidth = widths[0];
@@ -145,10 +140,11 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
     /// up to 4 (one step's products are too small to share among more).</summary>
     public static int ThreadCount(TrainerOptions options) => options.Threads ?? Math.Min(Environment.ProcessorCount, 4);
 
-    /// <summary>Why the fused engine cannot train this configuration, or <see langword="null"/> when it can.</summary>
+    /// <summary>Why the fused engine cannot train this configuration, or <see langword="null"/> when it can. The network
+    /// part is read from the network's own description of its layers (<see cref="MultitaskNetwork.Describe"/>), so a
+    /// layer the engine does not implement is refused, never trained as something else.</summary>
     public static string? Unsupported(TrainerOptions options, MultitaskNetwork network, PreparedData data)
     {
-        var definition = network.Definition;
         if (!(Sgemm.UsesAvx512 || (Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated)))
         {
             return "the processor has neither AVX-512 nor AVX2 with FMA";
@@ -159,30 +155,15 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
             return $"the model is on {network.Device}, and the fused engine runs on the CPU";
         }
 
-        if (definition.Family != ModelFamily.SharedTrunk)
-        {
-            return $"the model family is {definition.Family.ToName()}, and the fused engine trains shared-trunk models";
-        }
-
         if (data.Inputs.Count != 1)
         {
             return $"the model reads {data.Inputs.Count} inputs, and the fused engine trains one";
         }
 
         var input = data.Inputs[0];
-        if (network.SharedDenseLayers(input.InputName) is not { Count: > 0 })
+        if (UnsupportedLayers(network.Describe(input.InputName)) is { } layers)
         {
-            return $"input '{input.InputName}' has a convolutional encoder or no dense layer";
-        }
-
-        if (definition.Architecture.Activation != Activation.ReLU)
-        {
-            return $"the activation is {definition.Architecture.Activation}, and the fused engine implements ReLU";
-        }
-
-        if (definition.Architecture.Dropout > 0)
-        {
-            return "dropout is on";
+            return layers;
         }
 
         if (options.Optimizer != OptimizerKind.Sgd)
@@ -212,12 +193,6 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
 
         foreach (var task in input.Layout.Tasks)
         {
-            var (_, _, _, headLayers) = network.HeadOf(task.Name);
-            if (headLayers != 1)
-            {
-                return $"task '{task.Name}' has a tower";
-            }
-
             if (task.Loss is not (LossKind.CrossEntropy or LossKind.BinaryCrossEntropyWithLogits or LossKind.MeanSquaredError))
             {
                 return $"task '{task.Name}' uses the {task.Loss} loss (the fused engine implements cross-entropy, binary cross-entropy and squared error)";
@@ -235,46 +210,80 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
         return null;
     }
 
-    /// <summary>Creates the engine when the configuration allows it; otherwise returns <see langword="null"/>, or throws
-    /// when <see cref="TrainerOptions.Engine"/> demands the fused engine.</summary>
-    public static FusedDenseEngine? TryCreate(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
+    /// <summary>Why the engine cannot run the described layers: it implements a shared path of dense layers each
+    /// followed by ReLU, and one stacked dense head per task.</summary>
+    private static string? UnsupportedLayers(NetworkDescription description)
     {
-        if (options.Engine == TrainingEngine.Autograd)
+        if (description.Shared.Count == 0)
         {
-            return null;
+            return $"the {description.Family.ToName()} model has no shared layers on input '{description.InputName}'";
         }
 
-        if (Unsupported(options, network, data) is { } reason)
+        for (var i = 0; i < description.Shared.Count; i++)
         {
-            return options.Engine == TrainingEngine.Fused
-                ? throw new ArgumentException($"TrainerOptions.Engine is Fused, but {reason}. Use TrainingEngine.Automatic or Autograd for this configuration.")
-                : null;
+            var layer = description.Shared[i];
+            var expected = i % 2 == 0 ? LayerKind.Dense : LayerKind.Activation;
+            string? problem = layer.Kind switch
+            {
+                LayerKind.Dense or LayerKind.Activation when layer.Kind != expected => $"the shared layers are not dense layers each followed by an activation (layer {i + 1} is {layer.Kind})",
+                LayerKind.Dense => null,
+                LayerKind.Activation => layer.Activation == Activation.ReLU ? null : $"the activation is {layer.Activation}, and the fused engine implements ReLU",
+                LayerKind.Dropout => "dropout is on",
+                LayerKind.ConvolutionalEncoder => $"input '{description.InputName}' has a convolutional encoder",
+                LayerKind.ExpertMixture => "the model mixes experts (MMoE/CGC)",
+                LayerKind.CrossStitch => "the model has cross-stitch columns",
+                LayerKind.StackedTaskLayer => "a task layer is shared",
+                _ => throw new ArgumentOutOfRangeException(nameof(description), layer.Kind, "Unknown layer kind."),
+            };
+            if (problem is not null)
+            {
+                return problem;
+            }
         }
 
+        if (description.Shared[^1].Kind != LayerKind.Activation)
+        {
+            return "the shared layers do not end with an activation";
+        }
+
+        foreach (var (task, layers) in description.Tasks)
+        {
+            if (layers.Count != 1 || layers[0].Kind != LayerKind.StackedTaskLayer)
+            {
+                return $"the {description.Family.ToName()} model gives task '{task}' layers besides its head ({string.Join(", ", layers.Select(l => l.Kind))})";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Creates the engine for a configuration that <see cref="Unsupported"/> accepts.</summary>
+    public static FusedDenseEngine Create(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
+    {
         var input = data.Inputs[0];
         var names = tasks.Select(t => t.Name).ToList();
         var indices = input.Layout.Tasks.Select(t => names.IndexOf(t.Name)).ToArray();
-        return new FusedDenseEngine(options, network, input, network.SharedDenseLayers(input.InputName)!.ToArray(), indices, tasks.Count, weighting.CurrentWeights(), random);
+        var dense = network.Describe(input.InputName).Shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
+        return new FusedDenseEngine(options, network, input, dense, indices, tasks.Count, weighting.CurrentWeights(), random);
     }
 
-    /// <summary>Trains one step on the given rows.</summary>
-    /// <returns>Per-task mean losses and labelled counts (indexed like the trainer's tasks) and the weighted total.</returns>
+    /// <inheritdoc/>
+    public TrainingEngine Kind => TrainingEngine.Fused;
+
+    /// <inheritdoc/>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public (float[] Losses, float[] Counts, double Total) Step(BatchRows rows, double learningRate, double sharedLearningRate, int epoch, int step)
+    public StepOutcome Step(BatchScheduler scheduler, StepLearningRates learningRates)
     {
+        var rows = scheduler.NextRows()[0];
         var batch = rows.Length;
         var x = Gather(rows);
         var representation = Forward(x, batch);
         var losses = new float[globalTaskCount];
         var counts = new float[globalTaskCount];
         var total = LossGradients(rows, batch, losses, counts);
-        for (var t = 0; t < heads.Length; t++)
+        if (!double.IsFinite(total) || heads.Any(head => counts[head.GlobalIndex] > 0 && !float.IsFinite(losses[head.GlobalIndex])))
         {
-            var g = heads[t].GlobalIndex;
-            if (counts[g] > 0 && !float.IsFinite(losses[g]))
-            {
-                throw new TrainingDivergedException(heads[t].Task.Name, epoch, step + 1, losses[g]);
-            }
+            return new StepOutcome(losses, counts, total); // the loop reports the divergence; no update
         }
 
         // Heads: each task's columns get only that task's gradient.
@@ -291,30 +300,126 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
             AggregatedBackward(x, batch, losses, counts);
         }
 
-        if (options.GradientClipNorm is { } clip)
+        if (options.GradientClipNorm is not null)
         {
-            var norm = Math.Sqrt(VectorMath.Dot(gradients, gradients, totalLength));
-            var coefficient = clip / (norm + 1e-6);
-            if (coefficient < 1)
+            var factor = GradientClipping.Factor(Math.Sqrt(VectorMath.Dot(gradients, gradients, totalLength)), options.GradientClipNorm);
+            if (factor < 1)
             {
-                VectorMath.Scale((float)coefficient, gradients, totalLength);
+                VectorMath.Scale((float)factor, gradients, totalLength);
             }
         }
 
         var momentum = (float)options.Momentum;
         var decay = (float)options.WeightDecay;
-        VectorMath.SgdStep(parameters, gradients, velocity, sharedLength, (float)sharedLearningRate, momentum, decay, options.Nesterov, firstStep);
-        VectorMath.SgdStep(parameters + sharedLength, gradients + sharedLength, velocity + sharedLength, totalLength - sharedLength, (float)learningRate, momentum, decay, options.Nesterov, firstStep);
+        VectorMath.SgdStep(parameters, gradients, velocity, sharedLength, (float)learningRates.Shared, momentum, decay, options.Nesterov, firstStep);
+        VectorMath.SgdStep(parameters + sharedLength, gradients + sharedLength, velocity + sharedLength, totalLength - sharedLength, (float)learningRates.TaskSpecific, momentum, decay, options.Nesterov, firstStep);
         firstStep = false;
-        return (losses, counts, total);
+        return new StepOutcome(losses, counts, total);
     }
 
-    /// <summary>A guard that lowers the kernels' thread count to one while that is faster (another process holds a
-    /// core); <see langword="null"/> when the engine runs on one thread.</summary>
-    public ContentionGuard? CreateContentionGuard() => threads.Count > 1 ? new ContentionGuard(threads.Count, count => threads.Active = count) : null;
+    /// <inheritdoc/>
+    public ContentionGuard? CreateContentionGuard(Action<int> switched) => threads.Count > 1
+        ? new ContentionGuard(threads.Count, count =>
+        {
+            threads.Active = count;
+            switched(count);
+        })
+        : null;
 
-    /// <summary>Writes the trained parameters into the network's tensors.</summary>
-    public void StoreToNetwork() => Transfer(toNetwork: true);
+    /// <inheritdoc/>
+    public void StoreToNetwork() => Transfer(parameters, NetworkPointer, toTarget: true);
+
+    /// <inheritdoc/>
+    public void LoadFromNetwork() => Transfer(parameters, NetworkPointer, toTarget: false);
+
+    /// <inheritdoc/>
+    public OptimizerSnapshot ExportOptimizerState()
+    {
+        var names = ParameterNames();
+        var result = new Dictionary<string, ParameterOptimizerState>(StringComparer.Ordinal);
+        var arrays = new Dictionary<IntPtr, float[]>();
+        var pins = new List<GCHandle>();
+        try
+        {
+            float* Locate(Parameter parameter)
+            {
+                if (!arrays.TryGetValue(parameter.Handle, out var array))
+                {
+                    array = new float[parameter.numel()];
+                    arrays[parameter.Handle] = array;
+                    pins.Add(GCHandle.Alloc(array, GCHandleType.Pinned));
+                }
+
+                return (float*)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
+            }
+
+            if (!firstStep && options.Momentum > 0)
+            {
+                Transfer(velocity, Locate, toTarget: true);
+            }
+
+            foreach (var (handle, name) in names)
+            {
+                var buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
+                if (arrays.TryGetValue(handle, out var array))
+                {
+                    buffers["momentum"] = array;
+                }
+
+                result[name] = new ParameterOptimizerState(firstStep ? 0 : 1, buffers);
+            }
+        }
+        finally
+        {
+            foreach (var pin in pins)
+            {
+                pin.Free();
+            }
+        }
+
+        return new OptimizerSnapshot(OptimizerKind.Sgd, result);
+    }
+
+    /// <inheritdoc/>
+    public void ImportOptimizerState(OptimizerSnapshot snapshot)
+    {
+        var names = ParameterNames();
+        var trainable = new TrainableParameters(network.named_parameters().Select(p => (p.name, p.parameter)).ToArray(), []);
+        OptimizerSnapshots.CheckMatches(snapshot, OptimizerKind.Sgd, trainable);
+        var withMomentum = snapshot.Parameters.Values.Count(p => p.Buffers.ContainsKey("momentum"));
+        if (withMomentum == 0)
+        {
+            firstStep = true;
+            return;
+        }
+
+        if (withMomentum != names.Count)
+        {
+            throw new InvalidDataException($"The saved optimiser state has momentum for {withMomentum} of {names.Count} parameters; the fused engine keeps it for all or none.");
+        }
+
+        var pins = new List<GCHandle>();
+        try
+        {
+            float* Locate(Parameter parameter)
+            {
+                var array = snapshot.Parameters[names[parameter.Handle]].Buffers["momentum"];
+                pins.Add(GCHandle.Alloc(array, GCHandleType.Pinned));
+                return (float*)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
+            }
+
+            Transfer(velocity, Locate, toTarget: false);
+        }
+        finally
+        {
+            foreach (var pin in pins)
+            {
+                pin.Free();
+            }
+        }
+
+        firstStep = false;
+    }
 
     public void Dispose()
     {
@@ -327,34 +432,42 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
         allocations.Clear();
     }
 
-    private void LoadFromNetwork() => Transfer(toNetwork: false);
+    private static float* NetworkPointer(Parameter parameter) => Runtime.TensorMemory.Floats(parameter);
 
-    private void Transfer(bool toNetwork)
+    /// <summary>The network's parameter names by tensor handle.</summary>
+    private Dictionary<IntPtr, string> ParameterNames() => network.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
+
+    /// <summary>Finds the buffer, in the network's layout, that holds a parameter's values (or its momentum).</summary>
+    private delegate float* Locator(Parameter parameter);
+
+    /// <summary>Copies between a flat buffer in the engine's layout (<paramref name="flatBase"/>: parameters or
+    /// momentum) and buffers in the network's layout, one per parameter (<paramref name="locate"/>).</summary>
+    private void Transfer(float* flatBase, Locator locate, bool toTarget)
     {
-        void Copy(float* network, float* flat, long count)
+        void Copy(float* target, float* flat, long count)
         {
             var bytes = count * sizeof(float);
-            if (toNetwork)
+            if (toTarget)
             {
-                Buffer.MemoryCopy(flat, network, bytes, bytes);
+                Buffer.MemoryCopy(flat, target, bytes, bytes);
             }
             else
             {
-                Buffer.MemoryCopy(network, flat, bytes, bytes);
+                Buffer.MemoryCopy(target, flat, bytes, bytes);
             }
         }
 
         for (var l = 0; l < layers.Length; l++)
         {
             // The flat buffer holds W_lᵀ [in, out], so the forward product packs contiguous rows.
-            var weight = Runtime.TensorMemory.Floats(layers[l].weight!);
+            var weight = locate(layers[l].weight!);
             int inWidth = widths[l], outWidth = widths[l + 1];
-            var flat = parameters + weightOffsets[l];
+            var flat = flatBase + weightOffsets[l];
             for (var o = 0; o < outWidth; o++)
             {
                 for (var i = 0; i < inWidth; i++)
                 {
-                    if (toNetwork)
+                    if (toTarget)
                     {
                         weight[((long)o * inWidth) + i] = flat[((long)i * outWidth) + o];
                     }
@@ -365,20 +478,20 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
                 }
             }
 
-            Copy(Runtime.TensorMemory.Floats(layers[l].bias!), parameters + biasOffsets[l], widths[l + 1]);
+            Copy(locate(layers[l].bias!), flatBase + biasOffsets[l], widths[l + 1]);
         }
 
         var h = widths[^1];
         foreach (var head in heads)
         {
             var (weight, bias, slice, _) = network.HeadOf(head.Task.Name);
-            var w = Runtime.TensorMemory.Floats(weight) + ((long)slice * h * head.Width);
+            var w = locate(weight) + ((long)slice * h * head.Width);
             for (var r = 0; r < h; r++)
             {
-                Copy(w + ((long)r * head.Width), parameters + headWeightOffset + ((long)r * headWidth) + head.Offset, head.Width);
+                Copy(w + ((long)r * head.Width), flatBase + headWeightOffset + ((long)r * headWidth) + head.Offset, head.Width);
             }
 
-            Copy(Runtime.TensorMemory.Floats(bias) + ((long)slice * head.Width), parameters + headBiasOffset + head.Offset, head.Width);
+            Copy(locate(bias) + ((long)slice * head.Width), flatBase + headBiasOffset + head.Offset, head.Width);
         }
     }
 
@@ -468,7 +581,8 @@ internal sealed unsafe class FusedDenseEngine : IDisposable
                 {
                     LossKind.CrossEntropy => CrossEntropy(z, dz, head.Width, y[0], m * scale, head.Task.Name),
                     LossKind.BinaryCrossEntropyWithLogits => BinaryCrossEntropy(z, dz, head.Width, y, m * scale),
-                    _ => SquaredError(z, dz, head.Width, y, m * scale),
+                    LossKind.MeanSquaredError => SquaredError(z, dz, head.Width, y, m * scale),
+                    _ => throw new InvalidOperationException($"The fused engine does not implement the {head.Task.Loss} loss of task '{head.Task.Name}'."),
                 };
             }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MultitaskLearning.Training.Aggregation;
 using MultitaskLearning.Training.Weighting;
 using static TorchSharp.torch;
@@ -155,6 +157,19 @@ public sealed class TrainerOptions
     /// <value>Default <see cref="AggregationSpace.SharedParameters"/>.</value>
     public AggregationSpace AggregationSpace { get; set; } = AggregationSpace.SharedParameters;
 
+    /// <summary>A checkpoint to continue from: a checkpoint file (<c>epoch-NNNN.mtl</c> written with
+    /// <see cref="Checkpoints"/>), or a checkpoint folder, from which the newest readable checkpoint is taken — or, when
+    /// the folder has none yet, training starts from the beginning (so one command both starts and restarts a job). The
+    /// run continues exactly where the checkpoint was written: parameters, optimiser state, schedule, counters, data
+    /// order, strategy state, early stopping and history; the options must be those of the original run.</summary>
+    /// <value>Default <see langword="null"/> (start a new run).</value>
+    public string? ResumeFrom { get; set; }
+
+    /// <summary>Receives what the trainer decides and does: the engine chosen and why, fused-engine fallbacks, thread
+    /// switches of the contention guard, checkpoints written, resume points, divergence.</summary>
+    /// <value>Default <see cref="NullLogger.Instance"/> (nothing is logged).</value>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
     /// <summary>Checks every property and throws one exception listing every problem.</summary>
     /// <exception cref="ArgumentException">Some properties are out of range.</exception>
     public void Validate()
@@ -184,6 +199,8 @@ public sealed class TrainerOptions
         Check(double.IsFinite(MinimumLearningRate) && MinimumLearningRate >= 0 && MinimumLearningRate < LearningRate, nameof(MinimumLearningRate), "finite, >= 0 and below LearningRate", MinimumLearningRate);
         Check(GradientClipNorm is null || (double.IsFinite(GradientClipNorm.Value) && GradientClipNorm > 0), nameof(GradientClipNorm), "null or finite and > 0", GradientClipNorm);
         Check(LossWeighting is not null, nameof(LossWeighting), "set", LossWeighting);
+        Check(Logger is not null, nameof(Logger), "set (NullLogger.Instance logs nothing)", Logger);
+        Check(ResumeFrom is null || !string.IsNullOrWhiteSpace(ResumeFrom), nameof(ResumeFrom), "null or a path", ResumeFrom);
         Check(double.IsFinite(SharedLearningRateFactor) && SharedLearningRateFactor >= 0, nameof(SharedLearningRateFactor), "finite and >= 0", SharedLearningRateFactor);
         Check(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), ">= 1", EvaluationBatchSize);
         Check(Threads is null || Threads >= 1, nameof(Threads), "null or >= 1", Threads);
@@ -204,6 +221,7 @@ public sealed class TrainerOptions
         if (Checkpoints is { } checkpoints)
         {
             Check(checkpoints.EveryEpochs >= 0, "Checkpoints.EveryEpochs", ">= 0", checkpoints.EveryEpochs);
+            Check(checkpoints.Keep >= 1, "Checkpoints.Keep", ">= 1", checkpoints.Keep);
         }
 
         if (errors.Count > 0)

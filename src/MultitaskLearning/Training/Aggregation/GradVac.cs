@@ -60,6 +60,38 @@ public sealed class GradVac : GramAggregator
     }
 
     /// <inheritdoc/>
+    /// <remarks>One entry per ordered task pair: the key is the JSON array [task i, task j], the value [φ̂_ij].</remarks>
+    public override IReadOnlyDictionary<string, double[]> SaveState() =>
+        Targets.ToDictionary(kv => System.Text.Json.JsonSerializer.Serialize(new[] { kv.Key.Item1, kv.Key.Item2 }), kv => new[] { kv.Value }, StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public override void RestoreState(IReadOnlyDictionary<string, double[]> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var values = new Dictionary<(string, string), double>();
+        foreach (var (key, value) in state)
+        {
+            string[]? pair = null;
+            try
+            {
+                pair = System.Text.Json.JsonSerializer.Deserialize<string[]>(key);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+
+            if (pair is not { Length: 2 } || value.Length != 1 || !double.IsFinite(value[0]))
+            {
+                throw new InvalidDataException($"GradVac state entry '{key}' is not a task pair [\"i\", \"j\"] with one finite target.");
+            }
+
+            values[(pair[0], pair[1])] = value[0];
+        }
+
+        RestoreTargets(values);
+    }
+
+    /// <inheritdoc/>
     public override double[] Weights(double[,] gram, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(gram);

@@ -22,4 +22,21 @@ public abstract class GradientAggregator
     /// <param name="context">Random source, losses and task names of the step.</param>
     /// <returns>The combined gradient [d].</returns>
     public abstract AggregationResult Aggregate(Tensor taskGradients, AggregationContext context);
+
+    /// <summary>The aggregator's state that carries from step to step (for example GradVac's targets), for checkpoints.
+    /// A trainer clears it at the start of a new run and restores it when resuming one.</summary>
+    /// <returns>Named arrays; empty for stateless aggregators.</returns>
+    public virtual IReadOnlyDictionary<string, double[]> SaveState() => new Dictionary<string, double[]>();
+
+    /// <summary>Replaces the state with one returned by <see cref="SaveState"/>; an empty dictionary clears it.</summary>
+    /// <param name="state">The saved state.</param>
+    /// <exception cref="InvalidDataException">The state is not this aggregator's.</exception>
+    public virtual void RestoreState(IReadOnlyDictionary<string, double[]> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Count != 0)
+        {
+            throw new InvalidDataException($"Aggregator '{Name}' is stateless, but the saved state has entries: {string.Join(", ", state.Keys)}.");
+        }
+    }
 }

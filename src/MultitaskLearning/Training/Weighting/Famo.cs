@@ -83,7 +83,7 @@ public sealed class Famo : LossWeighting
         public override void RestoreState(IReadOnlyDictionary<string, double[]> state)
         {
             ArgumentNullException.ThrowIfNull(state);
-            state["logits"].CopyTo(logits, 0);
+            StateValues.Get(state, "logits", logits.Length).CopyTo(logits, 0);
             previousLosses = state.TryGetValue("previous-losses", out var losses) ? (double[])losses.Clone() : null;
         }
 

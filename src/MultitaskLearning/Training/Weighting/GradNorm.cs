@@ -104,7 +104,7 @@ public sealed class GradNorm : LossWeighting
         public override void RestoreState(IReadOnlyDictionary<string, double[]> state)
         {
             ArgumentNullException.ThrowIfNull(state);
-            state["initial-losses"].CopyTo(initialLosses, 0);
+            StateValues.Get(state, "initial-losses", initialLosses.Length).CopyTo(initialLosses, 0);
         }
 
         public override double[] CurrentWeights()

@@ -24,10 +24,10 @@ public sealed class RandomLossWeighting : LossWeighting
     public override LossWeightingState CreateState(IReadOnlyList<TaskDefinition> tasks, Device device)
     {
         ArgumentNullException.ThrowIfNull(tasks);
-        return new State(tasks.Count, new Random(Seed), device);
+        return new State(tasks.Count, new Runtime.SeededRandom(Seed), device);
     }
 
-    private sealed class State(int taskCount, Random random, Device device) : LossWeightingState
+    private sealed class State(int taskCount, Runtime.SeededRandom random, Device device) : LossWeightingState
     {
         private double[] last = Enumerable.Repeat(1.0 / taskCount, taskCount).ToArray();
 
@@ -44,5 +44,18 @@ public sealed class RandomLossWeighting : LossWeighting
         }
 
         public override double[] CurrentWeights() => (double[])last.Clone();
+
+        public override IReadOnlyDictionary<string, double[]> SaveState() => new Dictionary<string, double[]>
+        {
+            ["random"] = random.SaveStateAsDoubles(),
+            ["last"] = (double[])last.Clone(),
+        };
+
+        public override void RestoreState(IReadOnlyDictionary<string, double[]> state)
+        {
+            ArgumentNullException.ThrowIfNull(state);
+            random.RestoreStateFromDoubles(StateValues.Get(state, "random", 8));
+            last = (double[])StateValues.Get(state, "last", taskCount).Clone();
+        }
     }
 }

@@ -2,7 +2,7 @@ using MultitaskLearning.Data;
 using MultitaskLearning.Models;
 using static TorchSharp.torch;
 
-namespace MultitaskLearning.Training;
+namespace MultitaskLearning.Models;
 
 /// <summary>One input table turned into tensors once: preprocessed samples, targets (regression targets standardised,
 /// missing entries 0) and label masks, ready for batched training or evaluation.</summary>

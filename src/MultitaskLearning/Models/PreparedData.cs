@@ -4,7 +4,7 @@ using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
 using static TorchSharp.torch;
 
-namespace MultitaskLearning.Training;
+namespace MultitaskLearning.Models;
 
 /// <summary>A dataset checked against a model and turned into tensors once, so epochs only index into it.</summary>
 internal sealed class PreparedData : IDisposable

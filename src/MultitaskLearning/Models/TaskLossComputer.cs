@@ -2,7 +2,7 @@ using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
 using static TorchSharp.torch;
 
-namespace MultitaskLearning.Training;
+namespace MultitaskLearning.Models;
 
 /// <summary>
 /// Computes the vector of per-task mean losses L_t = Σ_j m_jt l(y_jt, ŷ_jt) / max(1, Σ_j m_jt) for all tasks of one

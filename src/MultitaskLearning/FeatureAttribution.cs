@@ -3,7 +3,7 @@ using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
 using static TorchSharp.torch;
 
-namespace MultitaskLearning.Evaluation;
+namespace MultitaskLearning;
 
 /// <summary>
 /// Integrated gradients (Sundararajan, Taly and Yan, "Axiomatic Attribution for Deep Networks", ICML 2017) per task:

@@ -2,11 +2,12 @@ using MultitaskLearning.Data;
 using MultitaskLearning.Evaluation;
 using MultitaskLearning.Inference;
 using MultitaskLearning.Persistence;
+using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
 using MultitaskLearning.Training;
 using static TorchSharp.torch;
 
-namespace MultitaskLearning.Models;
+namespace MultitaskLearning;
 
 /// <summary>
 /// A trained multitask model: the network plus the preprocessing statistics computed from its training split. It
@@ -51,7 +52,11 @@ public sealed class MultitaskModel : IDisposable
     /// <returns>The model; the caller disposes it.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is corrupt, truncated, of another format version, or does not match its manifest.</exception>
-    public static MultitaskModel Load(string path, Device? device = null) => ModelSerializer.Load(path, device);
+    public static MultitaskModel Load(string path, Device? device = null)
+    {
+        var loaded = ModelSerializer.Load(path, device);
+        return new MultitaskModel(loaded.Network, loaded.FeatureStatistics, loaded.TargetStatistics, null);
+    }
 
     /// <summary>Predicts every task on the labelled rows of a dataset.</summary>
     /// <param name="data">The data; its tasks and inputs must belong to the model.</param>
@@ -78,7 +83,9 @@ public sealed class MultitaskModel : IDisposable
     public MultitaskPredictor CreatePredictor()
     {
         ThrowIfDisposed();
-        return new MultitaskPredictor(Clone());
+        var copy = new MultitaskNetwork(Definition, Network.Device);
+        copy.CopyMatchingParametersFrom(Network);
+        return new MultitaskPredictor(copy, FeatureStatistics, TargetStatistics);
     }
 
     /// <summary>Saves weights and a JSON manifest to one file, atomically (a temporary file is moved into place).</summary>

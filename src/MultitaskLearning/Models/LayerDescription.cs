@@ -1,0 +1,18 @@
+using TorchSharp.Modules;
+
+namespace MultitaskLearning.Models;
+
+/// <summary>One layer of a <see cref="NetworkDescription"/>, as the module that runs it was built.</summary>
+/// <param name="Kind">What the layer computes.</param>
+/// <param name="InputSize">Values per sample going in.</param>
+/// <param name="OutputSize">Values per sample coming out.</param>
+/// <param name="Activation">The function of an <see cref="LayerKind.Activation"/> layer.</param>
+/// <param name="DropoutRate">The rate of a <see cref="LayerKind.Dropout"/> layer.</param>
+/// <param name="Dense">The module of a <see cref="LayerKind.Dense"/> layer.</param>
+internal sealed record LayerDescription(
+    LayerKind Kind,
+    int InputSize,
+    int OutputSize,
+    Activation Activation = Activation.ReLU,
+    double DropoutRate = 0,
+    Linear? Dense = null);

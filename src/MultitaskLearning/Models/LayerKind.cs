@@ -1,0 +1,27 @@
+namespace MultitaskLearning.Models;
+
+/// <summary>The kinds of layer a <see cref="NetworkDescription"/> lists. Code that walks a description (the fused
+/// training engine) must reject a kind it does not implement, so a new kind cannot be trained silently wrong.</summary>
+internal enum LayerKind
+{
+    /// <summary>A fully connected layer y = x Wᵀ + b (<see cref="LayerDescription.Dense"/> holds the module).</summary>
+    Dense,
+
+    /// <summary>An element-wise activation (<see cref="LayerDescription.Activation"/>).</summary>
+    Activation,
+
+    /// <summary>Dropout with <see cref="LayerDescription.DropoutRate"/> while training.</summary>
+    Dropout,
+
+    /// <summary>A convolutional encoder (convolutions, activations and pooling).</summary>
+    ConvolutionalEncoder,
+
+    /// <summary>MMoE/CGC experts with per-task softmax gates.</summary>
+    ExpertMixture,
+
+    /// <summary>Per-task columns mixed by cross-stitch units.</summary>
+    CrossStitch,
+
+    /// <summary>One fully connected layer per task, stored stacked over the tasks of a block.</summary>
+    StackedTaskLayer,
+}

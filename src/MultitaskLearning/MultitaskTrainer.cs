@@ -1,0 +1,114 @@
+using MultitaskLearning.Data;
+using MultitaskLearning.Models;
+using MultitaskLearning.Runtime;
+using MultitaskLearning.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning;
+
+/// <summary>
+/// Trains multitask models: every step it computes each task's mean loss on the batch (missing labels masked out),
+/// combines them with the loss-weighting strategy (by default L = Σ_t α_t L_t), optionally recombines the per-task
+/// gradients of the shared parameters with a gradient aggregator, and takes an optimiser step. It reports progress
+/// per epoch, honours a cancellation token per step, stops early on validation data and writes checkpoints.
+/// </summary>
+/// <example>
+/// <code>
+/// var trainer = new MultitaskTrainer(new TrainerOptions { Epochs = 100, LearningRate = 0.01 });
+/// using var model = trainer.Fit(definition, split.Train, split.Validation);
+/// Console.WriteLine(model.Evaluate(split.Test));
+/// </code>
+/// </example>
+public sealed class MultitaskTrainer
+{
+    private readonly TrainerOptions options;
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="options">The options (validated now); <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException">An option is out of range; the message lists every problem.</exception>
+    public MultitaskTrainer(TrainerOptions? options = null)
+    {
+        this.options = options ?? new TrainerOptions();
+        this.options.Validate();
+    }
+
+    /// <summary>Trains a new model from a definition.</summary>
+    /// <param name="definition">The model definition.</param>
+    /// <param name="train">Training data; normalisation statistics come from it alone.</param>
+    /// <param name="validation">Validation data for progress, early stopping and best checkpoints; optional.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellationToken">Checked once per step.</param>
+    /// <returns>The trained model; the caller disposes it.</returns>
+    public MultitaskModel Fit(
+        MultitaskModelDefinition definition,
+        MultitaskDataset train,
+        MultitaskDataset? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        var network = new MultitaskNetwork(definition, options.Device);
+        return Train(network, null, null, train, validation, progress, cancellationToken);
+    }
+
+    /// <summary>Continues training a copy of a model (for example one made by <see cref="MultitaskModel.WithAddedTask"/>).
+    /// The model's feature statistics are kept; target statistics are computed for tasks that have none.</summary>
+    /// <param name="initial">The starting model; it is not changed.</param>
+    /// <param name="train">Training data.</param>
+    /// <param name="validation">Validation data; optional.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellationToken">Checked once per step.</param>
+    /// <returns>The trained copy; the caller disposes it.</returns>
+    public MultitaskModel Fit(
+        MultitaskModel initial,
+        MultitaskDataset train,
+        MultitaskDataset? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        var network = initial.Clone().Network;
+        return Train(network, initial.FeatureStatistics, initial.TargetStatistics, train, validation, progress, cancellationToken);
+    }
+
+    private MultitaskModel Train(
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, FeatureStatistics>? knownFeatures,
+        IReadOnlyDictionary<string, TargetStatistics>? knownTargets,
+        MultitaskDataset train,
+        MultitaskDataset? validation,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var previousThreads = get_num_threads();
+        if (options.Threads is { } threads)
+        {
+            set_num_threads(threads);
+        }
+
+        try
+        {
+            using var run = new TrainingRun(options, network, knownFeatures, knownTargets, train, validation);
+            var result = new TrainingLoop(run).Execute(progress, cancellationToken);
+            return new MultitaskModel(result.Network, result.FeatureStatistics, result.TargetStatistics, result.History);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        finally
+        {
+            if (get_num_threads() != previousThreads)
+            {
+                set_num_threads(previousThreads); // Threads, or the contention guard, changed it
+            }
+        }
+    }
+}

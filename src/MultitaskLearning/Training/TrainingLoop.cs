@@ -1,0 +1,378 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using MultitaskLearning.Evaluation;
+using MultitaskLearning.Tasks;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Training;
+
+/// <summary>
+/// The one training loop, whichever engine computes the steps: epochs and batches, the learning-rate schedule
+/// (<see cref="LearningRateSchedules"/>), divergence checks, validation, early stopping, checkpoints and resumption,
+/// progress reports, logging and the contention guard.
+/// </summary>
+internal sealed class TrainingLoop
+{
+    private readonly TrainingRun run;
+    private readonly TrainerOptions options;
+    private readonly ILogger logger;
+    private readonly List<TrainingProgress> history = [];
+    private readonly List<ThreadSwitch> threadSwitches = [];
+    private readonly MonitoredMetric monitor;
+    private Dictionary<string, Tensor>? bestState;
+    private double? best;
+    private int bestEpoch;
+    private int sinceBest;
+    private long steps;
+    private int completedEpochs;
+
+    public TrainingLoop(TrainingRun run)
+    {
+        this.run = run;
+        options = run.Options;
+        logger = run.Logger;
+        monitor = options.EarlyStopping?.Monitor ?? MonitoredMetric.ValidationLoss;
+    }
+
+    public TrainingResult Execute(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var network = run.Network;
+        var early = options.EarlyStopping;
+        using var scheduler = new BatchScheduler(run.TrainData, options, run.Random);
+        options.GradientAggregator?.RestoreState(new Dictionary<string, double[]>());
+        string? resumedFrom = null;
+        if (options.ResumeFrom is { } resume)
+        {
+            resumedFrom = TrainingCheckpoint.Find(resume);
+            if (resumedFrom is null)
+            {
+                logger.LogInformation("No checkpoint in {Folder} yet; training starts at epoch 1.", Path.GetFullPath(resume));
+            }
+            else
+            {
+                Restore(resumedFrom, scheduler);
+            }
+        }
+
+        var guard = options.Threads is not null || network.Device.type != TorchSharp.DeviceType.CPU
+            ? null
+            : run.Engine.CreateContentionGuard(count =>
+            {
+                threadSwitches.Add(new ThreadSwitch(steps, count));
+                logger.LogInformation("Contention guard: {Threads} thread(s) from step {Step}.", count, steps);
+            });
+        var stepsPerEpoch = scheduler.StepsPerEpoch;
+        var sampling = scheduler.TaskNames.Select((name, i) => (name, p: scheduler.Probabilities[i])).ToDictionary(x => x.name, x => x.p, StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        var elapsedBefore = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
+        var stoppedEarly = early is not null && sinceBest >= early.Patience;
+        var tasks = run.Tasks;
+        network.train();
+        try
+        {
+            for (var epoch = completedEpochs + 1; epoch <= options.Epochs && !stoppedEarly; epoch++)
+            {
+                var rates = LearningRateSchedules.Rates(options, epoch - 1);
+                var lossSums = new double[tasks.Count];
+                var countSums = new double[tasks.Count];
+                double totalSum = 0;
+                for (var step = 0; step < stepsPerEpoch; step++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    guard?.StepStarted();
+                    var outcome = run.Engine.Step(scheduler, rates);
+                    guard?.StepFinished();
+                    CheckFinite(outcome, epoch, step);
+                    steps++;
+                    totalSum += outcome.Total;
+                    for (var t = 0; t < tasks.Count; t++)
+                    {
+                        lossSums[t] += outcome.Losses[t] * outcome.Counts[t];
+                        countSums[t] += outcome.Counts[t];
+                    }
+                }
+
+                run.Engine.StoreToNetwork();
+                completedEpochs = epoch;
+                var report = EndOfEpoch(epoch, totalSum / stepsPerEpoch, lossSums, countSums, rates.TaskSpecific, elapsedBefore + clock.Elapsed)
+                    with { Sampling = options.TaskSampling, SamplingProbabilities = sampling };
+                var improved = report.MonitoredValue is { } value && !double.IsNaN(value) && (best is null ||
+                    (monitor.HigherIsBetter ? value > best + (early?.MinDelta ?? 0) : value < best - (early?.MinDelta ?? 0)));
+                if (improved)
+                {
+                    best = report.MonitoredValue;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    if (early?.RestoreBest == true)
+                    {
+                        SaveBestState();
+                    }
+
+                    SaveModel("best.mtl");
+                }
+                else
+                {
+                    sinceBest++;
+                }
+
+                history.Add(report with { IsBest = improved });
+                stoppedEarly = early is not null && sinceBest >= early.Patience;
+                if (options.Checkpoints is { EveryEpochs: > 0 } checkpoints && epoch % checkpoints.EveryEpochs == 0)
+                {
+                    SaveCheckpoint(checkpoints, scheduler);
+                }
+
+                progress?.Report(history[^1]);
+                if (stoppedEarly)
+                {
+                    logger.LogInformation("Early stopping after epoch {Epoch}: no improvement of {Monitor} for {Patience} epochs (best epoch {Best}).", epoch, monitor, early!.Patience, bestEpoch);
+                }
+            }
+        }
+        finally
+        {
+            network.eval();
+        }
+
+        if (bestState is not null)
+        {
+            RestoreBestState();
+        }
+
+        DisposeBestState();
+        foreach (var p in network.parameters())
+        {
+            p.requires_grad = true;
+        }
+
+        SaveModel("last.mtl");
+        var historyRecord = new TrainingHistory(history.ToArray(), bestEpoch == 0 ? history.Count : bestEpoch, stoppedEarly, run.Recorder?.Result())
+        {
+            Engine = run.Engine.Kind,
+            ThreadSwitches = threadSwitches.ToArray(),
+            ResumedFrom = resumedFrom,
+        };
+        return new TrainingResult(network, run.FeatureStatistics, run.TargetStatistics, historyRecord);
+    }
+
+    private void CheckFinite(StepOutcome outcome, int epoch, int step)
+    {
+        for (var t = 0; t < run.Tasks.Count; t++)
+        {
+            if (outcome.Counts[t] > 0 && !float.IsFinite(outcome.Losses[t]))
+            {
+                logger.LogError("Training diverged: task {Task}, epoch {Epoch}, step {Step}, loss {Loss}.", run.Tasks[t].Name, epoch, step + 1, outcome.Losses[t]);
+                throw new TrainingDivergedException(run.Tasks[t].Name, epoch, step + 1, outcome.Losses[t]);
+            }
+        }
+
+        if (!double.IsFinite(outcome.Total))
+        {
+            var culprit = run.Tasks.Where((_, t) => outcome.Counts[t] > 0).Select(t => t.Name).FirstOrDefault() ?? run.Tasks[0].Name;
+            logger.LogError("Training diverged: total loss {Loss} at epoch {Epoch}, step {Step}.", outcome.Total, epoch, step + 1);
+            throw new TrainingDivergedException(culprit, epoch, step + 1, outcome.Total);
+        }
+    }
+
+    private TrainingProgress EndOfEpoch(int epoch, double trainingLoss, double[] lossSums, double[] countSums, double learningRate, TimeSpan elapsed)
+    {
+        var tasks = run.Tasks;
+        run.Weighting.EndEpoch(lossSums.Select((sum, t) => countSums[t] == 0 ? double.NaN : sum / countSums[t]).ToArray());
+        var weights = run.Weighting.CurrentWeights();
+        var report = new TrainingProgress
+        {
+            Epoch = epoch,
+            Epochs = options.Epochs,
+            Steps = steps,
+            TrainingLoss = trainingLoss,
+            TaskTrainingLosses = tasks.Select((t, i) => (t.Name, Value: countSums[i] == 0 ? double.NaN : lossSums[i] / countSums[i]))
+                .ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal),
+            TaskWeights = tasks.Select((t, i) => (t.Name, Value: weights[i])).ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal),
+            LearningRate = learningRate,
+            Elapsed = elapsed,
+        };
+        if (run.ValidationData is not { } validation)
+        {
+            return report;
+        }
+
+        var (outputs, losses) = validation.Run(run.Network, run.TargetStatistics, options.EvaluationBatchSize);
+        var metrics = outputs.ToDictionary(kv => kv.Key, kv => MetricCalculator.Compute(kv.Value), StringComparer.Ordinal);
+        var validationLoss = tasks.Where(t => losses.TryGetValue(t.Name, out var l) && !double.IsNaN(l)).Sum(t => t.Weight * losses[t.Name]);
+        double monitored;
+        if (monitor.Metric is not { } metric)
+        {
+            monitored = validationLoss;
+        }
+        else if (monitor.TaskName is { } taskName)
+        {
+            if (!metrics.TryGetValue(taskName, out var taskMetrics) || !taskMetrics.TryGetValue(metric, out monitored))
+            {
+                throw new ArgumentException($"Early stopping monitors {monitor}, but task '{taskName}' has no validation labels or does not report {metric.ToName()}.");
+            }
+        }
+        else
+        {
+            var values = metrics.Values.Where(m => m.ContainsKey(metric)).Select(m => m[metric]).Where(v => !double.IsNaN(v)).ToArray();
+            if (values.Length == 0)
+            {
+                throw new ArgumentException($"Early stopping monitors {monitor}, but no task with validation labels reports {metric.ToName()}.");
+            }
+
+            monitored = values.Average();
+        }
+
+        return report with
+        {
+            ValidationLoss = validationLoss,
+            ValidationMetrics = metrics.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<MetricKind, double>)kv.Value, StringComparer.Ordinal),
+            MonitoredValue = monitored,
+        };
+    }
+
+    private void SaveBestState()
+    {
+        DisposeBestState();
+        using var noGrad = no_grad();
+        bestState = run.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter.clone().DetachFromDisposeScope(), StringComparer.Ordinal);
+    }
+
+    private void RestoreBestState()
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in run.Network.named_parameters())
+        {
+            parameter.copy_(bestState![name]);
+        }
+    }
+
+    private void DisposeBestState()
+    {
+        if (bestState is null)
+        {
+            return;
+        }
+
+        foreach (var t in bestState.Values)
+        {
+            t.Dispose();
+        }
+
+        bestState = null;
+    }
+
+    private void SaveModel(string fileName)
+    {
+        if (options.Checkpoints is not { } checkpoints)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(checkpoints.Directory);
+        Persistence.ModelSerializer.Save(run.Network, run.FeatureStatistics, run.TargetStatistics, Path.Combine(checkpoints.Directory, fileName));
+    }
+
+    private void SaveCheckpoint(CheckpointOptions checkpoints, BatchScheduler scheduler)
+    {
+        Directory.CreateDirectory(checkpoints.Directory);
+        var path = Path.Combine(checkpoints.Directory, TrainingCheckpoint.FileName(completedEpochs));
+        using var torchRandom = get_rng_state();
+        var snapshot = new TrainingSnapshot
+        {
+            FormatVersion = TrainingSnapshot.CurrentFormatVersion,
+            CompletedEpochs = completedEpochs,
+            Steps = steps,
+            Engine = run.Engine.Kind,
+            Options = TrainingOptionsFingerprint.Of(options),
+            Random = run.Random.SaveState(),
+            TorchRandom = Convert.ToBase64String(torchRandom.data<byte>().ToArray()),
+            Scheduler = scheduler.SaveState(),
+            Weighting = run.Weighting.SaveState(),
+            WeightingParameters = run.Weighting.Parameters.Select((p, i) => ($"weighting/{i}", Values(p))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal),
+            Aggregator = options.GradientAggregator?.SaveState() ?? new Dictionary<string, double[]>(),
+            Relationships = run.Recorder?.SaveState(),
+            Best = best,
+            BestEpoch = bestEpoch,
+            SinceBest = sinceBest,
+            HasBestParameters = bestState is not null,
+            History = history.ToArray(),
+            ThreadSwitches = threadSwitches.ToArray(),
+        };
+        var bestParameters = bestState?.ToDictionary(kv => kv.Key, kv => Values(kv.Value), StringComparer.Ordinal);
+        TrainingCheckpoint.Write(path, run.Network, run.FeatureStatistics, run.TargetStatistics, snapshot, run.Engine.ExportOptimizerState(), bestParameters);
+        var removed = TrainingCheckpoint.Prune(checkpoints.Directory, checkpoints.Keep);
+        logger.LogInformation("Checkpoint written: {Path} (epoch {Epoch}, step {Step}); {Removed} older removed.", path, completedEpochs, steps, removed.Count);
+    }
+
+    private void Restore(string path, BatchScheduler scheduler)
+    {
+        var (model, snapshot, optimizer, bestParameters) = TrainingCheckpoint.Read(path);
+        using (model.Network)
+        {
+            var differences = TrainingOptionsFingerprint.Differences(snapshot.Options, options);
+            if (differences.Count > 0)
+            {
+                throw new ArgumentException($"Checkpoint '{path}' was written by a run with other options; resume with the same options. Differences: {string.Join("; ", differences)}.");
+            }
+
+            var expected = run.Network.named_parameters().Select(p => (p.name, Shape: string.Join('x', p.parameter.shape))).ToArray();
+            var saved = model.Network.named_parameters().Select(p => (p.name, Shape: string.Join('x', p.parameter.shape))).ToArray();
+            if (!expected.SequenceEqual(saved))
+            {
+                throw new ArgumentException($"Checkpoint '{path}' holds another network (parameters {string.Join(", ", saved.Select(p => $"{p.name} {p.Shape}"))}) than this run's definition.");
+            }
+
+            run.Network.CopyMatchingParametersFrom(model.Network);
+        }
+
+        using (no_grad())
+        {
+            foreach (var (i, parameter) in run.Weighting.Parameters.Select((p, i) => (i, p)))
+            {
+                var values = snapshot.WeightingParameters.TryGetValue($"weighting/{i}", out var v) && v.LongLength == parameter.numel()
+                    ? v
+                    : throw new InvalidDataException($"Checkpoint '{path}' has no values for learnable weighting parameter {i} of {parameter.numel()} elements.");
+                parameter.copy_(tensor(values, parameter.shape, device: parameter.device));
+            }
+        }
+
+        run.Engine.LoadFromNetwork();
+        run.Engine.ImportOptimizerState(optimizer);
+        run.Random.RestoreState(snapshot.Random);
+        using (var torchRandom = tensor(Convert.FromBase64String(snapshot.TorchRandom)))
+        {
+            set_rng_state(torchRandom);
+        }
+
+        scheduler.RestoreState(snapshot.Scheduler);
+        run.Weighting.RestoreState(snapshot.Weighting);
+        options.GradientAggregator?.RestoreState(snapshot.Aggregator);
+        if (run.Recorder is { } recorder)
+        {
+            recorder.RestoreState(snapshot.Relationships ?? throw new InvalidDataException($"Checkpoint '{path}' has no task-relationship sums, but this run records them."));
+        }
+
+        best = snapshot.Best;
+        bestEpoch = snapshot.BestEpoch;
+        sinceBest = snapshot.SinceBest;
+        steps = snapshot.Steps;
+        completedEpochs = snapshot.CompletedEpochs;
+        history.AddRange(snapshot.History);
+        threadSwitches.AddRange(snapshot.ThreadSwitches);
+        if (bestParameters is not null)
+        {
+            bestState = bestParameters.ToDictionary(
+                kv => kv.Key,
+                kv => tensor(kv.Value, run.Network.named_parameters().First(p => p.name == kv.Key).parameter.shape, device: run.Network.Device).DetachFromDisposeScope(),
+                StringComparer.Ordinal);
+        }
+
+        logger.LogInformation("Resumed from {Path}: epoch {Epoch} done, step {Step}, engine {Engine} (now {Current}).", path, completedEpochs, steps, snapshot.Engine, run.Engine.Kind);
+    }
+
+    private static float[] Values(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.detach().cpu().contiguous().data<float>().ToArray();
+    }
+}

@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Logging;
+using MultitaskLearning.Data;
+using MultitaskLearning.Models;
+using MultitaskLearning.Runtime;
+using MultitaskLearning.Tasks;
+using MultitaskLearning.Training.Weighting;
+using static TorchSharp.torch;
+
+namespace MultitaskLearning.Training;
+
+/// <summary>
+/// Everything one call of Fit sets up before the first step: preprocessing statistics from the training split, the
+/// prepared tensors, which parameters are trained (frozen shared layers, <see cref="TrainerOptions.TrainableTasks"/>),
+/// the loss-weighting state, the run's random source and the engine. It disposes all of it except the network.
+/// </summary>
+internal sealed class TrainingRun : IDisposable
+{
+    public TrainingRun(
+        TrainerOptions options,
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, FeatureStatistics>? knownFeatures,
+        IReadOnlyDictionary<string, TargetStatistics>? knownTargets,
+        MultitaskDataset train,
+        MultitaskDataset? validation)
+    {
+        Options = options;
+        Network = network;
+        Logger = options.Logger;
+        var definition = network.Definition;
+        Tasks = definition.Tasks;
+        Random = new SeededRandom(options.Seed);
+        var trainable = options.TrainableTasks?.ToHashSet(StringComparer.Ordinal);
+        if (trainable is not null)
+        {
+            foreach (var name in trainable)
+            {
+                definition.GetTask(name);
+            }
+        }
+
+        if (options.GradientAggregator is not null && options.AggregationSpace == AggregationSpace.SharedRepresentation
+            && definition.Family is not (ModelFamily.SharedTrunk or ModelFamily.Hybrid))
+        {
+            throw new ArgumentException($"AggregationSpace.SharedRepresentation needs one shared representation (a shared-trunk or hybrid model); a {definition.Family.ToName()} model has none. Use AggregationSpace.SharedParameters.");
+        }
+
+        if (options.GradientAggregator is { } aggregator && definition.Family == ModelFamily.TaskSpecific)
+        {
+            throw new ArgumentException($"Gradient aggregator '{aggregator.Name}' combines gradients of shared parameters, and a task-specific model has none. Use a shared-trunk or hybrid model, or no aggregator.");
+        }
+
+        FeatureStatistics = new Dictionary<string, FeatureStatistics>(StringComparer.Ordinal);
+        foreach (var input in definition.Inputs)
+        {
+            if (knownFeatures is not null && knownFeatures.TryGetValue(input.Name, out var known))
+            {
+                FeatureStatistics[input.Name] = known;
+            }
+            else if (train.Inputs.TryGetValue(input.Name, out var table) && table.Count > 0)
+            {
+                FeatureStatistics[input.Name] = Data.FeatureStatistics.Compute(table, input.Standardize, input.MissingValues);
+            }
+        }
+
+        TargetStatistics = new Dictionary<string, TargetStatistics>(StringComparer.Ordinal);
+        foreach (var task in Tasks.Where(t => t.Kind == TaskKind.Regression))
+        {
+            if (knownTargets is not null && knownTargets.TryGetValue(task.Name, out var known))
+            {
+                TargetStatistics[task.Name] = known;
+            }
+            else if (options.StandardizeRegressionTargets && train.Targets.TryGetValue(task.Name, out var targets) && targets.LabelledCount > 0)
+            {
+                TargetStatistics[task.Name] = Data.TargetStatistics.Compute(targets);
+            }
+        }
+
+        try
+        {
+            TrainData = PreparedData.Create(network, train, FeatureStatistics, TargetStatistics, "Training");
+            if (train.Tasks.All(t => train.Targets[t.Name].LabelledCount == 0))
+            {
+                throw new ArgumentException("The training data has no labelled sample for any task.", nameof(train));
+            }
+
+            ValidationData = validation is { Count: > 0 }
+                ? PreparedData.Create(network, validation, FeatureStatistics, TargetStatistics, "Validation")
+                : null;
+            if (options.EarlyStopping is not null && ValidationData is null)
+            {
+                throw new ArgumentException("Early stopping needs validation data; pass a non-empty validation set to Fit.", nameof(validation));
+            }
+
+            Weighting = options.LossWeighting.CreateState(Tasks, network.Device);
+            Parameters = SelectTrainable(trainable);
+            Weighting.Attach(Parameters.SharedTensors);
+            Parameters = Parameters with
+            {
+                TaskSpecific = [.. Parameters.TaskSpecific, .. Weighting.Parameters.Select((p, i) => ($"weighting/{i}", p))],
+            };
+            if (!Parameters.All.Any())
+            {
+                throw new ArgumentException("Nothing to train: the shared parameters are frozen (SharedLearningRateFactor = 0) and TrainableTasks selects no task parameters.");
+            }
+
+            Recorder = options.RecordTaskRelationships || options.RecordTaskAffinity
+                ? new TaskRelationshipRecorder(Tasks, options.RecordTaskAffinity)
+                : null;
+            Engine = CreateEngine();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public TrainerOptions Options { get; }
+
+    public MultitaskNetwork Network { get; }
+
+    public ILogger Logger { get; }
+
+    public IReadOnlyList<TaskDefinition> Tasks { get; }
+
+    /// <summary>The run's random source: data order, task sampling, randomised aggregators.</summary>
+    public SeededRandom Random { get; }
+
+    public Dictionary<string, FeatureStatistics> FeatureStatistics { get; }
+
+    public Dictionary<string, TargetStatistics> TargetStatistics { get; }
+
+    public PreparedData TrainData { get; } = null!;
+
+    public PreparedData? ValidationData { get; }
+
+    public LossWeightingState Weighting { get; } = null!;
+
+    public TrainableParameters Parameters { get; } = null!;
+
+    public TaskRelationshipRecorder? Recorder { get; }
+
+    public ITrainingEngine Engine { get; } = null!;
+
+    public void Dispose()
+    {
+        Engine?.Dispose();
+        TrainData?.Dispose();
+        ValidationData?.Dispose();
+        Weighting?.Dispose();
+    }
+
+    /// <summary>Freezes what is not trained (the returned model gets requires_grad back) and names what is.</summary>
+    private TrainableParameters SelectTrainable(HashSet<string>? trainable)
+    {
+        var definition = Network.Definition;
+        var names = Network.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
+        var sharedFrozen = Options.SharedLearningRateFactor == 0;
+        foreach (var p in Network.SharedParameters())
+        {
+            p.requires_grad = !sharedFrozen;
+        }
+
+        var blockParameters = new List<(string, TorchSharp.Modules.Parameter)>();
+        foreach (var block in definition.TaskBlocks)
+        {
+            var trained = block.Where(name => trainable is null || trainable.Contains(name)).ToArray();
+            if (trained.Length != 0 && trained.Length != block.Count)
+            {
+                throw new ArgumentException(
+                    $"TrainableTasks selects {string.Join(", ", trained)} but not {string.Join(", ", block.Except(trained))}, and these tasks share one parameter block; train or freeze them together (a task added with WithAddedTask has a block of its own).");
+            }
+
+            foreach (var p in Network.TaskParameters(block[0]))
+            {
+                p.requires_grad = trained.Length != 0;
+                if (p.requires_grad)
+                {
+                    blockParameters.Add((names[p.Handle], p));
+                }
+            }
+        }
+
+        var shared = Network.SharedParameters().Where(p => p.requires_grad).Select(p => (names[p.Handle], p)).ToArray();
+        return new TrainableParameters(shared, blockParameters);
+    }
+
+    private ITrainingEngine CreateEngine()
+    {
+        var engine = Options.Engine;
+        switch (engine)
+        {
+            case TrainingEngine.Autograd:
+                Logger.LogInformation("Training engine: autograd (requested).");
+                return new AutogradEngine(Options, Network, TrainData, Tasks, Weighting, Parameters, Random, Recorder);
+            case TrainingEngine.Fused or TrainingEngine.Automatic:
+                var reason = FusedDenseEngine.Unsupported(Options, Network, TrainData);
+                if (reason is null)
+                {
+                    Logger.LogInformation("Training engine: fused ({Why}).", engine == TrainingEngine.Fused ? "requested" : "the configuration is a dense shared-trunk model with SGD");
+                    return FusedDenseEngine.Create(Options, Network, TrainData, Tasks, Weighting, Random);
+                }
+
+                if (engine == TrainingEngine.Fused)
+                {
+                    throw new ArgumentException($"TrainerOptions.Engine is Fused, but {reason}. Use TrainingEngine.Automatic or Autograd for this configuration.");
+                }
+
+                Logger.LogInformation("Training engine: autograd (the fused engine does not apply: {Reason}).", reason);
+                return new AutogradEngine(Options, Network, TrainData, Tasks, Weighting, Parameters, Random, Recorder);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(engine), engine, "Unknown training engine.");
+        }
+    }
+}
