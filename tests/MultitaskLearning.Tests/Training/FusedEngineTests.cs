@@ -10,10 +10,11 @@ using Xunit;
 namespace MultitaskLearning.Tests.Training;
 
 /// <summary>The fused engine trains the same model as the autograd engine (same initial weights, same batches): every
-/// loss, missing labels, weight decay, Nesterov, clipping, PCGrad and MGDA; and it refuses what it does not support.</summary>
+/// loss, missing labels, weight decay, Nesterov, clipping, PCGrad and MGDA; and it refuses what it does not support.
+/// The tests that run the fused engine are skipped on processors without AVX2 and FMA, where the engine cannot run.</summary>
 public sealed class FusedEngineTests
 {
-    [Theory]
+    [TheoryRequiresAvx2]
     [InlineData(false, null, AggregationSpace.SharedParameters)]
     [InlineData(true, null, AggregationSpace.SharedParameters)]
     [InlineData(false, "pcgrad", AggregationSpace.SharedParameters)]
@@ -62,7 +63,7 @@ public sealed class FusedEngineTests
         }
     }
 
-    [Fact]
+    [FactRequiresAvx2]
     public void Fused_LeavesNoLiveTensors()
     {
         var data = MixedTasks(100, seed: 4);
@@ -79,7 +80,7 @@ public sealed class FusedEngineTests
         Assert.Equal(before, LiveTensors.Count);
     }
 
-    [Theory]
+    [TheoryRequiresAvx2] // without AVX2 the refusal names the processor instead
     [InlineData("optimizer", "Adam")]
     [InlineData("weighting", "UncertaintyWeighting")]
     [InlineData("aggregator", "graddrop")]
