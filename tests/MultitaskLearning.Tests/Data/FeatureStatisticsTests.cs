@@ -1,6 +1,7 @@
 using MultitaskLearning.Data;
 using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
+using MultitaskLearning.TestUtilities;
 using MultitaskLearning.Training;
 using Xunit;
 
@@ -49,7 +50,7 @@ public sealed class FeatureStatisticsTests
     {
         var train = Table(new float[,] { { 0 }, { 2 } });
         var definition = MultitaskModelBuilder.FromDataset(train).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [2] }).Build();
-        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 1 }).Fit(definition, train, Table(new float[,] { { 100 }, { 300 } }));
+        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 1 }.Deterministic()).Fit(definition, train, Table(new float[,] { { 100 }, { 300 } }));
         Assert.Equal(1f, model.FeatureStatistics["x"].Mean[0]);
         Assert.Equal(1f, model.FeatureStatistics["x"].Scale[0]);
         Assert.Equal(0.5f, model.TargetStatistics["y"].Mean[0]);

@@ -49,7 +49,7 @@ public sealed class MultitaskPredictorTests
     {
         var data = SyntheticData.Argmax(count: 200);
         var definition = MultitaskModelBuilder.FromDataset(data).Build();
-        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 20, LearningRate = 0.05 }).Fit(definition, data);
+        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 20, LearningRate = 0.05 }.Deterministic()).Fit(definition, data);
         using var predictor = model.CreatePredictor();
         var prediction = predictor.Predict(data.Inputs["features"].GetSample(3).ToArray())["argmax"];
         Assert.Equal(["0", "1", "2"], prediction.Probabilities!.Keys.Order());
@@ -80,6 +80,6 @@ public sealed class MultitaskPredictorTests
     private static MultitaskModel Train()
     {
         var definition = MultitaskModelBuilder.FromDataset(Data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [16] }).Build();
-        return new MultitaskTrainer(new TrainerOptions { Epochs = 10, LearningRate = 0.05, Seed = 3 }).Fit(definition, Data);
+        return new MultitaskTrainer(new TrainerOptions { Epochs = 10, LearningRate = 0.05, Seed = 3 }.Deterministic()).Fit(definition, Data);
     }
 }

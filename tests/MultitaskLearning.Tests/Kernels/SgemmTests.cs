@@ -1,11 +1,13 @@
 using MultitaskLearning.Kernels;
+using MultitaskLearning.TestUtilities;
 using Xunit;
 
 namespace MultitaskLearning.Tests.Kernels;
 
 /// <summary>The packed GEMM against a double-precision triple loop, over transpositions, edge tiles, k blocks, α, β,
 /// leading dimensions larger than the matrices, two threads, and both micro-kernels (AVX-512 where the processor has it,
-/// and the portable AVX2 one that other x64 processors use).</summary>
+/// and the portable AVX2 one that other x64 processors use). Each test is skipped, with the reason, on processors that
+/// lack the instructions its kernel needs.</summary>
 public sealed unsafe class SgemmTests
 {
     public static TheoryData<bool, bool, int, int, int> Shapes()
@@ -25,23 +27,20 @@ public sealed unsafe class SgemmTests
         return data;
     }
 
-    [Theory]
+    [TheoryRequiresAvx512]
     [MemberData(nameof(Shapes))]
-    public void Multiply_MatchesReference(bool transA, bool transB, int m, int n, int k)
+    public void Multiply_Avx512Kernel_MatchesReference(bool transA, bool transB, int m, int n, int k)
     {
-        foreach (var portable in new[] { false, true })
-        {
-            foreach (var threads in new[] { 1, 2 })
-            {
-                using var pool = new KernelThreads(threads);
-                Check(transA, transB, m, n, k, alpha: 1, beta: 0, pool, portable);
-                Check(transA, transB, m, n, k, alpha: -0.5f, beta: 1, pool, portable);
-                Check(transA, transB, m, n, k, alpha: 2, beta: 0.25f, pool, portable);
-            }
-        }
+        Assert.True(Sgemm.UsesAvx512, "Multiply should take the AVX-512 micro-kernel on this processor");
+        CheckAll(transA, transB, m, n, k, portable: false);
     }
 
-    [Fact]
+    [TheoryRequiresAvx2]
+    [MemberData(nameof(Shapes))]
+    public void Multiply_PortableKernel_MatchesReference(bool transA, bool transB, int m, int n, int k) =>
+        CheckAll(transA, transB, m, n, k, portable: true);
+
+    [FactRequiresAvx2]
     public void Multiply_LargeProductOnTwoThreads_MatchesOneThread()
     {
         // Large enough to be split between the threads (the split is by rows here, m > n).
@@ -59,6 +58,17 @@ public sealed unsafe class SgemmTests
         }
 
         Assert.Equal(one, two);
+    }
+
+    private static void CheckAll(bool transA, bool transB, int m, int n, int k, bool portable)
+    {
+        foreach (var threads in new[] { 1, 2 })
+        {
+            using var pool = new KernelThreads(threads);
+            Check(transA, transB, m, n, k, alpha: 1, beta: 0, pool, portable);
+            Check(transA, transB, m, n, k, alpha: -0.5f, beta: 1, pool, portable);
+            Check(transA, transB, m, n, k, alpha: 2, beta: 0.25f, pool, portable);
+        }
     }
 
     private static void Check(bool transA, bool transB, int m, int n, int k, float alpha, float beta, KernelThreads pool, bool portable)

@@ -20,12 +20,12 @@ public sealed class TransferTests
         var data = SyntheticData.RelatedTasks(count: 300, seed: 21, missingFraction: 0);
         var scoreOnly = Only(data, "score");
         var definition = MultitaskModelBuilder.FromDataset(scoreOnly).UseFamily(family, new ArchitectureOptions { TrunkLayers = [16], TowerLayers = [8] }).Build();
-        using var trained = new MultitaskTrainer(new TrainerOptions { Epochs = 30, LearningRate = 0.05, Seed = 1 }).Fit(definition, scoreOnly);
+        using var trained = new MultitaskTrainer(new TrainerOptions { Epochs = 30, LearningRate = 0.05, Seed = 1 }.Deterministic()).Fit(definition, scoreOnly);
 
         using var extended = trained.WithAddedTask(TaskDefinition.Binary("pass", "no", "yes"));
         Assert.Equal(2, extended.Definition.TaskBlocks.Count);
         var passOnly = Only(data, "pass");
-        var options = new TrainerOptions { Epochs = 30, LearningRate = 0.05, SharedLearningRateFactor = 0, TrainableTasks = ["pass"], Seed = 2 };
+        var options = new TrainerOptions { Epochs = 30, LearningRate = 0.05, SharedLearningRateFactor = 0, TrainableTasks = ["pass"], Seed = 2 }.Deterministic();
         using var transferred = new MultitaskTrainer(options).Fit(extended, passOnly);
 
         AssertSameValues(trained.Network.SharedParameters(), transferred.Network.SharedParameters());
@@ -45,7 +45,7 @@ public sealed class TransferTests
             .AddSamples("x", new float[,] { { 1 }, { 2 } }, new Dictionary<string, LabelColumn> { ["a"] = LabelColumn.FromValues([1.0, 2.0]), ["b"] = LabelColumn.FromValues([2.0, 1.0]) })
             .Build();
         var definition = MultitaskModelBuilder.FromDataset(regressionPair).Build();
-        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(new TrainerOptions { TrainableTasks = ["a"] }).Fit(definition, regressionPair));
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(new TrainerOptions { TrainableTasks = ["a"] }.Deterministic()).Fit(definition, regressionPair));
         Assert.Contains("share one parameter block", error.Message);
     }
 
@@ -54,7 +54,7 @@ public sealed class TransferTests
     {
         var data = SyntheticData.RelatedTasks(count: 50, seed: 1);
         var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.TaskSpecific).Build();
-        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 1 }).Fit(definition, data);
+        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 1 }.Deterministic()).Fit(definition, data);
         Assert.Throws<InvalidOperationException>(() => model.WithAddedTask(TaskDefinition.Regression("new")));
     }
 

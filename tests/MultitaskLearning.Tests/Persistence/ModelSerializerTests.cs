@@ -127,7 +127,7 @@ public sealed class ModelSerializerTests : IDisposable
         var definition = MultitaskModelBuilder.FromDataset(Data)
             .UseFamily(family, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4] })
             .Build();
-        return new MultitaskTrainer(new TrainerOptions { Epochs = 2, Seed = 1 }).Fit(definition, Data);
+        return new MultitaskTrainer(new TrainerOptions { Epochs = 2, Seed = 1 }.Deterministic()).Fit(definition, Data);
     }
 
     private string SaveModel()

@@ -15,7 +15,7 @@ public sealed class BatchOrderTests
     {
         var data = SyntheticData.Argmax(count: 100);
         var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [4] }).Build();
-        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 2, BatchSize = 32, DropLastPartialBatch = dropLast }).Fit(definition, data);
+        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 2, BatchSize = 32, DropLastPartialBatch = dropLast }.Deterministic()).Fit(definition, data);
         Assert.Equal(2 * steps, model.TrainingHistory!.Epochs[^1].Steps);
     }
 
@@ -26,8 +26,8 @@ public sealed class BatchOrderTests
         // that starts from the same weights (Fit on a copy of a model) ends identical whatever the seed.
         var data = SyntheticData.Argmax(count: 90);
         var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [4] }).Build();
-        using var start = new MultitaskTrainer(new TrainerOptions { Epochs = 1, Seed = 1 }).Fit(definition, data);
-        TrainerOptions Options(int seed, bool shuffle) => new() { Epochs = 3, BatchSize = 16, Seed = seed, Shuffle = shuffle, Engine = TrainingEngine.Autograd };
+        using var start = new MultitaskTrainer(new TrainerOptions { Epochs = 1, Seed = 1 }.Deterministic()).Fit(definition, data);
+        TrainerOptions Options(int seed, bool shuffle) => new TrainerOptions { Epochs = 3, BatchSize = 16, Seed = seed, Shuffle = shuffle, Engine = TrainingEngine.Autograd }.Deterministic();
         using var a = new MultitaskTrainer(Options(2, shuffle: false)).Fit(start, data);
         using var b = new MultitaskTrainer(Options(3, shuffle: false)).Fit(start, data);
         using var c = new MultitaskTrainer(Options(3, shuffle: true)).Fit(start, data);

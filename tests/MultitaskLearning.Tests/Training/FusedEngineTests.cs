@@ -10,10 +10,11 @@ using Xunit;
 namespace MultitaskLearning.Tests.Training;
 
 /// <summary>The fused engine trains the same model as the autograd engine (same initial weights, same batches): every
-/// loss, missing labels, weight decay, Nesterov, clipping, PCGrad and MGDA; and it refuses what it does not support.</summary>
+/// loss, missing labels, weight decay, Nesterov, clipping, PCGrad and MGDA; and it refuses what it does not support.
+/// The tests that run the fused engine are skipped on processors without AVX2 and FMA, where the engine cannot run.</summary>
 public sealed class FusedEngineTests
 {
-    [Theory]
+    [TheoryRequiresAvx2]
     [InlineData(false, null, AggregationSpace.SharedParameters)]
     [InlineData(true, null, AggregationSpace.SharedParameters)]
     [InlineData(false, "pcgrad", AggregationSpace.SharedParameters)]
@@ -24,7 +25,7 @@ public sealed class FusedEngineTests
         var data = MixedTasks(160, seed: 3);
         var definition = MultitaskModelBuilder.FromDataset(data, i => i with { EncoderLayers = [12] })
             .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [10] }).Build();
-        TrainerOptions Options(TrainingEngine engine) => new()
+        TrainerOptions Options(TrainingEngine engine) => new TrainerOptions
         {
             Epochs = 4,
             BatchSize = 24,
@@ -42,7 +43,7 @@ public sealed class FusedEngineTests
                 _ => null,
             },
             AggregationSpace = space,
-        };
+        }.Deterministic();
 
         using var fused = new MultitaskTrainer(Options(TrainingEngine.Fused)).Fit(definition, data);
         using var autograd = new MultitaskTrainer(Options(TrainingEngine.Autograd)).Fit(definition, data);
@@ -62,13 +63,13 @@ public sealed class FusedEngineTests
         }
     }
 
-    [Fact]
+    [FactRequiresAvx2]
     public void Fused_LeavesNoLiveTensors()
     {
         var data = MixedTasks(100, seed: 4);
         var split = DatasetSplitter.Split(data);
         var definition = MultitaskModelBuilder.FromDataset(split.Train).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] }).Build();
-        var options = new TrainerOptions { Epochs = 3, Engine = TrainingEngine.Fused, GradientAggregator = new PCGrad(), EarlyStopping = new EarlyStoppingOptions { Patience = 5 } };
+        var options = new TrainerOptions { Epochs = 3, Engine = TrainingEngine.Fused, GradientAggregator = new PCGrad(), EarlyStopping = new EarlyStoppingOptions { Patience = 5 } }.Deterministic();
         var before = LiveTensors.Count;
         using (var model = new MultitaskTrainer(options).Fit(definition, split.Train, split.Validation))
         {
@@ -79,7 +80,7 @@ public sealed class FusedEngineTests
         Assert.Equal(before, LiveTensors.Count);
     }
 
-    [Theory]
+    [TheoryRequiresAvx2] // without AVX2 the refusal names the processor instead
     [InlineData("optimizer", "Adam")]
     [InlineData("weighting", "UncertaintyWeighting")]
     [InlineData("aggregator", "graddrop")]
@@ -98,7 +99,7 @@ public sealed class FusedEngineTests
             Optimizer = change == "optimizer" ? OptimizerKind.Adam : OptimizerKind.Sgd,
             LossWeighting = change == "weighting" ? new UncertaintyWeighting() : new FixedWeighting(),
             GradientAggregator = change == "aggregator" ? new GradDrop() : null,
-        };
+        }.Deterministic();
         var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
         Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Engine is Fused", error.Message, StringComparison.Ordinal);
@@ -112,7 +113,7 @@ public sealed class FusedEngineTests
     [Fact]
     public void RepresentationSpace_IsRefusedForAggregatorsThatNeedParameterGradients()
     {
-        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(new TrainerOptions { GradientAggregator = new PCGrad(), AggregationSpace = AggregationSpace.SharedRepresentation }));
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(new TrainerOptions { GradientAggregator = new PCGrad(), AggregationSpace = AggregationSpace.SharedRepresentation }.Deterministic()));
         Assert.Contains("AggregationSpace", error.Message, StringComparison.Ordinal);
         Assert.Contains("pcgrad", error.Message, StringComparison.Ordinal);
     }
@@ -122,7 +123,7 @@ public sealed class FusedEngineTests
     {
         var data = MixedTasks(40, seed: 6);
         var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.Mmoe, new ArchitectureOptions { TrunkLayers = [8] }).Build();
-        var options = new TrainerOptions { Epochs = 1, GradientAggregator = new Mgda(), AggregationSpace = AggregationSpace.SharedRepresentation };
+        var options = new TrainerOptions { Epochs = 1, GradientAggregator = new Mgda(), AggregationSpace = AggregationSpace.SharedRepresentation }.Deterministic();
         var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
         Assert.Contains("mmoe", error.Message, StringComparison.OrdinalIgnoreCase);
     }
@@ -133,7 +134,7 @@ public sealed class FusedEngineTests
         // Hybrid models have towers, so this runs the autograd engine's representation mode.
         var data = MixedTasks(80, seed: 8);
         var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4] }).Build();
-        var options = new TrainerOptions { Epochs = 3, GradientAggregator = new Mgda(MgdaNormalization.L2), AggregationSpace = AggregationSpace.SharedRepresentation };
+        var options = new TrainerOptions { Epochs = 3, GradientAggregator = new Mgda(MgdaNormalization.L2), AggregationSpace = AggregationSpace.SharedRepresentation }.Deterministic();
         using var model = new MultitaskTrainer(options).Fit(definition, data);
         Assert.All(model.TrainingHistory!.Epochs, e => Assert.True(double.IsFinite(e.TrainingLoss)));
         Assert.True(model.TrainingHistory!.Epochs[^1].TrainingLoss < model.TrainingHistory!.Epochs[0].TrainingLoss);

@@ -1,6 +1,7 @@
 using MultitaskLearning.Data;
 using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
+using MultitaskLearning.TestUtilities;
 using MultitaskLearning.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -43,7 +44,7 @@ public sealed class SgdStepTests
             StandardizeRegressionTargets = false,
             GradientClipNorm = null,
             Seed = seed,
-        });
+        }.Deterministic());
         using var model = trainer.Fit(definition, data);
         var w1 = model.Network.TaskParameters("a")[0].data<float>().ToArray();
         var b1 = model.Network.TaskParameters("a")[1].data<float>().ToArray();

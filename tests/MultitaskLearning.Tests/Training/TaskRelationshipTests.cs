@@ -39,7 +39,7 @@ public sealed class TaskRelationshipTests
         var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] }).Build();
         var capture = new CapturingSum();
         var before = LiveTensors.Count;
-        using (var model = new MultitaskTrainer(new TrainerOptions { Epochs = 3, RecordTaskRelationships = true, GradientAggregator = capture, Seed = 1 }).Fit(definition, data))
+        using (var model = new MultitaskTrainer(new TrainerOptions { Epochs = 3, RecordTaskRelationships = true, GradientAggregator = capture, Seed = 1 }.Deterministic()).Fit(definition, data))
         {
             // The recorded means equal cosines computed here, independently, from the same per-task gradient matrices.
             var relations = model.TrainingHistory!.TaskRelationships!;
@@ -100,8 +100,8 @@ public sealed class TaskRelationshipTests
         var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] }).Build();
         var before = LiveTensors.Count;
         // Both runs take the per-task backward path (gradients summed in the same order); only one looks ahead.
-        using (var plain = new MultitaskTrainer(new TrainerOptions { Epochs = 2, Seed = 4, RecordTaskRelationships = true }).Fit(definition, data))
-        using (var recorded = new MultitaskTrainer(new TrainerOptions { Epochs = 2, Seed = 4, RecordTaskAffinity = true }).Fit(definition, data))
+        using (var plain = new MultitaskTrainer(new TrainerOptions { Epochs = 2, Seed = 4, RecordTaskRelationships = true }.Deterministic()).Fit(definition, data))
+        using (var recorded = new MultitaskTrainer(new TrainerOptions { Epochs = 2, Seed = 4, RecordTaskAffinity = true }.Deterministic()).Fit(definition, data))
         {
             var affinity = recorded.TrainingHistory!.TaskRelationships!.LookaheadAffinity!;
             Assert.True(affinity[0, 0] > 0, $"score→score {affinity[0, 0]}");

@@ -1,6 +1,7 @@
 using MultitaskLearning.Data;
 using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
+using MultitaskLearning.TestUtilities;
 using MultitaskLearning.Training;
 using Xunit;
 
@@ -24,7 +25,7 @@ public sealed class TaskSamplingTests
     {
         using var network = new MultitaskNetwork(MultitaskModelBuilder.FromDataset(Data).Build());
         using var prepared = PreparedData.Create(network, Data, new Dictionary<string, FeatureStatistics>(), new Dictionary<string, TargetStatistics>(), "Training");
-        using var scheduler = new BatchScheduler(prepared, new TrainerOptions { TaskSampling = sampling, SamplingTemperature = 2, BatchSize = 10 }, new Random(1));
+        using var scheduler = new BatchScheduler(prepared, new TrainerOptions { TaskSampling = sampling, SamplingTemperature = 2, BatchSize = 10 }.Deterministic(), new Random(1));
         Assert.Equal(expectedBig, scheduler.Probabilities[scheduler.TaskNames.ToList().IndexOf("big")], 3);
         Assert.Equal(40, scheduler.StepsPerEpoch); // 400 samples / batch 10
 
@@ -47,7 +48,7 @@ public sealed class TaskSamplingTests
     {
         var reports = new List<TrainingProgress>();
         var definition = MultitaskModelBuilder.FromDataset(Data, i => i with { EncoderLayers = [8] }).Build();
-        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 30, TaskSampling = TaskSampling.Temperature, LearningRate = 0.05, Seed = 2 })
+        using var model = new MultitaskTrainer(new TrainerOptions { Epochs = 30, TaskSampling = TaskSampling.Temperature, LearningRate = 0.05, Seed = 2 }.Deterministic())
             .Fit(definition, Data, progress: new Collector(reports));
         Assert.Equal(TaskSampling.Temperature, reports[^1].Sampling);
         Assert.Equal(0.634, reports[^1].SamplingProbabilities["big"], 3);

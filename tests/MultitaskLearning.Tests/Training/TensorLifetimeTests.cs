@@ -29,7 +29,7 @@ public sealed class TensorLifetimeTests
             EarlyStopping = new EarlyStoppingOptions { Patience = 5 },
             GradientAggregator = surgery ? new PCGrad() : null,
             LossWeighting = surgery ? new UncertaintyWeighting() : new FixedWeighting(),
-        };
+        }.Deterministic();
 
         var before = LiveTensors.Count;
         using (var model = new MultitaskTrainer(options).Fit(definition, split.Train, split.Validation))

@@ -23,7 +23,7 @@ public sealed class TrainerTests
     [InlineData(ModelFamily.CrossStitch)]
     public void Fit_EachFamily_LearnsBothTasks(ModelFamily family)
     {
-        using var model = Train(family, new TrainerOptions { Epochs = 25, LearningRate = 0.05, Seed = 1 });
+        using var model = Train(family, new TrainerOptions { Epochs = 25, LearningRate = 0.05, Seed = 1 }.Deterministic());
         var report = model.Evaluate(Split.Test);
         Assert.True(report["pass"][MetricKind.Accuracy] > 0.85, report.ToString());
         Assert.True(report["score"][MetricKind.RSquared] > 0.8, report.ToString());
@@ -34,7 +34,7 @@ public sealed class TrainerTests
     [InlineData(GradientDescentMode.FullBatch)]
     public void Fit_StochasticAndFullBatch_Learn(GradientDescentMode mode)
     {
-        var options = new TrainerOptions { Epochs = mode == GradientDescentMode.Stochastic ? 3 : 150, Mode = mode, LearningRate = mode == GradientDescentMode.Stochastic ? 0.005 : 0.1, Seed = 2 };
+        var options = new TrainerOptions { Epochs = mode == GradientDescentMode.Stochastic ? 3 : 150, Mode = mode, LearningRate = mode == GradientDescentMode.Stochastic ? 0.005 : 0.1, Seed = 2 }.Deterministic();
         using var model = Train(ModelFamily.SharedTrunk, options);
         Assert.True(model.Evaluate(Split.Test)["score"][MetricKind.RSquared] > 0.7);
         var stepsPerEpoch = mode == GradientDescentMode.Stochastic ? Split.Train.Count : 1;
@@ -59,7 +59,7 @@ public sealed class TrainerTests
             StepGamma = 0.5,
             GradientClipNorm = 5,
             Seed = 3,
-        };
+        }.Deterministic();
         using var model = Train(ModelFamily.SharedTrunk, options);
         Assert.True(model.Evaluate(Split.Test)["score"][MetricKind.RSquared] > 0.8);
         var rates = model.TrainingHistory!.Epochs.Select(e => e.LearningRate).ToArray();
@@ -69,7 +69,7 @@ public sealed class TrainerTests
     [Fact]
     public void Fit_SameSeed_GivesIdenticalModels()
     {
-        var options = new TrainerOptions { Epochs = 5, Seed = 11 };
+        var options = new TrainerOptions { Epochs = 5, Seed = 11 }.Deterministic();
         using var first = Train(ModelFamily.Hybrid, options, dropout: 0.2);
         using var second = Train(ModelFamily.Hybrid, options, dropout: 0.2);
         // Same seed, same data: the same model, up to the float rounding that libtorch's kernels may show for differently
@@ -84,7 +84,7 @@ public sealed class TrainerTests
     public void Fit_ReportsProgressOncePerEpoch()
     {
         var reports = new List<TrainingProgress>();
-        using var model = Train(ModelFamily.SharedTrunk, new TrainerOptions { Epochs = 4 }, progress: new ListProgress(reports));
+        using var model = Train(ModelFamily.SharedTrunk, new TrainerOptions { Epochs = 4 }.Deterministic(), progress: new ListProgress(reports));
         Assert.Equal([1, 2, 3, 4], reports.Select(r => r.Epoch));
         Assert.All(reports, r => Assert.NotNull(r.ValidationMetrics));
         Assert.All(reports, r => Assert.Equal(["pass", "score"], r.TaskTrainingLosses.Keys.Order()));
@@ -96,7 +96,7 @@ public sealed class TrainerTests
         using var source = new CancellationTokenSource();
         var reports = new ListProgress([], _ => source.Cancel());
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            Train(ModelFamily.SharedTrunk, new TrainerOptions { Epochs = 50 }, progress: reports, cancellationToken: source.Token));
+            Train(ModelFamily.SharedTrunk, new TrainerOptions { Epochs = 50 }.Deterministic(), progress: reports, cancellationToken: source.Token));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class TrainerTests
             LearningRate = 0.05,
             Seed = 5,
             EarlyStopping = new EarlyStoppingOptions { Patience = 3, Monitor = MonitoredMetric.ForTask("score", MetricKind.MeanSquaredError) },
-        };
+        }.Deterministic();
         using var model = Train(ModelFamily.SharedTrunk, options);
         var history = model.TrainingHistory!;
         Assert.True(history.StoppedEarly);
@@ -125,7 +125,7 @@ public sealed class TrainerTests
         var folder = Directory.CreateTempSubdirectory("mtl-checkpoints-").FullName;
         try
         {
-            using var model = Train(ModelFamily.SharedTrunk, new TrainerOptions { Epochs = 4, Checkpoints = new CheckpointOptions(folder) { EveryEpochs = 2 } });
+            using var model = Train(ModelFamily.SharedTrunk, new TrainerOptions { Epochs = 4, Checkpoints = new CheckpointOptions(folder) { EveryEpochs = 2 } }.Deterministic());
             Assert.Equal(["best.mtl", "epoch-0002.mtl", "epoch-0004.mtl", "last.mtl"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
             using var last = MultitaskModel.Load(Path.Combine(folder, "last.mtl"));
             Approx.Equal(
@@ -142,7 +142,7 @@ public sealed class TrainerTests
     [Fact]
     public void Fit_DivergingLoss_NamesTaskEpochAndStep()
     {
-        var options = new TrainerOptions { Epochs = 5, LearningRate = 1e6, StandardizeRegressionTargets = false, GradientClipNorm = null };
+        var options = new TrainerOptions { Epochs = 5, LearningRate = 1e6, StandardizeRegressionTargets = false, GradientClipNorm = null }.Deterministic();
         var error = Assert.Throws<TrainingDivergedException>(() => Train(ModelFamily.SharedTrunk, options));
         Assert.Matches(@"task '(score|pass)' has loss (NaN|∞|-?Infinity|-∞) at epoch \d+, step \d+", error.Message);
         Assert.NotNull(error.TaskName);
@@ -151,7 +151,7 @@ public sealed class TrainerTests
     [Fact]
     public void Fit_PCGradAndUncertaintyWeighting_Learn()
     {
-        var options = new TrainerOptions { Epochs = 25, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, Seed = 6, GradientAggregator = new PCGrad(), LossWeighting = new UncertaintyWeighting() };
+        var options = new TrainerOptions { Epochs = 25, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, Seed = 6, GradientAggregator = new PCGrad(), LossWeighting = new UncertaintyWeighting() }.Deterministic();
         using var model = Train(ModelFamily.Hybrid, options);
         var report = model.Evaluate(Split.Test);
         Assert.True(report["score"][MetricKind.RSquared] > 0.8, report.ToString());
@@ -162,14 +162,14 @@ public sealed class TrainerTests
     [Fact]
     public void Fit_AggregatorOnTaskSpecificModel_Throws()
     {
-        var error = Assert.Throws<ArgumentException>(() => Train(ModelFamily.TaskSpecific, new TrainerOptions { Epochs = 1, GradientAggregator = new PCGrad() }));
+        var error = Assert.Throws<ArgumentException>(() => Train(ModelFamily.TaskSpecific, new TrainerOptions { Epochs = 1, GradientAggregator = new PCGrad() }.Deterministic()));
         Assert.Contains("task-specific model has none", error.Message);
     }
 
     [Fact]
     public void Options_SeveralProblems_AreReportedTogether()
     {
-        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(new TrainerOptions { Epochs = 0, LearningRate = -1, Momentum = 1 }));
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(new TrainerOptions { Epochs = 0, LearningRate = -1, Momentum = 1 }.Deterministic()));
         Assert.Contains("Epochs must be >= 1. Got 0 instead.", error.Message);
         Assert.Contains("LearningRate must be finite and > 0. Got -1 instead.", error.Message);
         Assert.Contains("Momentum must be in [0, 1). Got 1 instead.", error.Message);
@@ -179,7 +179,7 @@ public sealed class TrainerTests
     public void Fit_EarlyStoppingWithoutValidation_Throws()
     {
         var definition = MultitaskModelBuilder.FromDataset(Split.Train).Build();
-        var trainer = new MultitaskTrainer(new TrainerOptions { EarlyStopping = new EarlyStoppingOptions() });
+        var trainer = new MultitaskTrainer(new TrainerOptions { EarlyStopping = new EarlyStoppingOptions() }.Deterministic());
         var error = Assert.Throws<ArgumentException>(() => trainer.Fit(definition, Split.Train));
         Assert.Contains("Early stopping needs validation data", error.Message);
     }
