@@ -15,16 +15,17 @@ public static class ResumeConfigurations
     /// <summary>The configurations by name.</summary>
     public static IReadOnlyDictionary<string, ResumeConfiguration> All { get; } = new Dictionary<string, ResumeConfiguration>(StringComparer.Ordinal)
     {
-        ["fused-sgd-gradvac"] = new(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [64, 32] }, () => new TrainerOptions
+        // The fused engine is fast: a wider trunk and more samples make an epoch long enough to be killed in the middle.
+        ["fused-sgd-gradvac"] = new(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [512, 512] }, 10000, () => new TrainerOptions
         {
             Engine = TrainingEngine.Fused, Epochs = 6, BatchSize = 16, LearningRate = 0.02, Momentum = 0.9, GradientAggregator = new GradVac(0.1),
         }),
-        ["autograd-sgd-dwa-gradvac"] = new(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [64, 32], TowerLayers = [16] }, () => new TrainerOptions
+        ["autograd-sgd-dwa-gradvac"] = new(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [64, 32], TowerLayers = [16] }, 6000, () => new TrainerOptions
         {
             Engine = TrainingEngine.Autograd, Epochs = 6, BatchSize = 16, LearningRate = 0.02, Momentum = 0.9, Nesterov = true,
             LossWeighting = new DynamicWeightAverage(), GradientAggregator = new GradVac(0.1), Schedule = LearningRateSchedule.Cosine,
         }),
-        ["autograd-adam-gradnorm-dropout"] = new(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [64, 32], Dropout = 0.2 }, () => new TrainerOptions
+        ["autograd-adam-gradnorm-dropout"] = new(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [64, 32], Dropout = 0.2 }, 6000, () => new TrainerOptions
         {
             Engine = TrainingEngine.Autograd, Epochs = 6, BatchSize = 16, Optimizer = OptimizerKind.Adam, LearningRate = 0.002,
             LossWeighting = new GradNorm(), Schedule = LearningRateSchedule.Step, StepSize = 2, StepGamma = 0.5,
@@ -37,11 +38,11 @@ public static class ResumeConfigurations
         ? configuration
         : throw new ArgumentException($"Unknown configuration '{name}'. Known: {string.Join(", ", All.Keys)}.");
 
-    /// <summary>The configuration's data: 6,000 seeded samples of two related tasks with missing labels.</summary>
+    /// <summary>The configuration's data: seeded samples of two related tasks with missing labels.</summary>
     public static DatasetSplit Data(ResumeConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var data = SyntheticData.RelatedTasks(count: 6000, features: 40, seed: 5);
+        var data = SyntheticData.RelatedTasks(count: configuration.Samples, features: 40, seed: 5);
         return DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 1 });
     }
 
@@ -73,5 +74,6 @@ public static class ResumeConfigurations
 /// <summary>One configuration of the kill-and-resume test.</summary>
 /// <param name="Family">The model family.</param>
 /// <param name="Architecture">The architecture.</param>
+/// <param name="Samples">Samples of the synthetic data.</param>
 /// <param name="Options">Makes the trainer options (a fresh object each time: aggregators hold state).</param>
-public sealed record ResumeConfiguration(ModelFamily Family, ArchitectureOptions Architecture, Func<TrainerOptions> Options);
+public sealed record ResumeConfiguration(ModelFamily Family, ArchitectureOptions Architecture, int Samples, Func<TrainerOptions> Options);
