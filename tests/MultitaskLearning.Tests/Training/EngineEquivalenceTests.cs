@@ -1,0 +1,259 @@
+using System.Reflection;
+using MultitaskLearning.Data;
+using MultitaskLearning.Models;
+using MultitaskLearning.Tasks;
+using MultitaskLearning.TestUtilities;
+using MultitaskLearning.Training;
+using MultitaskLearning.Training.Aggregation;
+using MultitaskLearning.Training.Weighting;
+using Xunit;
+
+namespace MultitaskLearning.Tests.Training;
+
+/// <summary>
+/// Every public property of <see cref="TrainerOptions"/> is declared here: either as supported by the fused engine,
+/// with the values under which both engines must train the same model, or as refused by it with the reason it names, or
+/// as not reaching the engines at all. A new option fails <see cref="EveryTrainerOption_IsDeclared"/> until it is
+/// declared, so neither engine can silently ignore it.
+/// </summary>
+public sealed class EngineEquivalenceTests
+{
+    /// <summary>Values of each option under which the fused and autograd engines must agree.</summary>
+    private static readonly Dictionary<string, (string Case, Action<TrainerOptions> Apply)[]> Supported = new(StringComparer.Ordinal)
+    {
+        [nameof(TrainerOptions.Epochs)] = [("2", o => o.Epochs = 2)],
+        [nameof(TrainerOptions.Mode)] = [("stochastic", o => { o.Mode = GradientDescentMode.Stochastic; o.Epochs = 1; o.LearningRate = 0.005; }), ("full-batch", o => o.Mode = GradientDescentMode.FullBatch)],
+        [nameof(TrainerOptions.TaskSampling)] = [("proportional", o => o.TaskSampling = TaskSampling.Proportional), ("round-robin", o => o.TaskSampling = TaskSampling.RoundRobin)],
+        [nameof(TrainerOptions.SamplingTemperature)] = [("temperature 3", o => { o.TaskSampling = TaskSampling.Temperature; o.SamplingTemperature = 3; })],
+        [nameof(TrainerOptions.BatchSize)] = [("7", o => o.BatchSize = 7)],
+        [nameof(TrainerOptions.Optimizer)] = [("sgd", o => o.Optimizer = OptimizerKind.Sgd)],
+        [nameof(TrainerOptions.LearningRate)] = [("0.02", o => o.LearningRate = 0.02)],
+        [nameof(TrainerOptions.Momentum)] = [("0", o => o.Momentum = 0), ("0.5", o => o.Momentum = 0.5)],
+        [nameof(TrainerOptions.Nesterov)] = [("on", o => o.Nesterov = true)],
+        [nameof(TrainerOptions.WeightDecay)] = [("0.01", o => o.WeightDecay = 0.01)],
+        [nameof(TrainerOptions.Schedule)] = [("step", o => { o.Schedule = LearningRateSchedule.Step; o.StepSize = 1; }), ("cosine", o => o.Schedule = LearningRateSchedule.Cosine)],
+        [nameof(TrainerOptions.StepSize)] = [("2", o => { o.Schedule = LearningRateSchedule.Step; o.StepSize = 2; })],
+        [nameof(TrainerOptions.StepGamma)] = [("0.3", o => { o.Schedule = LearningRateSchedule.Step; o.StepSize = 1; o.StepGamma = 0.3; })],
+        [nameof(TrainerOptions.MinimumLearningRate)] = [("0.01", o => { o.Schedule = LearningRateSchedule.Cosine; o.MinimumLearningRate = 0.01; })],
+        [nameof(TrainerOptions.GradientClipNorm)] = [("none", o => o.GradientClipNorm = null), ("0.3", o => o.GradientClipNorm = 0.3)],
+        [nameof(TrainerOptions.LossWeighting)] = [("fixed", o => o.LossWeighting = new FixedWeighting()), ("equal", o => o.LossWeighting = new EqualWeighting())],
+        [nameof(TrainerOptions.GradientAggregator)] =
+        [
+            ("pcgrad", o => o.GradientAggregator = new PCGrad(randomOrder: false)),
+            ("pcgrad random", o => o.GradientAggregator = new PCGrad()),
+            ("mgda", o => o.GradientAggregator = new Mgda()),
+            ("cagrad", o => o.GradientAggregator = new CaGrad()),
+            ("gradvac", o => o.GradientAggregator = new GradVac(0.1)),
+            ("imtl-g", o => o.GradientAggregator = new ImtlG()),
+            ("aligned-mtl", o => o.GradientAggregator = new AlignedMtl()),
+            ("nash-mtl", o => o.GradientAggregator = new NashMtl()),
+            ("upgrad", o => o.GradientAggregator = new UpGrad()),
+        ],
+        [nameof(TrainerOptions.AggregationSpace)] = [("representation", o => { o.GradientAggregator = new Mgda(); o.AggregationSpace = AggregationSpace.SharedRepresentation; })],
+        [nameof(TrainerOptions.EarlyStopping)] = [("patience 1", o => o.EarlyStopping = new EarlyStoppingOptions { Patience = 1, Monitor = MonitoredMetric.Mean(MetricKind.Accuracy) })],
+        [nameof(TrainerOptions.Checkpoints)] = [("every epoch", o => o.Checkpoints = new CheckpointOptions(Path.Combine(Path.GetTempPath(), $"mtl-equivalence-{Guid.NewGuid():N}")) { EveryEpochs = 1 })],
+        [nameof(TrainerOptions.Seed)] = [("11", o => o.Seed = 11)],
+        [nameof(TrainerOptions.StandardizeRegressionTargets)] = [("off", o => o.StandardizeRegressionTargets = false)],
+        [nameof(TrainerOptions.SharedLearningRateFactor)] = [("0.5", o => o.SharedLearningRateFactor = 0.5)],
+        [nameof(TrainerOptions.Threads)] = [("2", o => o.Threads = 2)],
+        [nameof(TrainerOptions.Shuffle)] = [("off", o => o.Shuffle = false)],
+        [nameof(TrainerOptions.DropLastPartialBatch)] = [("on", o => { o.DropLastPartialBatch = true; o.BatchSize = 25; })],
+    };
+
+    /// <summary>Settings the fused engine refuses, and a word its refusal must contain.</summary>
+    private static readonly Dictionary<string, (string Case, Action<TrainerOptions> Apply, string Named)[]> Refused = new(StringComparer.Ordinal)
+    {
+        [nameof(TrainerOptions.Optimizer)] = [("adam", o => o.Optimizer = OptimizerKind.Adam, "Adam"), ("adamw", o => o.Optimizer = OptimizerKind.AdamW, "AdamW")],
+        [nameof(TrainerOptions.LossWeighting)] =
+        [
+            ("uncertainty", o => o.LossWeighting = new UncertaintyWeighting(), "UncertaintyWeighting"),
+            ("dwa", o => o.LossWeighting = new DynamicWeightAverage(), "DynamicWeightAverage"),
+            ("rlw", o => o.LossWeighting = new RandomLossWeighting(), "RandomLossWeighting"),
+            ("gls", o => o.LossWeighting = new GeometricLossWeighting(), "GeometricLossWeighting"),
+            ("gradnorm", o => o.LossWeighting = new GradNorm(), "GradNorm"),
+            ("famo", o => o.LossWeighting = new Famo(), "Famo"),
+        ],
+        [nameof(TrainerOptions.GradientAggregator)] = [("graddrop", o => o.GradientAggregator = new GradDrop(), "graddrop")],
+        [nameof(TrainerOptions.RecordTaskRelationships)] = [("on", o => o.RecordTaskRelationships = true, "relationships")],
+        [nameof(TrainerOptions.RecordTaskAffinity)] = [("on", o => o.RecordTaskAffinity = true, "affinity")],
+        [nameof(TrainerOptions.TrainableTasks)] = [("all tasks", o => o.TrainableTasks = ["values", "pass", "kind", "tags"], "frozen")],
+        [nameof(TrainerOptions.SharedLearningRateFactor)] = [("0", o => o.SharedLearningRateFactor = 0, "frozen")],
+    };
+
+    /// <summary>Options that do not change what a step computes, and why.</summary>
+    private static readonly Dictionary<string, string> NotEngineOptions = new(StringComparer.Ordinal)
+    {
+        [nameof(TrainerOptions.Engine)] = "the option under test",
+        [nameof(TrainerOptions.EvaluationBatchSize)] = "validation only; the loop evaluates for both engines",
+        [nameof(TrainerOptions.Device)] = "CUDA: the fused engine refuses non-CPU devices (no GPU on the test machines)",
+        [nameof(TrainerOptions.Logger)] = "logging only",
+        [nameof(TrainerOptions.ResumeFrom)] = "the loop restores state for both engines; KillAndResumeTests runs it on each engine",
+    };
+
+    public static TheoryData<string, string> SupportedCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (option, cases) in Supported)
+        {
+            foreach (var (name, _) in cases)
+            {
+                data.Add(option, name);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string> RefusedCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (option, cases) in Refused)
+        {
+            foreach (var (name, _, _) in cases)
+            {
+                data.Add(option, name);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void EveryTrainerOption_IsDeclared()
+    {
+        var properties = typeof(TrainerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToArray();
+        var undeclared = properties.Where(p => !Supported.ContainsKey(p) && !Refused.ContainsKey(p) && !NotEngineOptions.ContainsKey(p)).ToArray();
+        Assert.True(undeclared.Length == 0, $"Declare these TrainerOptions properties as supported (with cases), refused (with the reason) or not engine options: {string.Join(", ", undeclared)}.");
+        var stale = Supported.Keys.Concat(Refused.Keys).Concat(NotEngineOptions.Keys).Except(properties).ToArray();
+        Assert.True(stale.Length == 0, $"Declared options that TrainerOptions no longer has: {string.Join(", ", stale)}.");
+    }
+
+    [TheoryRequiresAvx2]
+    [MemberData(nameof(SupportedCases))]
+    public void SupportedOption_BothEnginesTrainTheSameModel(string option, string value)
+    {
+        var apply = Supported[option].Single(c => c.Case == value).Apply;
+        var data = FusedEngineTests.MixedTasks(150, seed: 21);
+        var split = DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
+        var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { EncoderLayers = [12] })
+            .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [10] }).Build();
+        TrainerOptions Options(TrainingEngine engine)
+        {
+            var options = new TrainerOptions { Epochs = 3, BatchSize = 16, LearningRate = 0.05, Seed = 7, Engine = engine }.Deterministic();
+            apply(options);
+            return options;
+        }
+
+        var fusedOptions = Options(TrainingEngine.Fused);
+        var autogradOptions = Options(TrainingEngine.Autograd);
+        try
+        {
+            using var fused = new MultitaskTrainer(fusedOptions).Fit(definition, split.Train, split.Validation);
+            using var autograd = new MultitaskTrainer(autogradOptions).Fit(definition, split.Train, split.Validation);
+            Assert.Equal(TrainingEngine.Fused, fused.TrainingHistory!.Engine);
+            Assert.Equal(TrainingEngine.Autograd, autograd.TrainingHistory!.Engine);
+            AssertSameModel(autograd, fused);
+            if (fusedOptions.Checkpoints is { } checkpoints)
+            {
+                Assert.NotEmpty(Directory.GetFiles(checkpoints.Directory, "epoch-*.mtl"));
+            }
+        }
+        finally
+        {
+            foreach (var directory in new[] { fusedOptions.Checkpoints?.Directory, autogradOptions.Checkpoints?.Directory })
+            {
+                if (directory is not null && Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+        }
+    }
+
+    [TheoryRequiresAvx2] // without AVX2 the refusal names the processor instead
+    [MemberData(nameof(RefusedCases))]
+    public void RefusedOption_FusedEngineNamesTheReason(string option, string value)
+    {
+        var (_, apply, named) = Refused[option].Single(c => c.Case == value);
+        var data = FusedEngineTests.MixedTasks(60, seed: 5);
+        var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] }).Build();
+        var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused }.Deterministic();
+        apply(options);
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
+        Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Engine is Fused", error.Message, StringComparison.Ordinal);
+    }
+
+    [TheoryRequiresAvx2]
+    [InlineData("activation")]
+    [InlineData("loss")]
+    [InlineData("tower")]
+    [InlineData("convolution")]
+    [InlineData("experts")]
+    public void UnimplementedLayersAndLosses_AreRefusedFromTheNetworksDescription(string change)
+    {
+        var data = change switch
+        {
+            "loss" => WithHuberTask(),
+            "convolution" => SyntheticData.Quadrants(40),
+            _ => FusedEngineTests.MixedTasks(60, seed: 5),
+        };
+        var family = change switch
+        {
+            "tower" => ModelFamily.Hybrid,
+            "experts" => ModelFamily.Mmoe,
+            _ => ModelFamily.SharedTrunk,
+        };
+        var definition = MultitaskModelBuilder.FromDataset(data, i => change == "convolution" ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [2] } : i)
+            .UseFamily(family, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4], Activation = change == "activation" ? Activation.Tanh : Activation.ReLU })
+            .Build();
+        var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused }.Deterministic();
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
+        var named = change switch
+        {
+            "activation" => "Tanh",
+            "loss" => "Huber",
+            "tower" => "besides its head",
+            "convolution" => "convolutional",
+            _ => "experts",
+        };
+        Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static MultitaskDataset WithHuberTask()
+    {
+        var random = new Random(3);
+        var x = new float[40, 3];
+        var y = new double?[40];
+        for (var i = 0; i < 40; i++)
+        {
+            x[i, 0] = (float)random.NextDouble();
+            y[i] = x[i, 0];
+        }
+
+        return new MultitaskDatasetBuilder([TaskDefinition.Regression("robust", loss: LossKind.Huber)])
+            .AddSamples("features", x, new Dictionary<string, LabelColumn> { ["robust"] = LabelColumn.FromValues(y) })
+            .Build();
+    }
+
+    private static void AssertSameModel(MultitaskModel expected, MultitaskModel actual)
+    {
+        var a = actual.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+        foreach (var (name, parameter) in expected.Network.named_parameters())
+        {
+            var e = parameter.data<float>().ToArray();
+            var scale = e.Max(v => Math.Abs(v)) + 1e-3;
+            var difference = e.Zip(a[name], (u, v) => Math.Abs(u - v)).Max();
+            Assert.True(difference <= 2e-3 * scale, $"{name}: largest difference {difference} (scale {scale})");
+        }
+
+        Assert.Equal(expected.TrainingHistory!.Epochs.Count, actual.TrainingHistory!.Epochs.Count);
+        for (var e = 0; e < expected.TrainingHistory.Epochs.Count; e++)
+        {
+            var (x, y) = (expected.TrainingHistory.Epochs[e], actual.TrainingHistory.Epochs[e]);
+            Assert.Equal(x.LearningRate, y.LearningRate);
+            Assert.Equal(x.Steps, y.Steps);
+            Assert.Equal(x.TrainingLoss, y.TrainingLoss, 3);
+        }
+    }
+}
