@@ -19,7 +19,8 @@ public static class MetricCalculator
             {
                 TaskKind.Regression => Regression(metric, outputs),
                 TaskKind.MultiLabel => MultiLabel(metric, outputs),
-                _ => SingleLabel(metric, outputs),
+                TaskKind.Multiclass or TaskKind.Binary => SingleLabel(metric, outputs),
+                _ => throw new ArgumentOutOfRangeException(nameof(outputs), task.Kind, "Unknown task kind."),
             };
         }
 
@@ -47,7 +48,8 @@ public static class MetricCalculator
         {
             MetricKind.Precision => precision,
             MetricKind.Recall => recall,
-            _ => f1,
+            MetricKind.MacroF1 => f1,
+            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, $"Metric {metric} does not apply to a {outputs.Task.Kind} task."),
         };
     }
 
@@ -76,7 +78,8 @@ public static class MetricCalculator
                 MetricKind.Accuracy => ClassificationMetrics.Accuracy(truth, predicted),
                 MetricKind.Precision => precision,
                 MetricKind.Recall => recall,
-                _ => f1,
+                MetricKind.MacroF1 => f1,
+                _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Metric does not apply to a multi-label task."),
             };
         }
 
@@ -101,7 +104,8 @@ public static class MetricCalculator
                 MetricKind.MeanSquaredError => RegressionMetrics.MeanSquaredError(truth, predicted),
                 MetricKind.MeanAbsoluteError => RegressionMetrics.MeanAbsoluteError(truth, predicted),
                 MetricKind.RSquared => RegressionMetrics.RSquared(truth, predicted),
-                _ => RegressionMetrics.ExplainedVariance(truth, predicted),
+                MetricKind.ExplainedVariance => RegressionMetrics.ExplainedVariance(truth, predicted),
+                _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Metric does not apply to a regression task."),
             };
         }
 

@@ -160,7 +160,7 @@ public sealed class MultitaskPredictor : IDisposable
                     Label = task.LabelOf(positive),
                     Probabilities = new Dictionary<string, double>(StringComparer.Ordinal) { [task.LabelOf(0)] = 1 - scores[0], [task.LabelOf(1)] = scores[0] },
                 };
-            default:
+            case TaskKind.Multiclass:
                 var best = Array.IndexOf(scores, scores.Max());
                 return new TaskPrediction
                 {
@@ -170,6 +170,8 @@ public sealed class MultitaskPredictor : IDisposable
                     Label = task.LabelOf(best),
                     Probabilities = Enumerable.Range(0, task.OutputSize).ToDictionary(task.LabelOf, c => (double)scores[c], StringComparer.Ordinal),
                 };
+            default:
+                throw new InvalidOperationException($"Task '{task.Name}' has an unknown kind {task.Kind}.");
         }
     }
 

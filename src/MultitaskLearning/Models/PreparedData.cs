@@ -209,13 +209,15 @@ internal sealed class PreparedData : IDisposable
                 }
 
                 break;
-            default:
+            case TaskKind.Regression:
                 for (var c = 0; c < raw.Length; c++)
                 {
                     scores[c] = scaling is null ? raw[c] : (raw[c] * scaling.Scale[c]) + scaling.Mean[c];
                 }
 
                 break;
+            default:
+                throw new InvalidOperationException($"Task '{task.Name}' has an unknown kind {task.Kind}.");
         }
     }
 

@@ -122,7 +122,8 @@ public sealed partial record TaskDefinition
     {
         TaskKind.Multiclass => OutputSize,
         TaskKind.Binary => 2,
-        _ => 0,
+        TaskKind.MultiLabel or TaskKind.Regression => 0,
+        _ => throw new InvalidOperationException($"Unknown task kind {Kind}."),
     };
 
     /// <summary>Width of one sample's target row: 1 class index for multiclass and binary, one 0/1 per label for
@@ -208,7 +209,8 @@ public sealed partial record TaskDefinition
     {
         TaskKind.Multiclass => LossKind.CrossEntropy,
         TaskKind.Binary or TaskKind.MultiLabel => LossKind.BinaryCrossEntropyWithLogits,
-        _ => LossKind.MeanSquaredError,
+        TaskKind.Regression => LossKind.MeanSquaredError,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown task kind."),
     };
 
     /// <summary>The default metrics of a kind.</summary>
@@ -222,7 +224,8 @@ public sealed partial record TaskDefinition
     {
         TaskKind.Multiclass => loss == LossKind.CrossEntropy,
         TaskKind.Binary or TaskKind.MultiLabel => loss == LossKind.BinaryCrossEntropyWithLogits,
-        _ => loss is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber,
+        TaskKind.Regression => loss is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown task kind."),
     };
 
     private static string ValidateName(string name)
@@ -272,7 +275,7 @@ public sealed partial record TaskDefinition
                 }
 
                 return 1;
-            default:
+            case TaskKind.Regression:
                 if (vocabulary is not null)
                 {
                     throw new ArgumentException($"Task '{name}': a regression task has no label vocabulary.", nameof(vocabulary));
@@ -285,6 +288,8 @@ public sealed partial record TaskDefinition
                 }
 
                 return outputs;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Task '{name}': unknown task kind.");
         }
     }
 

@@ -52,7 +52,8 @@ public sealed class Mgda : GramAggregator
                 MgdaNormalization.L2 => norm > 0 ? 1 / norm : 0,
                 MgdaNormalization.Loss => 1 / Math.Max(context.TaskLosses![t], 1e-12),
                 MgdaNormalization.LossPlus => norm > 0 ? 1 / (Math.Max(context.TaskLosses![t], 1e-12) * norm) : 0,
-                _ => 1,
+                MgdaNormalization.None => 1,
+                _ => throw new InvalidOperationException($"Unknown MGDA normalisation {Normalization}."),
             };
         }
 
