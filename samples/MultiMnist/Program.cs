@@ -35,7 +35,7 @@ root.SetAction(parse =>
         var definition = MultitaskModelBuilder.FromDataset(train, i => i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [16, 32], EncoderLayers = [64], Standardize = false })
             .UseFamily(family, new ArchitectureOptions { TrunkLayers = [64] })
             .Build();
-        var options = new TrainerOptions { Epochs = epochs, BatchSize = 64, Optimizer = OptimizerKind.Adam, LearningRate = 0.001, Seed = seed };
+        var options = new TrainerOptions { Epochs = epochs, BatchSize = 64, Optimizer = OptimizerKind.Adam, LearningRate = 0.001, Seed = seed, Logger = SampleLogging.Create("trainer") };
         configure(options);
         using var model = progress.Run($"seed {seed}, {name}", reporter => new MultitaskTrainer(options).Fit(definition, train, progress: reporter));
         return model.Evaluate(test);

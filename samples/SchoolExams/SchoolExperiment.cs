@@ -52,6 +52,7 @@ internal static class SchoolExperiment
                 var trainer = new MultitaskTrainer(new TrainerOptions
                 {
                     Epochs = epochs,
+                    Logger = SampleLogging.Create("trainer"),
                     BatchSize = 64,
                     Optimizer = OptimizerKind.Adam,
                     LearningRate = 0.001,

@@ -57,6 +57,7 @@ internal static class SeedExperiment
             var trainer = new MultitaskTrainer(new TrainerOptions
             {
                 Epochs = epochs,
+                Logger = SampleLogging.Create("trainer"),
                 BatchSize = 16,
                 Optimizer = OptimizerKind.Adam,
                 LearningRate = 0.001,

@@ -67,6 +67,7 @@ internal static class DigitsExperiment
             var trainer = new MultitaskTrainer(new TrainerOptions
             {
                 Epochs = epochs,
+                Logger = SampleLogging.Create("trainer"),
                 BatchSize = 32,
                 Optimizer = OptimizerKind.Adam,
                 LearningRate = 0.001,

@@ -40,7 +40,7 @@ internal static class SpokenDigitsExperiment
         StrategyComparison.Run($"FSDD test accuracy, mean over {seeds} seed(s), {epochs} epochs", seeds, epochs, null, (name, seed, configure) =>
         {
             var family = name == "single-task" ? ModelFamily.TaskSpecific : ModelFamily.SharedTrunk;
-            var options = new TrainerOptions { Epochs = epochs, BatchSize = 32, Optimizer = OptimizerKind.Adam, LearningRate = 0.001, Seed = seed };
+            var options = new TrainerOptions { Epochs = epochs, BatchSize = 32, Optimizer = OptimizerKind.Adam, LearningRate = 0.001, Seed = seed, Logger = SampleLogging.Create("trainer") };
             configure(options);
             using var model = progress.Run($"seed {seed}, {name}", reporter => new MultitaskTrainer(options).Fit(Definition(train.Dataset, family), train.Dataset, progress: reporter));
             return model.Evaluate(test.Dataset);
@@ -71,6 +71,7 @@ internal static class SpokenDigitsExperiment
             var trainer = new MultitaskTrainer(new TrainerOptions
             {
                 Epochs = epochs,
+                Logger = SampleLogging.Create("trainer"),
                 BatchSize = 32,
                 Optimizer = OptimizerKind.Adam,
                 LearningRate = 0.001,

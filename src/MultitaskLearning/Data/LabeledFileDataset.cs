@@ -101,6 +101,7 @@ public static class LabeledFileDataset
             }
 
             skipped.Add(new SkippedFile(files[i].Path, files[i].ManifestRow, error));
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(options.Logger, "Skipped {Kind} {File}: {Reason}.", kind.ToLowerInvariant(), files[i].Describe(), error);
         }
 
         var kept = Enumerable.Range(0, files.Count).Where(i => errors[i] is null).ToArray();

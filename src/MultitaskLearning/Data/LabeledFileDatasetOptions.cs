@@ -23,6 +23,10 @@ public sealed class LabeledFileDatasetOptions
     /// <value>Default <see langword="false"/>: the first bad file throws an error naming it (and its manifest row).</value>
     public bool SkipBadFiles { get; set; }
 
+    /// <summary>Receives a warning for every skipped file (with its manifest row and the reason).</summary>
+    /// <value>Default <see cref="Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance"/>.</value>
+    public Microsoft.Extensions.Logging.ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     /// <summary>Parallel decoders.</summary>
     /// <value>Default: the number of processors.</value>
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
