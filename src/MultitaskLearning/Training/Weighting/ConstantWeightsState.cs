@@ -15,7 +15,7 @@ internal sealed class ConstantWeightsState : LossWeightingState
     }
 
     public override WeightedLoss Combine(Tensor taskLosses, Tensor taskPresent) =>
-        new(taskLosses.dot(weightTensor), weightTensor.alias());
+        new(taskLosses.mul(weightTensor).sum(), weightTensor.alias());
 
     public override double[] CurrentWeights() => (double[])weights.Clone();
 

@@ -58,7 +58,7 @@ public sealed class DynamicWeightAverage : LossWeighting
         private double[] weights = Enumerable.Repeat(1.0, taskCount).ToArray();
         private Tensor weightTensor = ones(taskCount, device: device);
 
-        public override WeightedLoss Combine(Tensor taskLosses, Tensor taskPresent) => new(taskLosses.dot(weightTensor), weightTensor.alias());
+        public override WeightedLoss Combine(Tensor taskLosses, Tensor taskPresent) => new(taskLosses.mul(weightTensor).sum(), weightTensor.alias());
 
         public override void EndEpoch(IReadOnlyList<double> epochTaskLosses)
         {

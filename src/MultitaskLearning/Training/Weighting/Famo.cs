@@ -64,7 +64,7 @@ public sealed class Famo : LossWeighting
             lastWeights = Enumerable.Range(0, taskCount).Select(t => present[t] ? c * z[t] / losses[t] : 0).ToArray();
             previousLosses = Enumerable.Range(0, taskCount).Select(t => present[t] ? (double)losses[t] : double.NaN).ToArray();
             var weights = tensor(lastWeights.Select(w => (float)w).ToArray(), device: device);
-            return new WeightedLoss(taskLosses.dot(weights), weights);
+            return new WeightedLoss(taskLosses.mul(weights).sum(), weights);
         }
 
         public override double[] CurrentWeights() => (double[])lastWeights.Clone();

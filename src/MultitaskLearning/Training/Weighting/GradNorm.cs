@@ -95,7 +95,7 @@ public sealed class GradNorm : LossWeighting
             }
 
             var fixedWeights = weights.detach();
-            return new WeightedLoss(taskLosses.dot(fixedWeights), fixedWeights);
+            return new WeightedLoss(taskLosses.mul(fixedWeights).sum(), fixedWeights);
         }
 
         public override IReadOnlyDictionary<string, double[]> SaveState() =>

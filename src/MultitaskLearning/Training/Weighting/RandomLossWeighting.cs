@@ -40,7 +40,7 @@ public sealed class RandomLossWeighting : LossWeighting
             var sum = exponentials.Sum();
             last = exponentials.Select(e => e / sum).ToArray();
             var weights = tensor(last.Select(w => (float)w).ToArray(), device: device);
-            return new WeightedLoss(taskLosses.dot(weights), weights);
+            return new WeightedLoss(taskLosses.mul(weights).sum(), weights);
         }
 
         public override double[] CurrentWeights() => (double[])last.Clone();
