@@ -18,7 +18,7 @@ internal static class SeedExperiment
     private static readonly TaskDefinition Speech = TaskDefinition.Multiclass("speech", "hello", "i am", "please", "thank");
     private static readonly TaskDefinition Picture = TaskDefinition.Multiclass("image", "cat", "dog", "bird", "fish");
 
-    public static int Run(string dataFolder, int epochs, int seed, string modelPath, IReadOnlyList<string> predict, string? jsonPath)
+    public static int Run(string dataFolder, int epochs, int seed, string modelPath, IReadOnlyList<string> predict, string? jsonPath, int? threads)
     {
         var clock = Stopwatch.StartNew();
         var speechFiles = LabeledFileSources.FromManifest(Path.Combine(dataFolder, "speech", "manifest.csv"));
@@ -63,6 +63,7 @@ internal static class SeedExperiment
                 LearningRate = 0.001,
                 WeightDecay = 1e-4,
                 Seed = seed,
+                Threads = threads,
                 EarlyStopping = new EarlyStoppingOptions { Patience = 8, Monitor = MonitoredMetric.Mean(MetricKind.Accuracy) },
             });
             var familyClock = Stopwatch.StartNew();
