@@ -5,6 +5,8 @@ using MultitaskLearning.Samples.SeedExample;
 // The specification's worked example made real: speech (你好 / 我好 / 请问 / 谢谢 → hello / i am / please / thank) and
 // images (cat / dog / bird / fish) trained together in one model.
 SampleConsole.Configure();
+// Bit-identical results from run to run on this machine (with --threads); see the README's "Reproducibility".
+MultitaskLearning.Runtime.TorchBackend.UseReproducibleMath();
 var epochsOption = new Option<int>("--epochs") { Description = "Maximum epochs per model.", DefaultValueFactory = _ => 40 };
 var seedOption = new Option<int>("--seed") { Description = "Seed of initialisation and shuffling.", DefaultValueFactory = _ => 0 };
 var modelOption = new Option<string>("--model") { Description = "Where the trained shared-trunk model is saved (and loaded back from).", DefaultValueFactory = _ => "seed-model.mtl" };

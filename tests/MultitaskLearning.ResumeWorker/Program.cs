@@ -13,6 +13,7 @@ if (args.Length < 3)
     return 2;
 }
 
+MultitaskLearning.Runtime.TorchBackend.UseReproducibleMath();
 var configuration = ResumeConfigurations.Get(args[0]);
 var resume = args.Contains("--resume");
 using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));

@@ -32,6 +32,6 @@ public sealed record TaskPrediction
         TaskKind.Regression => $"{TaskName}: {string.Join(", ", Values!.Select(v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}",
         TaskKind.MultiLabel => $"{TaskName}: [{string.Join(", ", Labels!)}]",
         TaskKind.Multiclass or TaskKind.Binary => $"{TaskName}: {Label} (p = {Probabilities![Label!].ToString("F3", System.Globalization.CultureInfo.InvariantCulture)})",
-        _ => throw new InvalidOperationException($"Unknown task kind {Kind}."),
+        _ => $"{TaskName}: ({Kind})",
     };
 }

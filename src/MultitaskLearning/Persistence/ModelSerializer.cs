@@ -54,6 +54,7 @@ internal static class ModelSerializer
             weights.Write(MemoryMarshal.AsBytes(data.AsSpan()));
         }
 
+        var described = DescribeDefinition(definition);
         var manifest = new ModelManifest
         {
             Format = ModelManifest.FormatName,
@@ -61,38 +62,10 @@ internal static class ModelSerializer
             LibraryVersion = typeof(ModelSerializer).Assembly.GetName().Version?.ToString(),
             CreatedUtc = DateTime.UtcNow,
             Family = definition.Family.ToName(),
-            Architecture = new ModelManifest.ArchitectureEntry
-            {
-                TrunkLayers = [.. definition.Architecture.TrunkLayers],
-                TowerLayers = [.. definition.Architecture.TowerLayers],
-                Experts = definition.Architecture.Experts,
-                TaskExperts = definition.Architecture.TaskExperts,
-                Activation = definition.Architecture.Activation.ToString(),
-                Dropout = definition.Architecture.Dropout,
-            },
-            Inputs = definition.Inputs.Select(i => new ModelManifest.InputEntry
-            {
-                Name = i.Name,
-                SampleShape = [.. i.SampleShape],
-                EncoderLayers = [.. i.EncoderLayers],
-                Encoder = i.Encoder.ToString(),
-                ConvolutionChannels = [.. i.ConvolutionChannels],
-                Standardize = i.Standardize,
-                MissingValues = i.MissingValues.ToString(),
-            }).ToList(),
-            Tasks = definition.Tasks.Select(t => new ModelManifest.TaskEntry
-            {
-                Name = t.Name,
-                Kind = t.Kind.ToString(),
-                OutputSize = t.OutputSize,
-                Labels = t.Vocabulary?.Labels.ToArray(),
-                Loss = t.Loss.ToString(),
-                HuberDelta = t.HuberDelta,
-                Metrics = t.Metrics.Select(m => m.ToName()).ToArray(),
-                Weight = t.Weight,
-                Input = definition.InputOf(t.Name).Name,
-            }).ToList(),
-            TaskBlocks = definition.TaskBlocks.Select(b => b.ToArray()).ToList(),
+            Architecture = described.Architecture,
+            Inputs = described.Inputs,
+            Tasks = described.Tasks,
+            TaskBlocks = described.TaskBlocks,
             FeatureStatistics = featureStatistics.Values.Select(s => new ModelManifest.FeatureStatisticsEntry
             {
                 Input = s.InputName,
@@ -132,6 +105,48 @@ internal static class ModelSerializer
             }
         });
     }
+
+    /// <summary>The definition as the manifest stores it (architecture, inputs, tasks, task blocks).</summary>
+    public static ModelManifest DescribeDefinition(MultitaskModelDefinition definition) => new()
+    {
+        Format = ModelManifest.FormatName,
+        Family = definition.Family.ToName(),
+            Architecture = new ModelManifest.ArchitectureEntry
+            {
+                TrunkLayers = [.. definition.Architecture.TrunkLayers],
+                TowerLayers = [.. definition.Architecture.TowerLayers],
+                Experts = definition.Architecture.Experts,
+                TaskExperts = definition.Architecture.TaskExperts,
+                Activation = definition.Architecture.Activation.ToString(),
+                Dropout = definition.Architecture.Dropout,
+            },
+            Inputs = definition.Inputs.Select(i => new ModelManifest.InputEntry
+            {
+                Name = i.Name,
+                SampleShape = [.. i.SampleShape],
+                EncoderLayers = [.. i.EncoderLayers],
+                Encoder = i.Encoder.ToString(),
+                ConvolutionChannels = [.. i.ConvolutionChannels],
+                Standardize = i.Standardize,
+                MissingValues = i.MissingValues.ToString(),
+            }).ToList(),
+            Tasks = definition.Tasks.Select(t => new ModelManifest.TaskEntry
+            {
+                Name = t.Name,
+                Kind = t.Kind.ToString(),
+                OutputSize = t.OutputSize,
+                Labels = t.Vocabulary?.Labels.ToArray(),
+                Loss = t.Loss.ToString(),
+                HuberDelta = t.HuberDelta,
+                Metrics = t.Metrics.Select(m => m.ToName()).ToArray(),
+                Weight = t.Weight,
+                Input = definition.InputOf(t.Name).Name,
+            }).ToList(),
+            TaskBlocks = definition.TaskBlocks.Select(b => b.ToArray()).ToList(),
+    };
+
+    /// <summary>The definition as JSON, for comparing two definitions.</summary>
+    public static string DefinitionJson(MultitaskModelDefinition definition) => JsonSerializer.Serialize(DescribeDefinition(definition), JsonOptions);
 
     public static LoadedModel Load(string path, Device? device)
     {

@@ -5,8 +5,9 @@ namespace MultitaskLearning.Runtime;
 /// <summary>
 /// Writes a file so that it is either the old file or the complete new one, also after a crash or power loss: the
 /// content goes to a temporary file in the same folder (<c>.NAME.GUID.tmp</c>), which is flushed to the device, moved
-/// over the target and followed by a flush of the folder (on Linux and macOS; Windows journals the rename). Temporary
-/// files that an earlier, killed write of the same target left behind are deleted first.
+/// over the target and followed by a flush of the folder on Linux and macOS (on Windows the folder is not flushed:
+/// .NET offers no call for it). Temporary files that an earlier, killed write of the same target left behind are
+/// deleted first; two processes writing the same target at once are not supported.
 /// </summary>
 internal static partial class DurableFile
 {
@@ -32,7 +33,15 @@ internal static partial class DurableFile
         }
         catch
         {
-            File.Delete(temporary);
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // The original failure matters more; the next write of this target deletes the temporary.
+            }
+
             throw;
         }
 
@@ -80,9 +89,9 @@ internal static partial class DurableFile
 
         try
         {
-            if (Fsync(descriptor) != 0)
+            if (Fsync(descriptor) != 0 && Marshal.GetLastPInvokeError() is var error && error is not (InvalidArgument or NotSupported))
             {
-                throw new IOException($"Flushing folder '{directory}' to the device failed (errno {Marshal.GetLastPInvokeError()}).");
+                throw new IOException($"Flushing folder '{directory}' to the device failed (errno {error}).");
             }
         }
         finally
@@ -90,6 +99,12 @@ internal static partial class DurableFile
             _ = Close(descriptor);
         }
     }
+
+    /// <summary>EINVAL: some file systems (FUSE, network mounts) cannot flush a folder; the rename stands.</summary>
+    private const int InvalidArgument = 22;
+
+    /// <summary>EOPNOTSUPP/ENOTSUP on Linux.</summary>
+    private const int NotSupported = 95;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);

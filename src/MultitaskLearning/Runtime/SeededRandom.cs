@@ -61,7 +61,7 @@ internal sealed class SeededRandom : Random
     }
 
     /// <inheritdoc/>
-    public override int Next() => (int)(NextUInt64() >> 33);
+    public override int Next() => (int)Below(int.MaxValue);
 
     /// <inheritdoc/>
     public override int Next(int maxValue)
@@ -78,7 +78,7 @@ internal sealed class SeededRandom : Random
     }
 
     /// <inheritdoc/>
-    public override long NextInt64() => (long)(NextUInt64() >> 1);
+    public override long NextInt64() => (long)Below(long.MaxValue);
 
     /// <inheritdoc/>
     public override long NextInt64(long maxValue)

@@ -20,6 +20,16 @@ internal static partial class TensorMemory
         return (float*)THSTensor_data(tensor.Handle);
     }
 
+    /// <summary>A copy of a tensor's values as float32, row-major, from any device.</summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <returns>The values.</returns>
+    public static float[] CopyToArray(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scope = NewDisposeScope();
+        return tensor.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+    }
+
     [LibraryImport("LibTorchSharp")]
     private static partial IntPtr THSTensor_data(IntPtr handle);
 }

@@ -141,7 +141,7 @@ internal sealed class AutogradEngine : ITrainingEngine
                     steps = sgd.momentum_buffer is null ? 0 : 1;
                     if (sgd.momentum_buffer is { } momentum)
                     {
-                        buffers["momentum"] = Values(momentum);
+                        buffers["momentum"] = Runtime.TensorMemory.CopyToArray(momentum);
                     }
 
                     break;
@@ -157,7 +157,7 @@ internal sealed class AutogradEngine : ITrainingEngine
                     throw new InvalidOperationException($"Optimizer state {states[i].GetType().Name} is not supported.");
             }
 
-            result[named[i].Name] = new ParameterOptimizerState(steps, buffers);
+            result[named[i].Name] = new ParameterOptimizerState(steps, buffers, named[i].Parameter.grad is not null);
         }
 
         return new OptimizerSnapshot(options.Optimizer, result);
@@ -165,7 +165,7 @@ internal sealed class AutogradEngine : ITrainingEngine
 
     public void ImportOptimizerState(OptimizerSnapshot snapshot)
     {
-        OptimizerSnapshots.CheckMatches(snapshot, options.Optimizer, trainable);
+        OptimizerSnapshots.CheckMatches(snapshot, options.Optimizer, options.Momentum, trainable);
         var states = ((OptimizerHelper)optimizer).state_dict().State;
         var named = trainable.All.ToArray();
         using var noGrad = no_grad();
@@ -173,6 +173,12 @@ internal sealed class AutogradEngine : ITrainingEngine
         {
             var (name, parameter) = named[i];
             var saved = snapshot.Parameters[name];
+            if (saved.HasGradient && parameter.grad is null)
+            {
+                parameter.grad = zeros_like(parameter); // as after zero_grad in the interrupted run
+            }
+
+            using var scope = NewDisposeScope();
             Tensor Buffer(string key) => tensor(saved.Buffers[key], parameter.shape, device: parameter.device);
             switch (states[i])
             {
@@ -206,18 +212,13 @@ internal sealed class AutogradEngine : ITrainingEngine
         }
     }
 
-    private static float[] Values(Tensor t)
-    {
-        using var scope = NewDisposeScope();
-        return t.detach().cpu().contiguous().data<float>().ToArray();
-    }
 
     private static void AddAdamBuffers(Dictionary<string, float[]> buffers, long step, Tensor average, Tensor squares)
     {
         if (step > 0)
         {
-            buffers["exp_avg"] = Values(average);
-            buffers["exp_avg_sq"] = Values(squares);
+            buffers["exp_avg"] = Runtime.TensorMemory.CopyToArray(average);
+            buffers["exp_avg_sq"] = Runtime.TensorMemory.CopyToArray(squares);
         }
     }
 

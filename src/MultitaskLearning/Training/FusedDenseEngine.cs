@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 namespace MultitaskLearning.Training;
 
 /// <summary>
-/// The fused training engine (<see cref="TrainingEngine.Fused"/>) for a shared-trunk model with a dense encoder: the
+/// The fused training engine (<see cref="TrainingEngine.Fused"/>) for models whose description (<see cref="NetworkDescription"/>)
+/// is a dense shared path with ReLU and one dense head per task (shared-trunk models with a dense encoder): the
 /// forward pass, the per-task losses and their gradients, the backward pass and the SGD update of one step run as a
 /// few large matrix products (all heads in one) and fused loops over one flat parameter buffer, with no allocation,
 /// autograd graph or host synchronisation per step. Per-task gradients for Gram-based aggregators are taken with
@@ -281,9 +282,17 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         var losses = new float[globalTaskCount];
         var counts = new float[globalTaskCount];
         var total = LossGradients(rows, batch, losses, counts);
-        if (!double.IsFinite(total) || heads.Any(head => counts[head.GlobalIndex] > 0 && !float.IsFinite(losses[head.GlobalIndex])))
+        if (!double.IsFinite(total))
         {
             return new StepOutcome(losses, counts, total); // the loop reports the divergence; no update
+        }
+
+        foreach (var head in heads)
+        {
+            if (counts[head.GlobalIndex] > 0 && !float.IsFinite(losses[head.GlobalIndex]))
+            {
+                return new StepOutcome(losses, counts, total);
+            }
         }
 
         // Heads: each task's columns get only that task's gradient.
@@ -366,7 +375,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
                     buffers["momentum"] = array;
                 }
 
-                result[name] = new ParameterOptimizerState(firstStep ? 0 : 1, buffers);
+                result[name] = new ParameterOptimizerState(firstStep ? 0 : 1, buffers, !firstStep);
             }
         }
         finally
@@ -385,7 +394,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     {
         var names = ParameterNames();
         var trainable = new TrainableParameters(network.named_parameters().Select(p => (p.name, p.parameter)).ToArray(), []);
-        OptimizerSnapshots.CheckMatches(snapshot, OptimizerKind.Sgd, trainable);
+        OptimizerSnapshots.CheckMatches(snapshot, OptimizerKind.Sgd, options.Momentum, trainable);
         var withMomentum = snapshot.Parameters.Values.Count(p => p.Buffers.ContainsKey("momentum"));
         if (withMomentum == 0)
         {

@@ -11,6 +11,9 @@ namespace MultitaskLearning.Training;
 internal sealed record OptimizerSnapshot(OptimizerKind Optimizer, IReadOnlyDictionary<string, ParameterOptimizerState> Parameters);
 
 /// <summary>One parameter's optimiser state.</summary>
-/// <param name="Steps">Updates applied so far.</param>
+/// <param name="Steps">Adam's and AdamW's step count; for SGD 1 once the momentum buffer exists, else 0.</param>
 /// <param name="Buffers">Named buffers, each with the parameter's element count, row-major in the parameter's shape.</param>
-internal sealed record ParameterOptimizerState(long Steps, IReadOnlyDictionary<string, float[]> Buffers);
+/// <param name="HasGradient">Whether the parameter holds a gradient tensor (zeroed between steps). TorchSharp's
+/// optimisers update a parameter with a zero gradient (momentum, moments, decay) but skip one without, so a resumed
+/// run must recreate the zeroed gradients where the interrupted run had them.</param>
+internal sealed record ParameterOptimizerState(long Steps, IReadOnlyDictionary<string, float[]> Buffers, bool HasGradient);

@@ -5,9 +5,9 @@ internal static class OptimizerSnapshots
 {
     /// <summary>The buffers each optimiser keeps once a parameter has been updated.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The optimiser is unknown.</exception>
-    public static IReadOnlyList<string> BufferNames(OptimizerKind optimizer, TrainerOptions options) => optimizer switch
+    public static IReadOnlyList<string> BufferNames(OptimizerKind optimizer, double momentum) => optimizer switch
     {
-        OptimizerKind.Sgd => options.Momentum > 0 ? ["momentum"] : [],
+        OptimizerKind.Sgd => momentum > 0 ? ["momentum"] : [],
         OptimizerKind.Adam or OptimizerKind.AdamW => ["exp_avg", "exp_avg_sq"],
         _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, "Unknown optimiser."),
     };
@@ -15,7 +15,7 @@ internal static class OptimizerSnapshots
     /// <summary>Throws unless the snapshot is of <paramref name="optimizer"/> and holds, for every trained parameter,
     /// buffers of the parameter's size.</summary>
     /// <exception cref="InvalidDataException">It does not fit; the message names the parameter or optimiser.</exception>
-    public static void CheckMatches(OptimizerSnapshot snapshot, OptimizerKind optimizer, TrainableParameters trainable)
+    public static void CheckMatches(OptimizerSnapshot snapshot, OptimizerKind optimizer, double momentum, TrainableParameters trainable)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.Optimizer != optimizer)
@@ -35,6 +35,12 @@ internal static class OptimizerSnapshots
             if (!snapshot.Parameters.TryGetValue(name, out var state))
             {
                 throw new InvalidDataException($"The saved optimiser state has no entry for parameter '{name}'.");
+            }
+
+            var missing = state.Steps > 0 ? BufferNames(optimizer, momentum).Where(b => !state.Buffers.ContainsKey(b)).ToArray() : [];
+            if (missing.Length > 0)
+            {
+                throw new InvalidDataException($"The saved optimiser state of parameter '{name}' lacks {string.Join(", ", missing)}.");
             }
 
             foreach (var (buffer, values) in state.Buffers)

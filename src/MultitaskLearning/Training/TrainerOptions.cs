@@ -158,10 +158,12 @@ public sealed class TrainerOptions
     public AggregationSpace AggregationSpace { get; set; } = AggregationSpace.SharedParameters;
 
     /// <summary>A checkpoint to continue from: a checkpoint file (<c>epoch-NNNN.mtl</c> written with
-    /// <see cref="Checkpoints"/>), or a checkpoint folder, from which the newest readable checkpoint is taken — or, when
-    /// the folder has none yet, training starts from the beginning (so one command both starts and restarts a job). The
-    /// run continues exactly where the checkpoint was written: parameters, optimiser state, schedule, counters, data
-    /// order, strategy state, early stopping and history; the options must be those of the original run.</summary>
+    /// <see cref="Checkpoints"/>), or a checkpoint folder, from which the checkpoint of the highest epoch is taken — or,
+    /// when the folder has none or does not exist yet, training starts from the beginning (so one command both starts
+    /// and restarts a job). The run continues exactly where the checkpoint was written: parameters, optimiser state,
+    /// schedule, counters, data order, strategy state, early stopping and history; the options, the model definition
+    /// and the training data must be those of the original run (checked; a difference is an
+    /// <see cref="ArgumentException"/> that names it).</summary>
     /// <value>Default <see langword="null"/> (start a new run).</value>
     public string? ResumeFrom { get; set; }
 

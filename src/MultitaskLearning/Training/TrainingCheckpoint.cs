@@ -56,8 +56,8 @@ internal static class TrainingCheckpoint
     }
 
     /// <summary>The checkpoint to resume from: <paramref name="path"/> itself when it is a file, else the newest
-    /// <c>epoch-NNNN.mtl</c> in the folder, or <see langword="null"/> when the folder has none.</summary>
-    /// <exception cref="FileNotFoundException">The path is neither a file nor a folder.</exception>
+    /// <c>epoch-NNNN.mtl</c> in the folder, or <see langword="null"/> when the folder has none or does not exist yet.</summary>
+    /// <exception cref="FileNotFoundException">The path names a missing <c>.mtl</c> file.</exception>
     public static string? Find(string path)
     {
         var full = Path.GetFullPath(path);
@@ -66,19 +66,21 @@ internal static class TrainingCheckpoint
             return full;
         }
 
-        if (!Directory.Exists(full))
+        if (!Directory.Exists(full) && string.Equals(Path.GetExtension(full), FileExtension, StringComparison.OrdinalIgnoreCase))
         {
-            throw new FileNotFoundException($"TrainerOptions.ResumeFrom: '{full}' is neither a checkpoint file nor a checkpoint folder.", full);
+            throw new FileNotFoundException($"TrainerOptions.ResumeFrom: checkpoint file '{full}' does not exist.", full);
         }
 
         return List(full).LastOrDefault();
     }
 
-    /// <summary>The <c>epoch-NNNN.mtl</c> checkpoints of a folder, oldest first.</summary>
+    /// <summary>The <c>epoch-NNNN.mtl</c> checkpoints of a folder, oldest first (by epoch number).</summary>
     public static IReadOnlyList<string> List(string directory) => Directory.Exists(directory)
         ? Directory.GetFiles(directory, $"{FilePrefix}*{FileExtension}")
-            .Where(f => int.TryParse(Path.GetFileNameWithoutExtension(f).AsSpan(FilePrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
-            .Order(StringComparer.Ordinal)
+            .Select(f => (File: f, Ok: int.TryParse(Path.GetFileNameWithoutExtension(f).AsSpan(FilePrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch), Epoch: epoch))
+            .Where(f => f.Ok)
+            .OrderBy(f => f.Epoch)
+            .Select(f => f.File)
             .ToArray()
         : [];
 
@@ -115,17 +117,27 @@ internal static class TrainingCheckpoint
         }
     }
 
-    /// <summary>Deletes all but the newest <paramref name="keep"/> checkpoints of a folder.</summary>
-    public static IReadOnlyList<string> Prune(string directory, int keep)
+    /// <summary>Deletes all but the newest <paramref name="keep"/> (at least one) checkpoints of a folder.</summary>
+    /// <returns>The files deleted, and those that could not be (with the reason).</returns>
+    public static (IReadOnlyList<string> Removed, IReadOnlyList<string> Failed) Prune(string directory, int keep)
     {
         var all = List(directory);
-        var removed = all.Take(Math.Max(0, all.Count - keep)).ToArray();
-        foreach (var file in removed)
+        var removed = new List<string>();
+        var failed = new List<string>();
+        foreach (var file in all.Take(Math.Max(0, all.Count - Math.Max(1, keep))))
         {
-            File.Delete(file);
+            try
+            {
+                File.Delete(file);
+                removed.Add(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failed.Add($"{file} ({ex.Message})");
+            }
         }
 
-        return removed;
+        return (removed, failed);
     }
 
     private static T ReadEntry<T>(ZipArchive archive, string path, string name, Func<Stream, T> read)
@@ -145,6 +157,7 @@ internal static class TrainingCheckpoint
         {
             writer.Write(name);
             writer.Write(state.Steps);
+            writer.Write(state.HasGradient);
             WriteArrays(writer, state.Buffers);
         }
     }
@@ -165,7 +178,8 @@ internal static class TrainingCheckpoint
         {
             var name = reader.ReadString();
             var steps = reader.ReadInt64();
-            parameters[name] = new ParameterOptimizerState(steps, ReadArrays(reader));
+            var hasGradient = reader.ReadBoolean();
+            parameters[name] = new ParameterOptimizerState(steps, ReadArrays(reader), hasGradient);
         }
 
         return new OptimizerSnapshot(kind, parameters);

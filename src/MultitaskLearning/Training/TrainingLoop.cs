@@ -36,6 +36,18 @@ internal sealed class TrainingLoop
 
     public TrainingResult Execute(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
+        try
+        {
+            return Train(progress, cancellationToken);
+        }
+        finally
+        {
+            DisposeBestState(); // also when training fails or is cancelled
+        }
+    }
+
+    private TrainingResult Train(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
         var network = run.Network;
         var early = options.EarlyStopping;
         using var scheduler = new BatchScheduler(run.TrainData, options, run.Random);
@@ -52,6 +64,13 @@ internal sealed class TrainingLoop
             {
                 Restore(resumedFrom, scheduler);
             }
+        }
+
+        if (resumedFrom is null && options.Checkpoints is { EveryEpochs: > 0 } checkpointOptions
+            && TrainingCheckpoint.List(checkpointOptions.Directory) is { Count: > 0 } earlier)
+        {
+            throw new ArgumentException(
+                $"Checkpoint folder '{Path.GetFullPath(checkpointOptions.Directory)}' already holds checkpoints of another run ({string.Join(", ", earlier.Select(Path.GetFileName))}); set TrainerOptions.ResumeFrom to that folder to continue it, or use an empty folder.");
         }
 
         var guard = options.Threads is not null || network.Device.type != TorchSharp.DeviceType.CPU
@@ -283,12 +302,12 @@ internal sealed class TrainingLoop
             CompletedEpochs = completedEpochs,
             Steps = steps,
             Engine = run.Engine.Kind,
-            Options = TrainingOptionsFingerprint.Of(options),
+            Options = run.Fingerprint,
             Random = run.Random.SaveState(),
             TorchRandom = Convert.ToBase64String(torchRandom.data<byte>().ToArray()),
             Scheduler = scheduler.SaveState(),
             Weighting = run.Weighting.SaveState(),
-            WeightingParameters = run.Weighting.Parameters.Select((p, i) => ($"weighting/{i}", Values(p))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal),
+            WeightingParameters = run.Weighting.Parameters.Select((p, i) => ($"weighting/{i}", Runtime.TensorMemory.CopyToArray(p))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal),
             Aggregator = options.GradientAggregator?.SaveState() ?? new Dictionary<string, double[]>(),
             Relationships = run.Recorder?.SaveState(),
             Best = best,
@@ -298,10 +317,14 @@ internal sealed class TrainingLoop
             History = history.ToArray(),
             ThreadSwitches = threadSwitches.ToArray(),
         };
-        var bestParameters = bestState?.ToDictionary(kv => kv.Key, kv => Values(kv.Value), StringComparer.Ordinal);
+        var bestParameters = bestState?.ToDictionary(kv => kv.Key, kv => Runtime.TensorMemory.CopyToArray(kv.Value), StringComparer.Ordinal);
         TrainingCheckpoint.Write(path, run.Network, run.FeatureStatistics, run.TargetStatistics, snapshot, run.Engine.ExportOptimizerState(), bestParameters);
-        var removed = TrainingCheckpoint.Prune(checkpoints.Directory, checkpoints.Keep);
+        var (removed, failed) = TrainingCheckpoint.Prune(checkpoints.Directory, checkpoints.Keep);
         logger.LogInformation("Checkpoint written: {Path} (epoch {Epoch}, step {Step}); {Removed} older removed.", path, completedEpochs, steps, removed.Count);
+        foreach (var failure in failed)
+        {
+            logger.LogWarning("Could not remove an old checkpoint: {Failure}.", failure);
+        }
     }
 
     private void Restore(string path, BatchScheduler scheduler)
@@ -309,7 +332,7 @@ internal sealed class TrainingLoop
         var (model, snapshot, optimizer, bestParameters) = TrainingCheckpoint.Read(path);
         using (model.Network)
         {
-            var differences = TrainingOptionsFingerprint.Differences(snapshot.Options, options);
+            var differences = TrainingOptionsFingerprint.Differences(snapshot.Options, run.Fingerprint);
             if (differences.Count > 0)
             {
                 throw new ArgumentException($"Checkpoint '{path}' was written by a run with other options; resume with the same options. Differences: {string.Join("; ", differences)}.");
@@ -322,9 +345,17 @@ internal sealed class TrainingLoop
                 throw new ArgumentException($"Checkpoint '{path}' holds another network (parameters {string.Join(", ", saved.Select(p => $"{p.name} {p.Shape}"))}) than this run's definition.");
             }
 
+            if (Persistence.ModelSerializer.DefinitionJson(model.Network.Definition) != Persistence.ModelSerializer.DefinitionJson(run.Network.Definition))
+            {
+                throw new ArgumentException($"Checkpoint '{path}' was written for another model definition (tasks, inputs, family or architecture differ); resume with the definition of the original run.");
+            }
+
+            CheckStatistics(path, model.FeatureStatistics, run.FeatureStatistics, s => (s.Mean, s.Scale, s.Fill), "feature statistics of input");
+            CheckStatistics(path, model.TargetStatistics, run.TargetStatistics, s => (s.Mean, s.Scale, (IReadOnlyList<float>)[]), "target statistics of task");
             run.Network.CopyMatchingParametersFrom(model.Network);
         }
 
+        using (NewDisposeScope())
         using (no_grad())
         {
             foreach (var (i, parameter) in run.Weighting.Parameters.Select((p, i) => (i, p)))
@@ -361,18 +392,34 @@ internal sealed class TrainingLoop
         threadSwitches.AddRange(snapshot.ThreadSwitches);
         if (bestParameters is not null)
         {
+            var parameters = run.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+            if (!parameters.Keys.Order(StringComparer.Ordinal).SequenceEqual(bestParameters.Keys.Order(StringComparer.Ordinal))
+                || bestParameters.Any(kv => kv.Value.LongLength != parameters[kv.Key].numel()))
+            {
+                throw new InvalidDataException($"Checkpoint '{path}': the best epoch's parameters do not match the network's parameters.");
+            }
+
             bestState = bestParameters.ToDictionary(
                 kv => kv.Key,
-                kv => tensor(kv.Value, run.Network.named_parameters().First(p => p.name == kv.Key).parameter.shape, device: run.Network.Device).DetachFromDisposeScope(),
+                kv => tensor(kv.Value, parameters[kv.Key].shape, device: run.Network.Device).DetachFromDisposeScope(),
                 StringComparer.Ordinal);
         }
 
         logger.LogInformation("Resumed from {Path}: epoch {Epoch} done, step {Step}, engine {Engine} (now {Current}).", path, completedEpochs, steps, snapshot.Engine, run.Engine.Kind);
     }
 
-    private static float[] Values(Tensor t)
+    /// <summary>Throws unless the statistics the checkpoint was trained with equal those computed from this run's data
+    /// (a changed training set would otherwise continue silently).</summary>
+    private static void CheckStatistics<T>(string path, IReadOnlyDictionary<string, T> saved, IReadOnlyDictionary<string, T> current, Func<T, (IReadOnlyList<float> A, IReadOnlyList<float> B, IReadOnlyList<float> C)> values, string what)
     {
-        using var scope = NewDisposeScope();
-        return t.detach().cpu().contiguous().data<float>().ToArray();
+        foreach (var name in saved.Keys.Union(current.Keys).Order(StringComparer.Ordinal))
+        {
+            var same = saved.TryGetValue(name, out var a) && current.TryGetValue(name, out var b)
+                && values(a).A.SequenceEqual(values(b).A) && values(a).B.SequenceEqual(values(b).B) && values(a).C.SequenceEqual(values(b).C);
+            if (!same)
+            {
+                throw new ArgumentException($"Checkpoint '{path}': the {what} '{name}' differ from those of this run's training data; resume with the data of the original run.");
+            }
+        }
     }
 }

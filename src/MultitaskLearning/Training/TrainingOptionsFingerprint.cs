@@ -18,7 +18,6 @@ internal static class TrainingOptionsFingerprint
         [nameof(TrainerOptions.Checkpoints)] = "where checkpoints go does not change the results",
         [nameof(TrainerOptions.Logger)] = "logging does not change the results",
         [nameof(TrainerOptions.Threads)] = "a resumed run may use other threads (the last bits may then differ; see the README)",
-        [nameof(TrainerOptions.EvaluationBatchSize)] = "validation batches do not change the training",
         [nameof(TrainerOptions.Device)] = "a run may continue on another device",
     };
 
@@ -41,9 +40,8 @@ internal static class TrainingOptionsFingerprint
     }
 
     /// <summary>The differences between a saved fingerprint and the current options, one line each.</summary>
-    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> saved, TrainerOptions options)
+    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> saved, IReadOnlyDictionary<string, string> current)
     {
-        var current = Of(options);
         return current.Keys.Union(saved.Keys).Order(StringComparer.Ordinal)
             .Where(k => !saved.TryGetValue(k, out var a) || !current.TryGetValue(k, out var b) || a != b)
             .Select(k => $"{k}: checkpoint {saved.GetValueOrDefault(k, "(absent)")}, now {current.GetValueOrDefault(k, "(absent)")}")
@@ -62,14 +60,31 @@ internal static class TrainingOptionsFingerprint
         Enum or bool => value.ToString()!,
         IConvertible convertible when value.GetType().IsPrimitive => convertible.ToString(CultureInfo.InvariantCulture),
         IEnumerable<string> list => "[" + string.Join(", ", list.Select(item => Describe(item))) + "]",
-        System.Collections.IEnumerable => "(collection)",
+        IEnumerable<KeyValuePair<string, double>> weights => "{" + string.Join(", ", weights.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {Describe(kv.Value)}")) + "}",
+        System.Collections.IEnumerable => Collection,
+        Type or Delegate or TorchSharp.torch.Tensor => Collection,
         _ when depth < 3 => value.GetType().Name + " {" + string.Join(", ", value.GetType()
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod is not null)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => (p.Name, Text: Describe(p.GetValue(value), depth + 1)))
-            .Where(p => p.Text != "(collection)")
+            .Select(p => (p.Name, Text: Read(p, value, depth)))
+            .Where(p => p.Text != Collection)
             .Select(p => $"{p.Name} = {p.Text}")) + "}",
         _ => value.GetType().Name,
     };
+
+    /// <summary>Marks values that are not options (run state, tensors, types, delegates); they are left out.</summary>
+    private const string Collection = "(not an option value)";
+
+    private static string Read(PropertyInfo property, object owner, int depth)
+    {
+        try
+        {
+            return Describe(property.GetValue(owner), depth + 1);
+        }
+        catch (TargetInvocationException ex)
+        {
+            return $"<unreadable: {ex.InnerException?.GetType().Name ?? ex.GetType().Name}>";
+        }
+    }
 }

@@ -24,6 +24,7 @@ internal sealed class TrainingRun : IDisposable
         MultitaskDataset? validation)
     {
         Options = options;
+        Fingerprint = TrainingOptionsFingerprint.Of(options); // now: a strategy whose properties cannot be read fails before training
         Network = network;
         Logger = options.Logger;
         var definition = network.Definition;
@@ -116,6 +117,9 @@ internal sealed class TrainingRun : IDisposable
     }
 
     public TrainerOptions Options { get; }
+
+    /// <summary>The options that decide the run's results, as checkpoints store them.</summary>
+    public IReadOnlyDictionary<string, string> Fingerprint { get; }
 
     public MultitaskNetwork Network { get; }
 

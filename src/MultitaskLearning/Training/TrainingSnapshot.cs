@@ -3,7 +3,7 @@ namespace MultitaskLearning.Training;
 /// <summary>
 /// The training state a checkpoint holds besides the model's weights (stored as the checkpoint's JSON entry): counters,
 /// random states, data order, strategy state, early stopping and the history so far. With the optimiser state and the
-/// weights it is everything a run needs to continue exactly.
+/// weights it is what a CPU run needs to continue exactly (CUDA generators are not saved).
 /// </summary>
 internal sealed record TrainingSnapshot
 {

@@ -45,4 +45,13 @@ public sealed class TorchBackendTests
     }
 
     private static Version TorchSharpVersion => typeof(TorchSharp.torch).Assembly.GetName().Version!;
+
+    [Fact]
+    public void UseReproducibleMath_SetByTheTestAssembly_AndRefusedOnceLibtorchIsLoaded()
+    {
+        Assert.Equal("AUTO,STRICT", Environment.GetEnvironmentVariable("MKL_CBWR"));
+        TorchBackend.EnsureAvailable();
+        var error = Assert.Throws<InvalidOperationException>(() => TorchBackend.UseReproducibleMath());
+        Assert.Contains("before libtorch is loaded", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -19,13 +19,13 @@ public sealed class ResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    public static TheoryData<string> Configurations() => ["autograd-famo-rlw-proportional", "autograd-uncertainty-pcgrad-relationships", "autograd-adamw-early-stopping", "sgd-round-robin-mgda"];
+    public static TheoryData<string> Configurations() => ["autograd-famo-rlw-proportional", "autograd-uncertainty-pcgrad-relationships", "autograd-adamw-early-stopping", "sgd-round-robin-mgda", "two-inputs-adam-proportional"];
 
     [Theory]
     [MemberData(nameof(Configurations))]
     public void StoppedRun_Resumed_EqualsUninterruptedRun(string configuration)
     {
-        var split = Data();
+        var split = configuration.StartsWith("two-inputs", StringComparison.Ordinal) ? TwoInputs() : Data();
         var definition = Definition(split.Train);
         using var reference = new MultitaskTrainer(Options(configuration)).Fit(definition, split.Train, split.Validation);
 
@@ -51,6 +51,60 @@ public sealed class ResumeTests : IDisposable
         {
             Assert.Equal(relationships.MeanCosine.Cast<double>(), model.TrainingHistory.TaskRelationships!.MeanCosine.Cast<double>());
         }
+    }
+
+    [Fact]
+    public void ResumeFrom_FolderNotCreatedYet_StartsANewRun()
+    {
+        var split = Data();
+        var options = Options("sgd-round-robin-mgda");
+        var checkpoints = Path.Combine(folder, "not-yet");
+        options.Checkpoints = new CheckpointOptions(checkpoints) { EveryEpochs = 1 };
+        options.ResumeFrom = checkpoints;
+        using var model = new MultitaskTrainer(options).Fit(Definition(split.Train), split.Train, split.Validation);
+        Assert.Null(model.TrainingHistory!.ResumedFrom);
+        Assert.NotEmpty(Directory.GetFiles(checkpoints, "epoch-*.mtl"));
+    }
+
+    [Fact]
+    public void NewRun_InAFolderWithCheckpointsOfAnotherRun_IsRefused()
+    {
+        var split = Data();
+        var options = Options("sgd-round-robin-mgda");
+        options.Epochs = 1;
+        options.Checkpoints = new CheckpointOptions(folder) { EveryEpochs = 1 };
+        new MultitaskTrainer(options).Fit(Definition(split.Train), split.Train).Dispose();
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(Definition(split.Train), split.Train).Dispose());
+        Assert.Contains("epoch-0001.mtl", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ResumeFrom", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("definition", "definition")]
+    [InlineData("data", "training data")]
+    [InlineData("weights", "LossWeighting")]
+    public void ResumeFrom_AnotherDefinitionDataOrWeighting_IsRefused(string change, string named)
+    {
+        var split = Data();
+        var options = Options("sgd-round-robin-mgda");
+        options.Epochs = 2;
+        options.Checkpoints = new CheckpointOptions(folder) { EveryEpochs = 1 };
+        new MultitaskTrainer(options).Fit(Definition(split.Train), split.Train).Dispose();
+
+        var resumed = Options("sgd-round-robin-mgda");
+        resumed.Epochs = 2;
+        resumed.ResumeFrom = Path.Combine(folder, "epoch-0001.mtl");
+        if (change == "weights")
+        {
+            resumed.LossWeighting = new FixedWeighting(new Dictionary<string, double> { ["kind"] = 2 });
+        }
+
+        var train = change == "data" ? Data(seed: 13).Train : split.Train;
+        var definition = change == "definition"
+            ? MultitaskModelBuilder.FromDataset(train, i => i with { EncoderLayers = [8] }).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [16, 4] }).Build()
+            : Definition(train);
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(resumed).Fit(definition, train).Dispose());
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,6 +225,12 @@ public sealed class ResumeTests : IDisposable
                 options.EarlyStopping = new EarlyStoppingOptions { Patience = 1, RestoreBest = true };
                 options.Epochs = 8;
                 break;
+            case "two-inputs-adam-proportional":
+                // Steps that sample one input leave the other input's encoder with a zeroed (not missing) gradient,
+                // which Adam still applies; a resumed run must recreate those gradients.
+                options.Optimizer = OptimizerKind.Adam;
+                options.TaskSampling = TaskSampling.Proportional;
+                break;
             case "sgd-round-robin-mgda":
                 options.Engine = CpuFeatures.HasAvx2AndFma ? TrainingEngine.Fused : TrainingEngine.Autograd;
                 options.TaskSampling = TaskSampling.RoundRobin;
@@ -184,11 +244,32 @@ public sealed class ResumeTests : IDisposable
         return options;
     }
 
-    private static DatasetSplit Data() =>
-        DatasetSplitter.Split(FusedEngineTests.MixedTasks(200, seed: 12), new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 4 });
+    private static DatasetSplit Data(int seed = 12) =>
+        DatasetSplitter.Split(FusedEngineTests.MixedTasks(200, seed), new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 4 });
+
+    private static DatasetSplit TwoInputs()
+    {
+        var random = new Random(8);
+        var x = new float[120, 3];
+        var sign = new int?[120];
+        for (var i = 0; i < 120; i++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                x[i, j] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            sign[i] = x[i, 0] + x[i, 1] > 0 ? 1 : 0;
+        }
+
+        var other = new MultitaskDatasetBuilder([MultitaskLearning.Tasks.TaskDefinition.Multiclass("sign", 2)])
+            .AddSamples("other", x, new Dictionary<string, LabelColumn> { ["sign"] = LabelColumn.FromClassIndices(sign) })
+            .Build();
+        return DatasetSplitter.Split(MultitaskDataset.Merge(FusedEngineTests.MixedTasks(200, seed: 12), other), new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 4 });
+    }
 
     private static MultitaskModelDefinition Definition(MultitaskDataset train) =>
-        MultitaskModelBuilder.FromDataset(train).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [16, 8] }).Build();
+        MultitaskModelBuilder.FromDataset(train, i => i with { EncoderLayers = [8] }).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [16, 8] }).Build();
 
     private static float[] Flatten(MultitaskModel model) => model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
 

@@ -32,7 +32,8 @@ public sealed class GradVac : GramAggregator
     /// <inheritdoc/>
     public override string Name => "gradvac";
 
-    /// <summary>The EMA targets φ̂ by (task i, task j); save and restore them to checkpoint the state.</summary>
+    /// <summary>The EMA targets φ̂ by (task i, task j). The trainer clears them when a run starts and checkpoints and
+    /// restores them (<see cref="SaveState"/>); one instance serves one run at a time.</summary>
     public IReadOnlyDictionary<(string, string), double> Targets
     {
         get

@@ -53,7 +53,7 @@ public sealed class Mgda : GramAggregator
                 MgdaNormalization.Loss => 1 / Math.Max(context.TaskLosses![t], 1e-12),
                 MgdaNormalization.LossPlus => norm > 0 ? 1 / (Math.Max(context.TaskLosses![t], 1e-12) * norm) : 0,
                 MgdaNormalization.None => 1,
-                _ => throw new InvalidOperationException($"Unknown MGDA normalisation {Normalization}."),
+                _ => throw new ArgumentOutOfRangeException(nameof(context), Normalization, "Unknown MGDA normalisation."),
             };
         }
 

@@ -81,7 +81,9 @@ public sealed class DynamicWeightAverage : LossWeighting
         public override void RestoreState(IReadOnlyDictionary<string, double[]> state)
         {
             ArgumentNullException.ThrowIfNull(state);
-            var epochs = state.Keys.Select(k => int.Parse(k.AsSpan("epoch-".Length), System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
+            var epochs = state.Keys.Select(k => k.StartsWith("epoch-", StringComparison.Ordinal) && int.TryParse(k.AsSpan("epoch-".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch)
+                ? epoch
+                : throw new InvalidDataException($"DWA state entry '{k}' is not 'epoch-N'.")).Order().ToArray();
             history.Clear();
             weights = Enumerable.Repeat(1.0, taskCount).ToArray();
             weightTensor.Dispose();

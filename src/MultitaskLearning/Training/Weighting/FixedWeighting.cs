@@ -32,6 +32,9 @@ public sealed class FixedWeighting : LossWeighting
         overrides = new Dictionary<string, double>(weights, StringComparer.Ordinal);
     }
 
+    /// <summary>The explicit weights by task name; empty when every task keeps its definition's weight.</summary>
+    public IReadOnlyDictionary<string, double> Weights => overrides ?? new Dictionary<string, double>();
+
     /// <inheritdoc/>
     public override string Name => "fixed";
 
