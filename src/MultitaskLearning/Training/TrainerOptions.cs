@@ -100,8 +100,10 @@ public sealed class TrainerOptions
     /// <value>Default <see langword="null"/> (none).</value>
     public CheckpointOptions? Checkpoints { get; set; }
 
-    /// <summary>Seed of weight initialisation, shuffling, dropout and randomised strategies; the same seed, data and
-    /// thread count give the same model on the CPU.</summary>
+    /// <summary>Seed of weight initialisation, shuffling, dropout and randomised strategies. The same seed, data and
+    /// fixed <see cref="Threads"/> give the same model bit for bit on the same processor, once
+    /// <see cref="Runtime.TorchBackend.UseReproducibleMath"/> has been called at start; other processors round
+    /// differently.</summary>
     /// <value>Default 0.</value>
     public int Seed { get; set; }
 
