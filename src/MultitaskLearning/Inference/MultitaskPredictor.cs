@@ -121,7 +121,7 @@ public sealed class MultitaskPredictor : IDisposable
                 perTask[task.Name] = Describe(task, scores);
             }
 
-            results[s] = perTask;
+            results[s] = new TaskPredictions(perTask, inputName);
         }
 
         return results;

@@ -2,16 +2,23 @@ using System.Text.Json.Serialization;
 
 namespace MultitaskLearning.Persistence;
 
-/// <summary>The JSON manifest stored next to the weights in a model file (format version 1).</summary>
+/// <summary>The JSON manifest stored next to the weights in a model file. Version 2 adds the <c>digest.sha256</c>
+/// entry (SHA-256 over every other entry, so the manifest is covered too); version 1 files are still read. Unknown
+/// fields are an error; the fields marked required must be present.</summary>
 internal sealed class ModelManifest
 {
     public const string FormatName = "MultitaskLearning.Model";
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The oldest version this library reads (version 1: no digest entry).</summary>
+    public const int OldestReadableFormatVersion = 1;
 
     [JsonPropertyName("format")]
+    [JsonRequired]
     public string? Format { get; set; }
 
     [JsonPropertyName("formatVersion")]
+    [JsonRequired]
     public int FormatVersion { get; set; }
 
     [JsonPropertyName("libraryVersion")]
@@ -21,33 +28,43 @@ internal sealed class ModelManifest
     public DateTime CreatedUtc { get; set; }
 
     [JsonPropertyName("family")]
+    [JsonRequired]
     public string? Family { get; set; }
 
     [JsonPropertyName("architecture")]
+    [JsonRequired]
     public ArchitectureEntry? Architecture { get; set; }
 
     [JsonPropertyName("inputs")]
+    [JsonRequired]
     public List<InputEntry>? Inputs { get; set; }
 
     [JsonPropertyName("tasks")]
+    [JsonRequired]
     public List<TaskEntry>? Tasks { get; set; }
 
     [JsonPropertyName("taskBlocks")]
+    [JsonRequired]
     public List<string[]>? TaskBlocks { get; set; }
 
     [JsonPropertyName("featureStatistics")]
+    [JsonRequired]
     public List<FeatureStatisticsEntry>? FeatureStatistics { get; set; }
 
     [JsonPropertyName("targetStatistics")]
+    [JsonRequired]
     public List<TargetStatisticsEntry>? TargetStatistics { get; set; }
 
     [JsonPropertyName("parameters")]
+    [JsonRequired]
     public List<ParameterEntry>? Parameters { get; set; }
 
     [JsonPropertyName("weightsLength")]
+    [JsonRequired]
     public long WeightsLength { get; set; }
 
     [JsonPropertyName("weightsSha256")]
+    [JsonRequired]
     public string? WeightsSha256 { get; set; }
 
     internal sealed class ArchitectureEntry

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using MultitaskLearning.Data;
 using MultitaskLearning.Models;
@@ -22,7 +23,16 @@ internal static class ModelSerializer
     private const string WeightsEntry = "weights.bin";
     private const int MaxManifestBytes = 64 * 1024 * 1024;
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    /// <summary>The entry holding <see cref="Digest"/> of all other entries (format version 2).</summary>
+    internal const string DigestEntry = "digest.sha256";
+    private const string TrainingEntryPrefix = "training/";
+    private const long MaxEntryBytes = int.MaxValue - 64;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
 
     public static void Save(
         MultitaskNetwork network,
@@ -84,26 +94,35 @@ internal static class ModelSerializer
             WeightsSha256 = Convert.ToHexString(SHA256.HashData(weights.GetBuffer().AsSpan(0, (int)weights.Length))),
         };
 
-        DurableFile.Write(full, file =>
+        var entries = new List<(string Name, byte[] Bytes, CompressionLevel Level)>
         {
-            using var archive = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
-            using (var entry = archive.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
-            {
-                JsonSerializer.Serialize(entry, manifest, JsonOptions);
-            }
+            (ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, JsonOptions), CompressionLevel.Optimal),
+            (WeightsEntry, weights.ToArray(), CompressionLevel.Fastest),
+        };
+        foreach (var (name, write) in extraEntries ?? [])
+        {
+            using var buffer = new MemoryStream();
+            write(buffer);
+            entries.Add((name, buffer.ToArray(), CompressionLevel.Fastest));
+        }
 
-            using (var entry = archive.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open())
+        var digest = Encoding.ASCII.GetBytes(Digest(entries.Select(e => (e.Name, e.Bytes))));
+        try
+        {
+            DurableFile.Write(full, file =>
             {
-                weights.Position = 0;
-                weights.CopyTo(entry);
-            }
-
-            foreach (var (name, write) in extraEntries ?? [])
-            {
-                using var entry = archive.CreateEntry(name, CompressionLevel.Fastest).Open();
-                write(entry);
-            }
-        });
+                using var archive = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+                foreach (var (name, bytes, level) in entries.Append((DigestEntry, digest, CompressionLevel.NoCompression)))
+                {
+                    using var entry = archive.CreateEntry(name, level).Open();
+                    entry.Write(bytes);
+                }
+            });
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or NotSupportedException)
+        {
+            throw new IOException($"Saving the model to '{full}' failed: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The definition as the manifest stores it (architecture, inputs, tasks, task blocks).</summary>
@@ -152,6 +171,11 @@ internal static class ModelSerializer
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new InvalidDataException($"Model file '{full}' is a folder, not a model file.");
+        }
+
         if (!File.Exists(full))
         {
             throw new FileNotFoundException($"Model file '{full}' does not exist.", full);
@@ -161,16 +185,18 @@ internal static class ModelSerializer
         byte[] weights;
         try
         {
-            using var archive = ZipFile.OpenRead(full);
-            manifest = ReadManifest(archive, full);
-            weights = ReadWeights(archive, full, manifest);
+            var entries = ReadEntries(full);
+            manifest = ReadManifest(entries, full);
+            weights = ReadWeights(entries, full, manifest);
         }
-        catch (InvalidDataException ex) when (!ex.Message.StartsWith("Model file", StringComparison.Ordinal))
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or NotSupportedException or ArgumentException
+                                       && !(ex is InvalidDataException && ex.Message.StartsWith("Model file", StringComparison.Ordinal)) && ex is not FileNotFoundException)
         {
             throw new InvalidDataException($"Model file '{full}' is not a readable model archive (corrupt or truncated): {ex.Message}", ex);
         }
 
         var (definition, featureStatistics, targetStatistics) = Interpret(manifest, full);
+        CheckSizeBeforeAllocating(definition, weights.LongLength, full);
         var network = new MultitaskNetwork(definition, device);
         try
         {
@@ -186,24 +212,116 @@ internal static class ModelSerializer
         return new LoadedModel(network, featureStatistics, targetStatistics);
     }
 
-    private static ModelManifest ReadManifest(ZipArchive archive, string path)
+    /// <summary>The SHA-256 (hex) over entries: each name, its length and its bytes, in ordinal order of the names.</summary>
+    internal static string Digest(IEnumerable<(string Name, byte[] Bytes)> entries)
     {
-        var entry = archive.GetEntry(ManifestEntry)
-            ?? throw new InvalidDataException($"Model file '{path}' has no {ManifestEntry}; it is not a MultitaskLearning model.");
-        if (entry.Length > MaxManifestBytes)
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, bytes) in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
-            throw new InvalidDataException($"Model file '{path}': {ManifestEntry} is {entry.Length} bytes, more than the {MaxManifestBytes} allowed.");
+            hash.AppendData(Encoding.UTF8.GetBytes(name));
+            hash.AppendData(BitConverter.GetBytes((long)bytes.Length));
+            hash.AppendData(bytes);
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    /// <summary>Every entry of the archive, read completely (a corrupt compressed stream fails here), bounded in size,
+    /// and — from format version 2 — checked against the digest before anything is parsed.</summary>
+    private static Dictionary<string, byte[]> ReadEntries(string path)
+    {
+        var fileLength = new FileInfo(path).Length;
+        using var archive = ZipFile.OpenRead(path);
+        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var entry in archive.Entries)
+        {
+            // Deflate expands at most ~1032:1; a larger claim is a corrupt header, refused before allocating.
+            if (entry.Length < 0 || entry.Length > MaxEntryBytes || entry.Length > (Math.Max(entry.CompressedLength, 1) * 1100) + 1024 || entry.CompressedLength > fileLength)
+            {
+                throw new InvalidDataException($"Model file '{path}': entry '{entry.FullName}' claims {entry.Length} bytes ({entry.CompressedLength} compressed); the archive is corrupt.");
+            }
+
+            if (!entries.TryAdd(entry.FullName, []))
+            {
+                throw new InvalidDataException($"Model file '{path}' has two entries named '{entry.FullName}'.");
+            }
+
+            var bytes = new byte[entry.Length];
+            using (var stream = entry.Open())
+            {
+                stream.ReadExactly(bytes);
+                if (stream.ReadByte() != -1)
+                {
+                    throw new InvalidDataException($"Model file '{path}': entry '{entry.FullName}' holds more data than its header says.");
+                }
+            }
+
+            entries[entry.FullName] = bytes;
+            order.Add(entry.FullName);
+        }
+
+        var unknown = order.Where(n => n is not (ManifestEntry or WeightsEntry or DigestEntry) && !n.StartsWith(TrainingEntryPrefix, StringComparison.Ordinal)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new InvalidDataException($"Model file '{path}' has unknown entries: {string.Join(", ", unknown)}.");
+        }
+
+        if (entries.TryGetValue(DigestEntry, out var digest))
+        {
+            var actual = Digest(order.Where(n => n != DigestEntry).Select(n => (n, entries[n])));
+            if (!string.Equals(Encoding.ASCII.GetString(digest), actual, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"Model file '{path}': the content does not match its digest ({DigestEntry}); the file is corrupt.");
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Refuses, before any allocation, a definition whose dense layers alone need more weights than the file
+    /// holds (a lower bound: encoder and trunk products along the first input, and every task's head).</summary>
+    private static void CheckSizeBeforeAllocating(MultitaskModelDefinition definition, long weightBytes, string path)
+    {
+        double LowerBound()
+        {
+            static double Chain(IReadOnlyList<double> widths) => Enumerable.Range(0, Math.Max(0, widths.Count - 1)).Sum(i => widths[i] * widths[i + 1]);
+
+            // Every family holds each dense encoder and the trunk layers at least once (per task or per expert for
+            // some), and every task's head.
+            var total = definition.Inputs.Where(i => i.Encoder == EncoderKind.Dense)
+                .Sum(i => Chain([i.SampleSize, .. i.EncoderLayers.Select(w => (double)w)]));
+            var trunkInput = definition.Inputs.Count == 0 ? 0 : definition.Inputs.Min(i => (double)i.EncodedSize);
+            total += Chain([trunkInput, .. definition.Architecture.TrunkLayers.Select(w => (double)w)]);
+            total += definition.Tasks.Sum(t => (double)t.OutputSize);
+            return total;
+        }
+
+        var needed = LowerBound() * sizeof(float);
+        if (needed > weightBytes)
+        {
+            throw new InvalidDataException($"Model file '{path}': the manifest's architecture needs at least {needed:N0} bytes of weights, but the file holds {weightBytes:N0}; the manifest does not match the weights.");
+        }
+    }
+
+    private static ModelManifest ReadManifest(Dictionary<string, byte[]> entries, string path)
+    {
+        var bytes = entries.TryGetValue(ManifestEntry, out var found)
+            ? found
+            : throw new InvalidDataException($"Model file '{path}' has no {ManifestEntry}; it is not a MultitaskLearning model.");
+        if (bytes.Length > MaxManifestBytes)
+        {
+            throw new InvalidDataException($"Model file '{path}': {ManifestEntry} is {bytes.Length} bytes, more than the {MaxManifestBytes} allowed.");
         }
 
         ModelManifest? manifest;
         try
         {
-            using var stream = entry.Open();
-            manifest = JsonSerializer.Deserialize<ModelManifest>(stream);
+            manifest = JsonSerializer.Deserialize<ModelManifest>(bytes, JsonOptions);
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"Model file '{path}': {ManifestEntry} is not valid JSON ({ex.Message}).", ex);
+            throw new InvalidDataException($"Model file '{path}': {ManifestEntry} is not a valid manifest ({ex.Message}).", ex);
         }
 
         if (manifest is null || manifest.Format != ModelManifest.FormatName)
@@ -211,28 +329,28 @@ internal static class ModelSerializer
             throw new InvalidDataException($"Model file '{path}': the manifest does not declare format '{ModelManifest.FormatName}'.");
         }
 
-        if (manifest.FormatVersion != ModelManifest.CurrentFormatVersion)
+        if (manifest.FormatVersion is < ModelManifest.OldestReadableFormatVersion or > ModelManifest.CurrentFormatVersion)
         {
             throw new InvalidDataException(
-                $"Model file '{path}' has format version {manifest.FormatVersion} (written by library {manifest.LibraryVersion ?? "unknown"}); this library reads version {ModelManifest.CurrentFormatVersion}.");
+                $"Model file '{path}' has format version {manifest.FormatVersion} (written by library {manifest.LibraryVersion ?? "unknown"}); this library reads versions {ModelManifest.OldestReadableFormatVersion} to {ModelManifest.CurrentFormatVersion}.");
+        }
+
+        if (manifest.FormatVersion >= 2 && !entries.ContainsKey(DigestEntry))
+        {
+            throw new InvalidDataException($"Model file '{path}' (format version {manifest.FormatVersion}) has no {DigestEntry}; the file is incomplete or corrupt.");
         }
 
         return manifest;
     }
 
-    private static byte[] ReadWeights(ZipArchive archive, string path, ModelManifest manifest)
+    private static byte[] ReadWeights(Dictionary<string, byte[]> entries, string path, ModelManifest manifest)
     {
-        var entry = archive.GetEntry(WeightsEntry)
-            ?? throw new InvalidDataException($"Model file '{path}' has no {WeightsEntry}.");
-        if (entry.Length != manifest.WeightsLength)
+        var weights = entries.TryGetValue(WeightsEntry, out var found)
+            ? found
+            : throw new InvalidDataException($"Model file '{path}' has no {WeightsEntry}.");
+        if (weights.LongLength != manifest.WeightsLength)
         {
-            throw new InvalidDataException($"Model file '{path}': {WeightsEntry} has {entry.Length} bytes; the manifest says {manifest.WeightsLength}.");
-        }
-
-        var weights = new byte[manifest.WeightsLength];
-        using (var stream = entry.Open())
-        {
-            stream.ReadExactly(weights);
+            throw new InvalidDataException($"Model file '{path}': {WeightsEntry} has {weights.LongLength} bytes; the manifest says {manifest.WeightsLength}.");
         }
 
         var hash = Convert.ToHexString(SHA256.HashData(weights));

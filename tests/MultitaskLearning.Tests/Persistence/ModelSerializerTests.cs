@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using MultitaskLearning.Data;
 using MultitaskLearning.Models;
+using MultitaskLearning.Persistence;
 using MultitaskLearning.TestUtilities;
 using MultitaskLearning.Training;
 using Xunit;
@@ -74,10 +75,10 @@ public sealed class ModelSerializerTests : IDisposable
     public void Load_OtherFormatVersion_SaysWhichVersions()
     {
         var path = SaveModel();
-        RewriteManifest(path, json => json.Replace("\"formatVersion\": 1", "\"formatVersion\": 99", StringComparison.Ordinal));
+        RewriteManifest(path, json => json.Replace("\"formatVersion\": 2", "\"formatVersion\": 99", StringComparison.Ordinal));
         var error = Assert.Throws<InvalidDataException>(() => MultitaskModel.Load(path));
         Assert.Contains("has format version 99", error.Message);
-        Assert.Contains("this library reads version 1", error.Message);
+        Assert.Contains("this library reads versions 1 to 2", error.Message);
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class ModelSerializerTests : IDisposable
     {
         var path = SaveModel();
         RewriteManifest(path, _ => "{ not json");
-        Assert.Contains("is not valid JSON", Assert.Throws<InvalidDataException>(() => MultitaskModel.Load(path)).Message);
+        Assert.Contains("is not a valid manifest", Assert.Throws<InvalidDataException>(() => MultitaskModel.Load(path)).Message);
 
         var text = Path.Combine(folder, "text.mtl");
         File.WriteAllText(text, "hello");
@@ -160,7 +161,27 @@ public sealed class ModelSerializerTests : IDisposable
 
         change(bytes);
         entry.Delete();
-        using var replacement = archive.CreateEntry(name).Open();
-        replacement.Write(bytes);
+        using (var replacement = archive.CreateEntry(name).Open())
+        {
+            replacement.Write(bytes);
+        }
+
+        Reseal(archive);
+    }
+
+    /// <summary>Recomputes the digest after an edit, as a deliberate (not accidental) change would, so that the checks
+    /// behind the digest are reached.</summary>
+    private static void Reseal(ZipArchive archive)
+    {
+        var contents = archive.Entries.Where(e => e.FullName != ModelSerializer.DigestEntry).Select(e =>
+        {
+            using var stream = e.Open();
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            return (e.FullName, memory.ToArray());
+        }).ToArray();
+        archive.GetEntry(ModelSerializer.DigestEntry)?.Delete();
+        using var digest = archive.CreateEntry(ModelSerializer.DigestEntry).Open();
+        digest.Write(System.Text.Encoding.ASCII.GetBytes(ModelSerializer.Digest(contents)));
     }
 }
