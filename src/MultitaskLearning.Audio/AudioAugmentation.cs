@@ -49,7 +49,7 @@ public sealed class AudioAugmentation
         ArgumentNullException.ThrowIfNull(extractor);
         ArgumentNullException.ThrowIfNull(random);
         var options = extractor.Options;
-        var clip = Resampler.Resample(WaveDecoder.Decode(path), options.SampleRate);
+        var clip = Resampler.Resample(WaveDecoder.Decode(path, options.MaxDurationSeconds), options.SampleRate);
         var samples = new float[options.SampleCount];
         var shift = (int)Math.Round(((random.NextDouble() * 2) - 1) * MaxShiftSeconds * options.SampleRate);
         for (var i = 0; i < samples.Length; i++)

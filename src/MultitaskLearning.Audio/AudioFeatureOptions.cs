@@ -14,6 +14,13 @@ public sealed class AudioFeatureOptions
     /// <value>Default 1 s. &gt; 0.</value>
     public double DurationSeconds { get; set; } = 1.0;
 
+    /// <summary>The longest audio file accepted, in seconds of audio declared by its header (checked before any sample
+    /// is read, so a corrupt or hostile header cannot make the reader allocate or read gigabytes). A longer file is bad
+    /// input (an <see cref="InvalidDataException"/> naming it, or skipped and reported). Not part of the feature cache
+    /// key: it decides whether a file is accepted, not its features.</summary>
+    /// <value>Default 600 s (<see cref="WaveDecoder.DefaultMaxDurationSeconds"/>). &gt; 0.</value>
+    public double MaxDurationSeconds { get; set; } = WaveDecoder.DefaultMaxDurationSeconds;
+
     /// <summary>FFT size (and Hann window length) in samples.</summary>
     /// <value>Default 512. A power of two ≥ 16.</value>
     public int FftSize { get; set; } = 512;
@@ -68,6 +75,11 @@ public sealed class AudioFeatureOptions
         if (!(DurationSeconds > 0) || !double.IsFinite(DurationSeconds))
         {
             errors.Add($"DurationSeconds must be > 0. Got {DurationSeconds} instead.");
+        }
+
+        if (!(MaxDurationSeconds > 0))
+        {
+            errors.Add($"MaxDurationSeconds must be > 0. Got {MaxDurationSeconds} instead.");
         }
 
         if (FftSize < 16 || (FftSize & (FftSize - 1)) != 0)

@@ -37,7 +37,7 @@ public static class SpeechDatasetReader
             options,
             features.FeatureShape,
             "audio|" + features.Describe(),
-            path => extractor.Extract(WaveDecoder.Decode(path)),
+            path => extractor.Extract(WaveDecoder.Decode(path, features.MaxDurationSeconds)),
             cache,
             "Audio",
             augmentation is null ? null : (path, random) => augmentation.Apply(path, extractor, random),

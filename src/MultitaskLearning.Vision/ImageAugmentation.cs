@@ -46,7 +46,7 @@ public sealed class ImageAugmentation
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
-        using var source = SKBitmap.Decode(path) ?? throw new InvalidDataException($"Image file '{path}' could not be decoded.");
+        using var source = ImageDecoder.DecodeBitmap(path, options);
         using var canvasBitmap = new SKBitmap(source.Width, source.Height);
         using (var canvas = new SKCanvas(canvasBitmap))
         using (var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true })

@@ -50,7 +50,9 @@ public static class ImageDatasetReader
     /// <param name="inputName">The input name.</param>
     /// <param name="rows">Which images to keep (for example a seeded subset); <see langword="null"/> for all.</param>
     /// <returns>The dataset with samples [1, rows, columns] scaled to [0, 1].</returns>
-    /// <exception cref="InvalidDataException">The files disagree on the count, or a label is outside the task's classes.</exception>
+    /// <exception cref="InvalidDataException">A file is bad (see <see cref="IdxReader"/>), the files disagree on the count,
+    /// or a label is outside the task's classes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A requested row is outside the images.</exception>
     public static MultitaskDataset ReadIdx(string imagesPath, string labelsPath, TaskDefinition task, string inputName = "image", IReadOnlyList<int>? rows = null)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -62,6 +64,14 @@ public static class ImageDatasetReader
         }
 
         var selected = rows ?? Enumerable.Range(0, count).ToArray();
+        foreach (var i in selected)
+        {
+            if (i < 0 || i >= count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), i, $"Row {i} is outside the {count} images of '{imagesPath}'.");
+            }
+        }
+
         var plane = height * width;
         var values = new float[selected.Count * plane];
         var classes = new int?[selected.Count];

@@ -7,11 +7,25 @@ public static class ImageDecoder
 {
     /// <summary>Decodes and preprocesses an image file.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="options">Size, colour and normalisation.</param>
+    /// <param name="options">Size, colour, normalisation and the largest image accepted (<see cref="ImageOptions.MaxPixels"/>).</param>
     /// <returns>Row-major [channels, height, width] values.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty or not a readable image; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, not a readable image, truncated or corrupt (only a
+    /// complete decode is accepted), or its header declares more than <see cref="ImageOptions.MaxPixels"/> pixels;
+    /// the message names the file and the problem.</exception>
     public static float[] Decode(string path, ImageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var decoded = DecodeBitmap(path, options);
+        return FromBitmap(decoded, options);
+    }
+
+    /// <summary>Decodes an image file completely into a bitmap, after checking its header dimensions against
+    /// <see cref="ImageOptions.MaxPixels"/>. A partial decode (truncated or corrupt data) is an error.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">The options (for the pixel limit).</param>
+    /// <returns>The bitmap (the caller disposes it).</returns>
+    internal static SKBitmap DecodeBitmap(string path, ImageOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(options);
@@ -29,9 +43,55 @@ public static class ImageDecoder
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data)
             ?? throw new InvalidDataException($"Image file '{path}' is not a readable image (PNG, JPEG, BMP, WebP, GIF).");
-        using var decoded = SKBitmap.Decode(codec)
-            ?? throw new InvalidDataException($"Image file '{path}' could not be decoded; it may be truncated.");
-        return FromBitmap(decoded, options);
+
+        // As SKBitmap.Decode(codec), but the header is checked before allocating and only a complete decode is accepted
+        // (SKBitmap.Decode keeps an IncompleteInput decode, which leaves the missing part black).
+        var info = codec.Info;
+        var pixels = (long)info.Width * info.Height;
+        if (info.Width < 1 || info.Height < 1)
+        {
+            throw new InvalidDataException($"Image file '{path}' declares {info.Width} × {info.Height} pixels; an image needs at least 1 × 1.");
+        }
+
+        if (pixels > options.MaxPixels)
+        {
+            throw new InvalidDataException(FormattableString.Invariant(
+                $"Image file '{path}' declares {info.Width} × {info.Height} = {pixels:N0} pixels, more than the limit of {options.MaxPixels:N0} (ImageOptions.MaxPixels)."));
+        }
+
+        if (info.AlphaType == SKAlphaType.Unpremul)
+        {
+            info.AlphaType = SKAlphaType.Premul;
+        }
+
+        info.ColorSpace = null;
+        var bitmap = new SKBitmap();
+        try
+        {
+            if (!bitmap.TryAllocPixels(info))
+            {
+                throw new InvalidDataException(FormattableString.Invariant(
+                    $"Image file '{path}' ({info.Width} × {info.Height} pixels) could not be decoded: there is not enough memory for its {info.BytesSize64:N0} bytes of pixels."));
+            }
+
+            var result = codec.GetPixels(info, bitmap.GetPixels());
+            if (result != SKCodecResult.Success)
+            {
+                throw new InvalidDataException(result switch
+                {
+                    SKCodecResult.IncompleteInput => $"Image file '{path}' is truncated: its data ends before the whole {info.Width} × {info.Height} image is decoded (IncompleteInput).",
+                    SKCodecResult.ErrorInInput => $"Image file '{path}' is corrupt: its data has an error before the whole {info.Width} × {info.Height} image is decoded (ErrorInInput).",
+                    _ => $"Image file '{path}' could not be decoded: the decoder reported {result}.",
+                });
+            }
+
+            return bitmap;
+        }
+        catch
+        {
+            bitmap.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Preprocesses a bitmap: resize, drop alpha (composited on white), grey or RGB, scale to [0, 1], normalise.</summary>

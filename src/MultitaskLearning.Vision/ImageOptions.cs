@@ -29,6 +29,16 @@ public sealed class ImageOptions
     /// <value>Default <see langword="null"/>. In (0, 1) when set.</value>
     public float? InkThreshold { get; set; }
 
+    /// <summary>The largest image accepted, in pixels (width × height as its header declares them, checked before any
+    /// pixel memory is allocated; decoding needs 4 bytes a pixel). A larger image is bad input (an
+    /// <see cref="InvalidDataException"/> naming the file and its dimensions, or skipped and reported). Not part of the
+    /// feature cache key: it decides whether a file is accepted, not its values.</summary>
+    /// <value>Default <see cref="DefaultMaxPixels"/> (64 megapixels, 256 MiB decoded). At least 1.</value>
+    public long MaxPixels { get; set; } = DefaultMaxPixels;
+
+    /// <summary>The default of <see cref="MaxPixels"/>: 64 × 2²⁰ = 67,108,864 pixels (for example 8192 × 8192).</summary>
+    public const long DefaultMaxPixels = 64L * 1024 * 1024;
+
     /// <summary>Channels of the output: 1 or 3.</summary>
     public int Channels => Grayscale ? 1 : 3;
 
@@ -57,6 +67,11 @@ public sealed class ImageOptions
         if ((StandardDeviation.Count is not 1 && StandardDeviation.Count != Channels) || StandardDeviation.Any(s => !(s > 0)))
         {
             errors.Add($"StandardDeviation needs 1 or {Channels} values, each > 0. Got [{string.Join(", ", StandardDeviation)}] instead.");
+        }
+
+        if (MaxPixels < 1)
+        {
+            errors.Add($"MaxPixels must be >= 1. Got {MaxPixels} instead.");
         }
 
         if (InkThreshold is { } ink && (!Grayscale || !(ink > 0 && ink < 1)))

@@ -19,8 +19,14 @@ public sealed class LabeledFileDatasetOptions
     /// <value>Default <see cref="FieldLabels.Normalize"/> (trim, lower case, collapse spaces, strip surrounding punctuation).</value>
     public Func<string, string> TextNormalizer { get; set; } = FieldLabels.Normalize;
 
-    /// <summary>Whether bad files (unreadable, unsupported, missing, unknown label) are skipped and reported instead of throwing.</summary>
-    /// <value>Default <see langword="false"/>: the first bad file throws an error naming it (and its manifest row).</value>
+    /// <summary>Whether bad files are skipped and reported (in <see cref="FileLoadReport.Skipped"/> and as a logged warning)
+    /// instead of throwing. A file is bad when it is missing, lacks a label field or has an unknown label, or when
+    /// decoding it fails in any way: unreadable, unsupported, truncated or corrupt content, a header beyond the
+    /// decoder's limits (image pixels, audio duration), non-finite samples, the wrong number of values, or any other
+    /// exception the decoder throws for it, including running out of memory for that file. I/O failures that are not
+    /// about the file's content (a failing disk, the feature cache's folder) are never skipped.</summary>
+    /// <value>Default <see langword="false"/>: the first bad file in file order throws an
+    /// <see cref="InvalidDataException"/> naming it (and its manifest row) and the problem.</value>
     public bool SkipBadFiles { get; set; }
 
     /// <summary>Receives a warning for every skipped file (with its manifest row and the reason).</summary>
