@@ -127,6 +127,24 @@ public sealed class CsvBadInputTests
     }
 
     [Fact]
+    public void Read_WideTaskWithoutLabels_NamesFileTaskAndColumn()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Read("x1,y,g\n1,2,\n3,4,\n", Wide));
+        Assert.Equal("CSV file 'test.csv': task 'grade' has no labelled row (column 'g' is empty on every row).", error.Message);
+    }
+
+    [Fact]
+    public void Read_LongTaskWithoutRows_NamesFileTaskAndColumn()
+    {
+        TaskDefinition[] schools = [TaskDefinition.Regression("school-0"), TaskDefinition.Regression("school-1")];
+        var options = new CsvTabularOptions { TaskColumn = "task", TargetColumn = "y", TaskNamePrefix = "school-" };
+        var error = Assert.Throws<InvalidDataException>(() => Read("task,y,x1\n0,10,1\n0,20,2\n", options, schools));
+        Assert.Equal("CSV file 'test.csv': task 'school-1' has no labelled row (no row has '1' in column 'task').", error.Message);
+        error = Assert.Throws<InvalidDataException>(() => Read("task,y,x1\n0,10,1\n1,,2\n", options, schools));
+        Assert.Equal("CSV file 'test.csv': task 'school-1' has no labelled row (every row of the task has an empty 'y' cell).", error.Message);
+    }
+
+    [Fact]
     public void MaxColumns_BelowOne_Throws() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new CsvTabularOptions { MaxColumns = 0 });
 

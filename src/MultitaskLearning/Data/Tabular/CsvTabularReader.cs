@@ -199,6 +199,18 @@ public static class CsvTabularReader
                 missingLabels[task.Name] = missing;
             }
 
+            if (cells.All(string.IsNullOrEmpty))
+            {
+                var why = longLayout
+                    ? cells.Any(c => c is not null)
+                        ? $"every row of the task has an empty '{labelColumnName}' cell"
+                        : task.Name.StartsWith(options.TaskNamePrefix, StringComparison.Ordinal)
+                            ? $"no row has '{task.Name[options.TaskNamePrefix.Length..]}' in column '{options.TaskColumn}'"
+                            : $"its name does not start with CsvTabularOptions.TaskNamePrefix '{options.TaskNamePrefix}'"
+                    : $"column '{labelColumnName}' is empty on every row";
+                throw new InvalidDataException($"CSV file '{sourceName}': task '{task.Name}' has no labelled row ({why}).");
+            }
+
             labels[task.Name] = ToLabelColumn(task, cells, records, labelColumnName, sourceName);
         }
 
