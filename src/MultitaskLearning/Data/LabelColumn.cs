@@ -31,7 +31,9 @@ public abstract class LabelColumn
     /// <returns>The column.</returns>
     public static LabelColumn FromLabelSets(IReadOnlyList<IReadOnlyCollection<string>?> labelSets) => new LabelSetColumn(labelSets);
 
-    /// <summary>Values for a single-output regression task.</summary>
+    /// <summary>Values for a single-output regression task. Values are stored as float32: an infinite value, or one outside
+    /// the float32 range, is an <see cref="ArgumentException"/> naming the task and sample when the column is added to a
+    /// <see cref="MultitaskDatasetBuilder"/>.</summary>
     /// <param name="values">One entry per sample; <see langword="null"/> or NaN when missing.</param>
     /// <returns>The column.</returns>
     public static LabelColumn FromValues(IReadOnlyList<double?> values) => new ValueColumn(values);
@@ -187,6 +189,13 @@ public abstract class LabelColumn
                 if (double.IsInfinity(value))
                 {
                     throw new ArgumentException($"Task '{task.Name}', sample {i}: target is infinite.", nameof(items));
+                }
+
+                if (!float.IsFinite((float)value))
+                {
+                    throw new ArgumentException(
+                        $"Task '{task.Name}', sample {i}: target {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}).",
+                        nameof(items));
                 }
 
                 values[i] = (float)value;

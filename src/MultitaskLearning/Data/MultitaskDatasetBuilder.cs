@@ -52,6 +52,9 @@ public sealed class MultitaskDatasetBuilder
     /// <param name="features">One row per sample. NaN marks a missing feature (allowed only with an imputation policy).</param>
     /// <param name="labels">Labels per task name; each column has one entry per row.</param>
     /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">See <see cref="AddSamples(string, float[], int[], IReadOnlyDictionary{string, LabelColumn})"/>.</exception>
+    /// <exception cref="KeyNotFoundException">A label name is not in its task's vocabulary.</exception>
+    /// <exception cref="InvalidOperationException">The labels' form does not fit the task's kind.</exception>
     public MultitaskDatasetBuilder AddSamples(string inputName, float[,] features, IReadOnlyDictionary<string, LabelColumn> labels)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -67,6 +70,13 @@ public sealed class MultitaskDatasetBuilder
     /// <param name="sampleShape">The shape of one sample, for example [1, 28, 28].</param>
     /// <param name="labels">Labels per task name; each column has one entry per sample.</param>
     /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The shape does not fit the values, a value is infinite, the labels name an unknown
+    /// task or have the wrong count, a class index is out of range, or a target is infinite or outside the float32 range;
+    /// the message names the input or task and the sample.</exception>
+    /// <exception cref="KeyNotFoundException">A label name is not in its task's vocabulary; the message names the task, the
+    /// sample and the vocabulary.</exception>
+    /// <exception cref="InvalidOperationException">The labels' form does not fit the task's kind (for example label sets for a
+    /// multiclass task).</exception>
     public MultitaskDatasetBuilder AddSamples(string inputName, float[] values, int[] sampleShape, IReadOnlyDictionary<string, LabelColumn> labels)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
@@ -143,9 +153,11 @@ public sealed class MultitaskDatasetBuilder
         return this;
     }
 
-    /// <summary>Checks that every task is labelled somewhere and builds the dataset.</summary>
+    /// <summary>Checks that the dataset has samples and that every task has at least one labelled sample, and builds the
+    /// dataset. Tasks may be labelled on different samples and different inputs (per-task sample sets).</summary>
     /// <returns>The dataset.</returns>
-    /// <exception cref="InvalidOperationException">No samples were added, or a task has no labels.</exception>
+    /// <exception cref="InvalidOperationException">No samples were added (or only empty blocks), a task has no labels in any
+    /// block, or every label of a task is missing; the message names the task.</exception>
     public MultitaskDataset Build()
     {
         if (inputs.Count == 0)
@@ -160,13 +172,26 @@ public sealed class MultitaskDatasetBuilder
                 $"Task(s) {string.Join(", ", unlabelled)} have no labels in any block; add labels or leave them out of the task list.");
         }
 
+        if (inputs.Values.All(i => i.Rows == 0))
+        {
+            throw new InvalidOperationException(
+                $"The dataset has no samples: every block added (input(s) {string.Join(", ", inputs.Keys)}) was empty.");
+        }
+
         var tables = inputs.ToDictionary(kv => kv.Key, kv => kv.Value.ToTable(), StringComparer.Ordinal);
         var targets = new Dictionary<string, TaskTargets>(StringComparer.Ordinal);
         foreach (var task in tasks)
         {
             var input = inputOfTask[task.Name];
             var (values, present) = inputs[input].TargetsOf(task);
-            targets[task.Name] = new TaskTargets(task, input, values, present);
+            var taskTargets = new TaskTargets(task, input, values, present);
+            if (taskTargets.LabelledCount == 0)
+            {
+                throw new InvalidOperationException(
+                    $"Task '{task.Name}' has no labelled sample: all {taskTargets.Count} of its rows on input '{input}' have a missing label. Add labels or leave the task out of the task list.");
+            }
+
+            targets[task.Name] = taskTargets;
         }
 
         return new MultitaskDataset(tasks, tables, targets);
@@ -179,6 +204,8 @@ public sealed class MultitaskDatasetBuilder
         private int rows;
 
         public int[] Shape { get; } = shape;
+
+        public int Rows => rows;
 
         public void Append(float[] values, int count, List<(string Task, float[] Values, bool[] Present)> labels)
         {

@@ -39,6 +39,24 @@ internal sealed class TrainingRun : IDisposable
             }
         }
 
+        if (train.Count == 0)
+        {
+            throw new ArgumentException($"The training data has no samples (tasks {string.Join(", ", train.Tasks.Select(t => t.Name))}).", nameof(train));
+        }
+
+        // A task that is trained needs labelled training rows; without them its loss is an empty mean (NaN). Tasks absent
+        // from a validation split, and tasks that TrainableTasks leaves frozen, are fine.
+        var unlabelled = train.Tasks
+            .Where(t => (trainable is null || trainable.Contains(t.Name)) && train.Targets[t.Name].LabelledCount == 0)
+            .Select(t => $"'{t.Name}' (0 of {train.Targets[t.Name].Count} rows of input '{train.Targets[t.Name].InputName}' labelled)")
+            .ToArray();
+        if (unlabelled.Length > 0)
+        {
+            throw new ArgumentException(
+                $"The training data has no labelled sample for task(s) {string.Join(", ", unlabelled)}. Label some training samples, leave the task out of the dataset, or leave it out of TrainerOptions.TrainableTasks.",
+                nameof(train));
+        }
+
         if (options.GradientAggregator is not null && options.AggregationSpace == AggregationSpace.SharedRepresentation
             && definition.Family is not (ModelFamily.SharedTrunk or ModelFamily.Hybrid))
         {

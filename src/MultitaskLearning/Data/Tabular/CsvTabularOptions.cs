@@ -6,6 +6,8 @@ namespace MultitaskLearning.Data.Tabular;
 /// holds its label, as in the School data (one row per student, a school index per row).</remarks>
 public sealed class CsvTabularOptions
 {
+    private int maxColumns = 100_000;
+
     /// <summary>The input name of the features.</summary>
     /// <value>Default "features".</value>
     public string InputName { get; set; } = "features";
@@ -44,4 +46,19 @@ public sealed class CsvTabularOptions
     /// the training split (set the same policy on the model's <see cref="Models.InputDefinition.MissingValues"/>).</summary>
     /// <value>Default <see cref="MissingValuePolicy.Error"/>.</value>
     public MissingValuePolicy MissingFeatures { get; set; } = MissingValuePolicy.Error;
+
+    /// <summary>The most columns a row may have; a row with more is an <see cref="InvalidDataException"/> naming its line,
+    /// raised while the row is read (before memory for it is allocated), so that a file with the wrong separator or a
+    /// corrupt file fails clearly instead of exhausting memory.</summary>
+    /// <value>Default 100,000.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxColumns
+    {
+        get => maxColumns;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            maxColumns = value;
+        }
+    }
 }

@@ -13,11 +13,18 @@ public static class CsvTabularReader
     /// <param name="tasks">The tasks; classification labels are mapped through their vocabularies.</param>
     /// <param name="options">Column mapping and missing-value policy.</param>
     /// <returns>The dataset and the load report.</returns>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed; the message names the file, line and column.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path is a folder.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed (no header, no data rows, a ragged row, a cell that is not
+    /// a number or does not fit in float32, more columns than <see cref="CsvTabularOptions.MaxColumns"/>); the message names
+    /// the file, line and column.</exception>
     public static TabularData Read(string path, IReadOnlyList<TaskDefinition> tasks, CsvTabularOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"CSV path '{path}' is a folder, not a file.", path);
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
@@ -33,15 +40,22 @@ public static class CsvTabularReader
     /// <param name="tasks">The tasks.</param>
     /// <param name="options">Column mapping and missing-value policy.</param>
     /// <returns>The dataset and the load report.</returns>
+    /// <exception cref="InvalidDataException">The text is malformed; the message names the source, line and column.</exception>
+    /// <remarks>A leading byte-order mark (U+FEFF) is ignored.</remarks>
     public static TabularData Read(TextReader reader, string sourceName, IReadOnlyList<TaskDefinition> tasks, CsvTabularOptions options)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(options);
-        var records = ParseRecords(reader, options.Separator, sourceName).ToList();
+        var records = ParseRecords(reader, options.Separator, options.MaxColumns, sourceName).ToList();
         if (records.Count == 0)
         {
             throw new InvalidDataException($"CSV file '{sourceName}' is empty; it needs a header row.");
+        }
+
+        if (records.Count == 1)
+        {
+            throw new InvalidDataException($"CSV file '{sourceName}' has a header but no data rows.");
         }
 
         var header = records[0].Fields;
@@ -98,7 +112,14 @@ public static class CsvTabularReader
         }
 
         var rows = records.Count - 1;
-        var features = new float[rows * featureColumns.Length];
+        long valueCount = (long)rows * featureColumns.Length;
+        if (valueCount > Array.MaxLength)
+        {
+            throw new InvalidDataException(
+                $"CSV file '{sourceName}': {rows} rows × {featureColumns.Length} feature columns = {valueCount} values, more than one array can hold ({Array.MaxLength}).");
+        }
+
+        var features = new float[valueCount];
         var missingFeatures = new Dictionary<string, int>(StringComparer.Ordinal);
         var missingLabels = new Dictionary<string, int>(StringComparer.Ordinal);
         var duplicates = new List<(int, int)>();
@@ -132,6 +153,12 @@ public static class CsvTabularReader
 
                     missingFeatures[featureNames[f]] = missingFeatures.GetValueOrDefault(featureNames[f]) + 1;
                     value = double.NaN;
+                }
+
+                else if (!float.IsFinite((float)value))
+                {
+                    throw new InvalidDataException(
+                        $"CSV file '{sourceName}', line {line}, column '{featureNames[f]}': the value '{cell}' is outside the float32 range (±{float.MaxValue:R}).");
                 }
 
                 features[(r * featureColumns.Length) + f] = (float)value;
@@ -172,6 +199,18 @@ public static class CsvTabularReader
                 missingLabels[task.Name] = missing;
             }
 
+            if (cells.All(string.IsNullOrEmpty))
+            {
+                var why = longLayout
+                    ? cells.Any(c => c is not null)
+                        ? $"every row of the task has an empty '{labelColumnName}' cell"
+                        : task.Name.StartsWith(options.TaskNamePrefix, StringComparison.Ordinal)
+                            ? $"no row has '{task.Name[options.TaskNamePrefix.Length..]}' in column '{options.TaskColumn}'"
+                            : $"its name does not start with CsvTabularOptions.TaskNamePrefix '{options.TaskNamePrefix}'"
+                    : $"column '{labelColumnName}' is empty on every row";
+                throw new InvalidDataException($"CSV file '{sourceName}': task '{task.Name}' has no labelled row ({why}).");
+            }
+
             labels[task.Name] = ToLabelColumn(task, cells, records, labelColumnName, sourceName);
         }
 
@@ -203,6 +242,12 @@ public static class CsvTabularReader
                     throw new InvalidDataException($"CSV file '{sourceName}', line {records[r + 1].Line}, column '{column}': target '{cells[r]}' of task '{task.Name}' is not a finite number.");
                 }
 
+                if (!float.IsFinite((float)v))
+                {
+                    throw new InvalidDataException(
+                        $"CSV file '{sourceName}', line {records[r + 1].Line}, column '{column}': target '{cells[r]}' of task '{task.Name}' is outside the float32 range (±{float.MaxValue:R}).");
+                }
+
                 values[r] = v;
             }
 
@@ -226,8 +271,13 @@ public static class CsvTabularReader
         return LabelColumn.FromLabels(cells);
     }
 
-    private static IEnumerable<(int Line, string[] Fields)> ParseRecords(TextReader reader, char separator, string sourceName)
+    private static IEnumerable<(int Line, string[] Fields)> ParseRecords(TextReader reader, char separator, int maxColumns, string sourceName)
     {
+        if (reader.Peek() == '\uFEFF')
+        {
+            reader.Read(); // a byte-order mark that the reader did not consume (StringReader, or a stream read without BOM detection)
+        }
+
         var fields = new List<string>();
         var field = new StringBuilder();
         var line = 1;
@@ -272,6 +322,12 @@ public static class CsvTabularReader
             }
             else if (ch == separator)
             {
+                if (fields.Count + 1 >= maxColumns)
+                {
+                    throw new InvalidDataException(
+                        $"CSV file '{sourceName}', line {recordLine}: more than {maxColumns} columns (CsvTabularOptions.MaxColumns). Check the separator ('{separator}'), or raise the limit.");
+                }
+
                 fields.Add(field.ToString());
                 field.Clear();
                 any = true;
