@@ -40,6 +40,12 @@ public sealed class MultitaskTrainer
     /// <param name="progress">Receives one report per epoch.</param>
     /// <param name="cancellationToken">Checked once per step.</param>
     /// <returns>The trained model; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException">The training data has no rows, a trained task has no labelled training row,
+    /// the options do not fit the model or data (early stopping without validation data, an aggregator on a
+    /// task-specific model, ...), or a checkpoint to resume from belongs to another run; the message names the task,
+    /// option or difference.</exception>
+    /// <exception cref="TrainingDivergedException">A loss became NaN or infinite; the message names task, epoch and step.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint to resume from is corrupt.</exception>
     public MultitaskModel Fit(
         MultitaskModelDefinition definition,
         MultitaskDataset train,

@@ -119,8 +119,9 @@ internal static class ModelSerializer
                 }
             });
         }
-        catch (Exception ex) when (ex is ArgumentOutOfRangeException or NotSupportedException)
+        catch (Exception ex) when ((ex is IOException && !ex.Message.Contains(full, StringComparison.Ordinal)) || ex is ArgumentOutOfRangeException or NotSupportedException)
         {
+            // For example the file-size limit (EFBIG) or a full device: name the path; the previous file is intact.
             throw new IOException($"Saving the model to '{full}' failed: {ex.Message}", ex);
         }
     }
