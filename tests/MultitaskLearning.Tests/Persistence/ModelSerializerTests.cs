@@ -171,7 +171,7 @@ public sealed class ModelSerializerTests : IDisposable
 
     /// <summary>Recomputes the digest after an edit, as a deliberate (not accidental) change would, so that the checks
     /// behind the digest are reached.</summary>
-    private static void Reseal(ZipArchive archive)
+    internal static void Reseal(ZipArchive archive)
     {
         var contents = archive.Entries.Where(e => e.FullName != ModelSerializer.DigestEntry).Select(e =>
         {
