@@ -36,7 +36,7 @@ public static class SpeechDatasetReader
             tasks,
             options,
             features.FeatureShape,
-            "audio|" + features.Describe(),
+            "audio|decoder-2|" + features.Describe(), // decoder-2: headers and non-finite samples checked; older entries are not reused
             path => extractor.Extract(WaveDecoder.Decode(path, features.MaxDurationSeconds)),
             cache,
             "Audio",

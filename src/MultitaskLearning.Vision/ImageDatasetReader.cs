@@ -34,7 +34,7 @@ public static class ImageDatasetReader
             tasks,
             options,
             image.SampleShape,
-            "image|" + image.Describe(),
+            "image|decoder-2|" + image.Describe(), // decoder-2: partial decodes refused; older cache entries are not reused
             path => ImageDecoder.Decode(path, image),
             cache,
             "Image",

@@ -34,6 +34,12 @@ public static class ImageDecoder
             throw new FileNotFoundException($"Image file '{path}' does not exist.", path);
         }
 
+        var length = new FileInfo(path).Length;
+        if (length > Array.MaxLength)
+        {
+            throw new InvalidDataException($"Image file '{path}' is {length:N0} bytes, more than one image file can be ({Array.MaxLength:N0}).");
+        }
+
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length == 0)
         {

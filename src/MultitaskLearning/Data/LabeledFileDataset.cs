@@ -120,6 +120,12 @@ public static class LabeledFileDataset
                 causes[i] = failure.InnerException;
                 return Reason(failure.InnerException!);
             }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException)
+            {
+                // The cache reads the file to hash it before decoding: the same problems of this one file.
+                causes[i] = ex;
+                return Reason(ex);
+            }
 
             if (sample.Length != size)
             {

@@ -184,14 +184,9 @@ public sealed class MultitaskDatasetBuilder
         {
             var input = inputOfTask[task.Name];
             var (values, present) = inputs[input].TargetsOf(task);
-            var taskTargets = new TaskTargets(task, input, values, present);
-            if (taskTargets.LabelledCount == 0)
-            {
-                throw new InvalidOperationException(
-                    $"Task '{task.Name}' has no labelled sample: all {taskTargets.Count} of its rows on input '{input}' have a missing label. Add labels or leave the task out of the task list.");
-            }
-
-            targets[task.Name] = taskTargets;
+            // A task without a labelled row is valid here (a validation or test split may have none); the trainer
+            // refuses to train one.
+            targets[task.Name] = new TaskTargets(task, input, values, present);
         }
 
         return new MultitaskDataset(tasks, tables, targets);

@@ -190,8 +190,8 @@ internal static class ModelSerializer
             manifest = ReadManifest(entries, full);
             weights = ReadWeights(entries, full, manifest);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or NotSupportedException or ArgumentException
-                                       && !(ex is InvalidDataException && ex.Message.StartsWith("Model file", StringComparison.Ordinal)) && ex is not FileNotFoundException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or NotSupportedException or ArgumentException
+                                       && !(ex is InvalidDataException && ex.Message.StartsWith("Model file", StringComparison.Ordinal)))
         {
             throw new InvalidDataException($"Model file '{full}' is not a readable model archive (corrupt or truncated): {ex.Message}", ex);
         }

@@ -127,10 +127,11 @@ public sealed class CsvBadInputTests
     }
 
     [Fact]
-    public void Read_WideTaskWithoutLabels_NamesFileTaskAndColumn()
+    public void Read_OneTaskWithoutLabels_IsAccepted_AndTheTrainerRefusesToTrainIt()
     {
-        var error = Assert.Throws<InvalidDataException>(() => Read("x1,y,g\n1,2,\n3,4,\n", Wide));
-        Assert.Equal("CSV file 'test.csv': task 'grade' has no labelled row (column 'g' is empty on every row).", error.Message);
+        var data = Read("x1,y,g\n1,2,\n3,4,\n", Wide);
+        Assert.Equal(0, data.Dataset.Targets["grade"].LabelledCount);
+        Assert.Equal(2, data.Dataset.Targets["score"].LabelledCount);
     }
 
     [Fact]
@@ -138,10 +139,9 @@ public sealed class CsvBadInputTests
     {
         TaskDefinition[] schools = [TaskDefinition.Regression("school-0"), TaskDefinition.Regression("school-1")];
         var options = new CsvTabularOptions { TaskColumn = "task", TargetColumn = "y", TaskNamePrefix = "school-" };
-        var error = Assert.Throws<InvalidDataException>(() => Read("task,y,x1\n0,10,1\n0,20,2\n", options, schools));
-        Assert.Equal("CSV file 'test.csv': task 'school-1' has no labelled row (no row has '1' in column 'task').", error.Message);
-        error = Assert.Throws<InvalidDataException>(() => Read("task,y,x1\n0,10,1\n1,,2\n", options, schools));
-        Assert.Equal("CSV file 'test.csv': task 'school-1' has no labelled row (every row of the task has an empty 'y' cell).", error.Message);
+        Assert.Equal(0, Read("task,y,x1\n0,10,1\n0,20,2\n", options, schools).Dataset.Targets["school-1"].LabelledCount);
+        var error = Assert.Throws<InvalidDataException>(() => Read("task,y,x1\n0,,1\n1,,2\n", options, schools));
+        Assert.Equal("CSV file 'test.csv': no task has a labelled row: 'school-0' (every row of the task has an empty 'y' cell); 'school-1' (every row of the task has an empty 'y' cell).", error.Message);
     }
 
     [Fact]

@@ -184,6 +184,7 @@ public static class CsvTabularReader
         }
 
         var labels = new Dictionary<string, LabelColumn>(StringComparer.Ordinal);
+        var unlabelled = new List<string>();
         foreach (var task in tasks)
         {
             if (!longLayout && !labelColumns.ContainsKey(task.Name))
@@ -201,17 +202,29 @@ public static class CsvTabularReader
 
             if (cells.All(string.IsNullOrEmpty))
             {
+                // One task without labels is valid (a test file may hold no row of a small task); a task the prefix can
+                // never match, or a file in which no task has a label, is a mistake.
                 var why = longLayout
                     ? cells.Any(c => c is not null)
                         ? $"every row of the task has an empty '{labelColumnName}' cell"
                         : task.Name.StartsWith(options.TaskNamePrefix, StringComparison.Ordinal)
                             ? $"no row has '{task.Name[options.TaskNamePrefix.Length..]}' in column '{options.TaskColumn}'"
-                            : $"its name does not start with CsvTabularOptions.TaskNamePrefix '{options.TaskNamePrefix}'"
+                            : null
                     : $"column '{labelColumnName}' is empty on every row";
-                throw new InvalidDataException($"CSV file '{sourceName}': task '{task.Name}' has no labelled row ({why}).");
+                if (why is null)
+                {
+                    throw new InvalidDataException($"CSV file '{sourceName}': task '{task.Name}' can have no row: its name does not start with CsvTabularOptions.TaskNamePrefix '{options.TaskNamePrefix}'.");
+                }
+
+                unlabelled.Add($"'{task.Name}' ({why})");
             }
 
             labels[task.Name] = ToLabelColumn(task, cells, records, labelColumnName, sourceName);
+        }
+
+        if (unlabelled.Count == tasks.Count && tasks.Count > 0)
+        {
+            throw new InvalidDataException($"CSV file '{sourceName}': no task has a labelled row: {string.Join("; ", unlabelled)}.");
         }
 
         var dataset = new MultitaskDatasetBuilder(tasks)
