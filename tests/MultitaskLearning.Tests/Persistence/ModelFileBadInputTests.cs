@@ -57,6 +57,35 @@ public sealed class ModelFileBadInputTests : IDisposable
         Assert.True(rejected > bytes.Length / 2, $"Only {rejected} of {bytes.Length} flips were rejected.");
     }
 
+    /// <summary>Two bytes flipped at once (seeded random pairs): the same two outcomes only.</summary>
+    [Fact]
+    public void TwoFlippedBytes_AreRejectedNamingTheFile_OrPredictTheSame()
+    {
+        var path = Saved();
+        var bytes = File.ReadAllBytes(path);
+        using var original = MultitaskModel.Load(path);
+        var samples = new[] { new float[original.Definition.Inputs[0].SampleSize] };
+        var expected = Predictions(original, samples);
+        var random = new Random(5);
+        var damaged = Path.Combine(folder, "two-flips.mtl");
+        for (var trial = 0; trial < 400; trial++)
+        {
+            var copy = (byte[])bytes.Clone();
+            copy[random.Next(copy.Length)] ^= (byte)(1 + random.Next(255));
+            copy[random.Next(copy.Length)] ^= (byte)(1 + random.Next(255));
+            File.WriteAllBytes(damaged, copy);
+            try
+            {
+                using var loaded = MultitaskModel.Load(damaged);
+                Assert.True(expected.SequenceEqual(Predictions(loaded, samples)), $"Trial {trial}: the model loaded but predicts differently.");
+            }
+            catch (InvalidDataException ex)
+            {
+                Assert.Contains(damaged, ex.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
     [Fact]
     public void ManifestWithUnknownOrMissingField_IsRejected()
     {
