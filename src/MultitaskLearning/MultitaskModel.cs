@@ -14,7 +14,7 @@ namespace MultitaskLearning;
 /// predicts, evaluates, saves and loads; it holds no optimiser or other training-only state.
 /// </summary>
 /// <remarks>The model owns its <see cref="Network"/> and disposes it. Models come from <see cref="MultitaskTrainer.Fit(MultitaskModelDefinition, MultitaskDataset, MultitaskDataset?, IProgress{TrainingProgress}?, CancellationToken)"/>,
-/// <see cref="Load"/>, <see cref="Clone"/> and <see cref="WithAddedTask"/>; whoever receives one disposes it.</remarks>
+/// <see cref="Load(string, Device?)"/>, <see cref="Clone"/> and <see cref="WithAddedTask"/>; whoever receives one disposes it.</remarks>
 public sealed class MultitaskModel : IDisposable
 {
     private bool disposed;
@@ -46,7 +46,7 @@ public sealed class MultitaskModel : IDisposable
     /// <summary>The record of the training run that produced the model; <see langword="null"/> for a loaded model.</summary>
     public TrainingHistory? TrainingHistory { get; }
 
-    /// <summary>Loads a model saved with <see cref="Save"/>, validating the file completely first.</summary>
+    /// <summary>Loads a model saved with <see cref="Save(string)"/>, validating the file completely first.</summary>
     /// <param name="path">The model file.</param>
     /// <param name="device">The device for the weights; <see langword="null"/> for the CPU.</param>
     /// <returns>The model; the caller disposes it.</returns>
@@ -55,6 +55,20 @@ public sealed class MultitaskModel : IDisposable
     public static MultitaskModel Load(string path, Device? device = null)
     {
         var loaded = ModelSerializer.Load(path, device);
+        return new MultitaskModel(loaded.Network, loaded.FeatureStatistics, loaded.TargetStatistics, null);
+    }
+
+    /// <summary>Loads a model from a stream (a blob, an embedded resource, a network response), validating it
+    /// completely first; the stream is read from its current position and left open.</summary>
+    /// <param name="stream">A readable stream holding a model file.</param>
+    /// <param name="name">What the stream is, for error messages (for example the blob's name).</param>
+    /// <param name="device">The device for the weights; <see langword="null"/> for the CPU.</param>
+    /// <returns>The model; the caller disposes it.</returns>
+    /// <exception cref="InvalidDataException">The content is corrupt, truncated, of another format version, or does not
+    /// match its manifest; the message starts with <paramref name="name"/>.</exception>
+    public static MultitaskModel Load(Stream stream, string name = "stream", Device? device = null)
+    {
+        var loaded = ModelSerializer.Load(stream, name, device);
         return new MultitaskModel(loaded.Network, loaded.FeatureStatistics, loaded.TargetStatistics, null);
     }
 
@@ -94,6 +108,15 @@ public sealed class MultitaskModel : IDisposable
     {
         ThrowIfDisposed();
         ModelSerializer.Save(Network, FeatureStatistics, TargetStatistics, path);
+    }
+
+    /// <summary>Writes the model file to a stream (for a blob store or a network response); the stream is left open.
+    /// Unlike <see cref="Save(string)"/>, durability is the stream owner's concern.</summary>
+    /// <param name="stream">A writable stream.</param>
+    public void Save(Stream stream)
+    {
+        ThrowIfDisposed();
+        ModelSerializer.Save(Network, FeatureStatistics, TargetStatistics, stream);
     }
 
     /// <summary>A deep copy (same definition, weights and statistics).</summary>

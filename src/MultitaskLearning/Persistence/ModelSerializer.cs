@@ -54,6 +54,46 @@ internal static class ModelSerializer
             throw new DirectoryNotFoundException($"Cannot save the model to '{full}': the folder '{directory}' does not exist.");
         }
 
+        var entries = Entries(network, featureStatistics, targetStatistics, extraEntries);
+        try
+        {
+            DurableFile.Write(full, file => WriteArchive(file, entries));
+        }
+        catch (Exception ex) when ((ex is IOException && !ex.Message.Contains(full, StringComparison.Ordinal)) || ex is ArgumentOutOfRangeException or NotSupportedException)
+        {
+            // For example the file-size limit (EFBIG) or a full device: name the path; the previous file is intact.
+            throw new IOException($"Saving the model to '{full}' failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Writes a model file to a stream (not durable: the stream's owner decides where the bytes go).</summary>
+    public static void Save(
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, FeatureStatistics> featureStatistics,
+        IReadOnlyDictionary<string, TargetStatistics> targetStatistics,
+        Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream to save the model to is not writable.", nameof(stream));
+        }
+
+        WriteArchive(stream, Entries(network, featureStatistics, targetStatistics, null));
+    }
+
+    /// <summary>The entries of a model file: manifest, weights, any extra entries and the digest over them.</summary>
+    private static List<(string Name, byte[] Bytes, CompressionLevel Level)> Entries(
+        MultitaskNetwork network,
+        IReadOnlyDictionary<string, FeatureStatistics> featureStatistics,
+        IReadOnlyDictionary<string, TargetStatistics> targetStatistics,
+        IReadOnlyList<(string Name, Action<Stream> Write)>? extraEntries)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("Model files are little-endian; saving on a big-endian machine is not supported.");
+        }
+
         var definition = network.Definition;
         var parameters = network.named_parameters().ToArray();
         using var weights = new MemoryStream();
@@ -107,22 +147,17 @@ internal static class ModelSerializer
         }
 
         var digest = Encoding.ASCII.GetBytes(Digest(entries.Select(e => (e.Name, e.Bytes))));
-        try
+        entries.Add((DigestEntry, digest, CompressionLevel.NoCompression));
+        return entries;
+    }
+
+    private static void WriteArchive(Stream stream, List<(string Name, byte[] Bytes, CompressionLevel Level)> entries)
+    {
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (name, bytes, level) in entries)
         {
-            DurableFile.Write(full, file =>
-            {
-                using var archive = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
-                foreach (var (name, bytes, level) in entries.Append((DigestEntry, digest, CompressionLevel.NoCompression)))
-                {
-                    using var entry = archive.CreateEntry(name, level).Open();
-                    entry.Write(bytes);
-                }
-            });
-        }
-        catch (Exception ex) when ((ex is IOException && !ex.Message.Contains(full, StringComparison.Ordinal)) || ex is ArgumentOutOfRangeException or NotSupportedException)
-        {
-            // For example the file-size limit (EFBIG) or a full device: name the path; the previous file is intact.
-            throw new IOException($"Saving the model to '{full}' failed: {ex.Message}", ex);
+            using var entry = archive.CreateEntry(name, level).Open();
+            entry.Write(bytes);
         }
     }
 
@@ -182,11 +217,35 @@ internal static class ModelSerializer
             throw new FileNotFoundException($"Model file '{full}' does not exist.", full);
         }
 
+        return Load(() => ZipFile.OpenRead(full), full, new FileInfo(full).Length, device);
+    }
+
+    /// <summary>Reads a model file from a stream (seekable or not); <paramref name="name"/> stands for the file in
+    /// messages.</summary>
+    public static LoadedModel Load(Stream stream, string name, Device? device)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream to load the model from is not readable.", nameof(stream));
+        }
+
+        return Load(() => new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true), name, stream.CanSeek ? stream.Length - stream.Position : long.MaxValue, device);
+    }
+
+    private static LoadedModel Load(Func<ZipArchive> open, string full, long sourceLength, Device? device)
+    {
         ModelManifest manifest;
         byte[] weights;
         try
         {
-            var entries = ReadEntries(full);
+            Dictionary<string, byte[]> entries;
+            using (var archive = open())
+            {
+                entries = ReadEntries(archive, full, sourceLength);
+            }
+
             manifest = ReadManifest(entries, full);
             weights = ReadWeights(entries, full, manifest);
         }
@@ -229,10 +288,8 @@ internal static class ModelSerializer
 
     /// <summary>Every entry of the archive, read completely (a corrupt compressed stream fails here), bounded in size,
     /// and — from format version 2 — checked against the digest before anything is parsed.</summary>
-    private static Dictionary<string, byte[]> ReadEntries(string path)
+    private static Dictionary<string, byte[]> ReadEntries(ZipArchive archive, string path, long fileLength)
     {
-        var fileLength = new FileInfo(path).Length;
-        using var archive = ZipFile.OpenRead(path);
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var entry in archive.Entries)
