@@ -49,7 +49,35 @@ public static class WaveDecoder
             throw new FileNotFoundException($"Audio file '{path}' does not exist.", path);
         }
 
-        var available = new FileInfo(path).Length;
+        using var file = File.OpenRead(path);
+        return DecodeSeekable(file, path, maxDurationSeconds);
+    }
+
+    /// <summary>Decodes a WAV file held in a stream (a blob, an embedded resource), read from its current position;
+    /// the stream is left open. The same checks as for a file apply.</summary>
+    /// <param name="stream">A readable stream holding a WAV file.</param>
+    /// <param name="name">What the stream is, for error messages.</param>
+    /// <param name="maxDurationSeconds">The longest audio accepted, checked from the header before reading.</param>
+    /// <returns>The clip.</returns>
+    /// <exception cref="InvalidDataException">As for a file; the message names <paramref name="name"/>.</exception>
+    public static AudioClip Decode(Stream stream, string name, double maxDurationSeconds = DefaultMaxDurationSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!(maxDurationSeconds > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDurationSeconds), maxDurationSeconds, "The maximum duration must be > 0.");
+        }
+
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        memory.Position = 0;
+        return DecodeSeekable(memory, name, maxDurationSeconds);
+    }
+
+    private static AudioClip DecodeSeekable(Stream source, string path, double maxDurationSeconds)
+    {
+        var available = source.Length;
         if (available == 0)
         {
             throw new InvalidDataException($"Audio file '{path}' is empty.");
@@ -57,11 +85,12 @@ public static class WaveDecoder
 
         try
         {
-            var header = ReadHeader(path);
+            var header = ReadHeader(source, path);
             Validate(path, header, maxDurationSeconds);
             var channels = header.Channels;
             var declaredFrames = header.DataBytes / header.BlockAlign;
-            using var reader = new WaveFileReader(path);
+            source.Position = 0;
+            using var reader = new WaveFileReader(source);
             var provider = reader.ToSampleProvider();
             var interleaved = new List<float>((int)Math.Min(declaredFrames * channels, 1 << 24));
             var buffer = new float[8192];
@@ -160,10 +189,9 @@ public static class WaveDecoder
 
     /// <summary>Reads the RIFF header, the "fmt " chunk and the size the "data" chunk declares (NAudio clamps its own
     /// length to the bytes present, which would hide truncation), without trusting any of it.</summary>
-    private static WaveHeader ReadHeader(string path)
+    private static WaveHeader ReadHeader(Stream stream, string path)
     {
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         var riff = stream.Length >= 12 ? reader.ReadBytes(12) : [];
         if (riff.Length < 12 || !riff.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !riff.AsSpan(8, 4).SequenceEqual("WAVE"u8))
         {

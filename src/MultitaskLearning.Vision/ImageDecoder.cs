@@ -40,7 +40,29 @@ public static class ImageDecoder
             throw new InvalidDataException($"Image file '{path}' is {length:N0} bytes, more than one image file can be ({Array.MaxLength:N0}).");
         }
 
-        var bytes = File.ReadAllBytes(path);
+        return DecodeBitmap(File.ReadAllBytes(path), path, options);
+    }
+
+    /// <summary>Decodes and preprocesses an image held in a stream (a blob, an embedded resource), read from its
+    /// current position to its end; the stream is left open.</summary>
+    /// <param name="stream">A readable stream holding a PNG, JPEG, BMP, WebP or GIF image.</param>
+    /// <param name="name">What the stream is, for error messages.</param>
+    /// <param name="options">Size, colour, normalisation and the largest image accepted.</param>
+    /// <returns>Row-major [channels, height, width] values.</returns>
+    /// <exception cref="InvalidDataException">As for a file; the message names <paramref name="name"/>.</exception>
+    public static float[] Decode(Stream stream, string name, ImageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        using var decoded = DecodeBitmap(memory.ToArray(), name, options);
+        return FromBitmap(decoded, options);
+    }
+
+    private static SKBitmap DecodeBitmap(byte[] bytes, string path, ImageOptions options)
+    {
         if (bytes.Length == 0)
         {
             throw new InvalidDataException($"Image file '{path}' is empty.");
