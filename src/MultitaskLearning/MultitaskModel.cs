@@ -72,6 +72,23 @@ public sealed class MultitaskModel : IDisposable
         return new MultitaskModel(loaded.Network, loaded.FeatureStatistics, loaded.TargetStatistics, null);
     }
 
+    /// <summary>Reads a model from a stream asynchronously (the I/O; validation and building the network follow
+    /// synchronously), for streams from a network or a blob store.</summary>
+    /// <param name="stream">A readable stream holding a model file; read to its end and left open.</param>
+    /// <param name="name">What the stream is, for error messages.</param>
+    /// <param name="device">The device for the weights; <see langword="null"/> for the CPU.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The model; the caller disposes it.</returns>
+    /// <exception cref="InvalidDataException">The content is not a valid model file; the message starts with <paramref name="name"/>.</exception>
+    public static async Task<MultitaskModel> LoadAsync(Stream stream, string name = "stream", Device? device = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+        memory.Position = 0;
+        return Load(memory, name, device);
+    }
+
     /// <summary>Predicts every task on the labelled rows of a dataset.</summary>
     /// <param name="data">The data; its tasks and inputs must belong to the model.</param>
     /// <param name="batchSize">Rows per forward pass.</param>
@@ -117,6 +134,20 @@ public sealed class MultitaskModel : IDisposable
     {
         ThrowIfDisposed();
         ModelSerializer.Save(Network, FeatureStatistics, TargetStatistics, stream);
+    }
+
+    /// <summary>Writes the model file to a stream asynchronously (the file is assembled in memory, then written); the
+    /// stream is left open.</summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the bytes are written.</returns>
+    public async Task SaveAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var memory = new MemoryStream();
+        Save(memory);
+        memory.Position = 0;
+        await memory.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A deep copy (same definition, weights and statistics).</summary>

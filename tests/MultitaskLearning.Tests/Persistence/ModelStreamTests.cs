@@ -22,6 +22,17 @@ public sealed class ModelStreamTests
     }
 
     [Fact]
+    public async Task SaveAsync_LoadAsync_RoundTrip()
+    {
+        using var model = Trained();
+        using var memory = new MemoryStream();
+        await model.SaveAsync(memory);
+        memory.Position = 0;
+        using var loaded = await MultitaskModel.LoadAsync(memory, "async blob");
+        Assert.Equal(Flatten(model), Flatten(loaded));
+    }
+
+    [Fact]
     public void LoadFromNonSeekableStream_Works()
     {
         using var model = Trained();
