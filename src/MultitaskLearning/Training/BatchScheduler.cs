@@ -176,15 +176,27 @@ internal sealed class BatchScheduler : IDisposable
 
         for (var i = 0; i < hostOrders.Length; i++)
         {
-            if (state.Orders[i] is { } order && order.Any(row => row < 0 || row >= data.Dataset.Count))
+            var rows = sampling == TaskSampling.AllInputs ? data.Inputs[i].Count : data.Inputs[taskInput[i]].Count;
+            var length = sampling == TaskSampling.AllInputs ? rows : taskRows[i].Length;
+            if (state.Orders[i] is { } order && (order.Length != length || order.Any(row => row < 0 || row >= rows)))
             {
-                throw new InvalidDataException($"The saved data order of source {i} names rows outside the data ({data.Dataset.Count} rows). Resume with the same data.");
+                throw new InvalidDataException($"The saved data order of source {i} does not fit this run's data ({length} rows of {rows}). Resume with the same data.");
+            }
+
+            if (state.Cursors[i] < 0 || state.Cursors[i] > length)
+            {
+                throw new InvalidDataException($"The saved position {state.Cursors[i]} of source {i} is outside its {length} rows. Resume with the same data.");
             }
 
             hostOrders[i] = state.Orders[i] is { } saved ? (long[])saved.Clone() : null;
             orders[i]?.Dispose();
             orders[i] = null;
             tensorSources[i] = null;
+        }
+
+        if (taskRows.Length > 0 && (state.NextTask < 0 || state.NextTask >= taskRows.Length))
+        {
+            throw new InvalidDataException($"The saved round-robin position {state.NextTask} is outside the {taskRows.Length} sampled tasks.");
         }
 
         Array.Copy(state.Cursors, cursors, cursors.Length);

@@ -94,6 +94,11 @@ internal static class TrainingCheckpoint
             using var archive = ZipFile.OpenRead(path);
             var snapshot = ReadEntry(archive, path, StateEntry, stream => JsonSerializer.Deserialize<TrainingSnapshot>(stream, JsonOptions))
                 ?? throw new InvalidDataException($"Checkpoint '{path}': {StateEntry} is empty.");
+            if (!Enum.IsDefined(snapshot.Engine))
+            {
+                throw new InvalidDataException($"Checkpoint '{path}': unknown engine {snapshot.Engine} in the training state.");
+            }
+
             if (snapshot.FormatVersion != TrainingSnapshot.CurrentFormatVersion)
             {
                 throw new InvalidDataException($"Checkpoint '{path}': training state version {snapshot.FormatVersion}; this library reads version {TrainingSnapshot.CurrentFormatVersion}.");
