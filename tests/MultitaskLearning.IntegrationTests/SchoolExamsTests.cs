@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MultitaskLearning.Data;
 using MultitaskLearning.Evaluation;
 using MultitaskLearning.Models;
@@ -72,7 +71,6 @@ public sealed class SchoolExamsTests(ITestOutputHelper output)
         const int epochs = 40, settled = 10;
         var liveTensors = new List<long>();
         var managedBytes = new List<long>();
-        var residentMb = new List<double>();
         var progress = new SynchronousProgress(_ =>
         {
             liveTensors.Add(LiveTensors.Count); // before the collection below, which must not be what frees tensors
@@ -80,8 +78,6 @@ public sealed class SchoolExamsTests(ITestOutputHelper output)
             GC.WaitForPendingFinalizers();
             GC.Collect();
             managedBytes.Add(GC.GetTotalMemory(forceFullCollection: true));
-            using var process = Process.GetCurrentProcess();
-            residentMb.Add(process.WorkingSet64 / 1048576.0);
         });
         var definition = MultitaskModelBuilder.FromDataset(Slice).UseFamily(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [32] }).Build();
         var split = DatasetSplitter.Split(Slice, new SplitOptions { Seed = 1 });
@@ -95,7 +91,6 @@ public sealed class SchoolExamsTests(ITestOutputHelper output)
         var growth = managedBytes[^1] - managedBytes[settled - 1];
         output.WriteLine($"live tensors per epoch: {string.Join(", ", liveTensors.Distinct())}; before Fit {before}, after disposing the model {LiveTensors.Count}");
         output.WriteLine($"managed heap KB after a full GC at epochs 1, {settled}, 20, {epochs}: {managedBytes[0] / 1024.0:F0}, {managedBytes[settled - 1] / 1024.0:F0}, {managedBytes[19] / 1024.0:F0}, {managedBytes[^1] / 1024.0:F0} (growth after epoch {settled}: {growth / 1024.0:F0} KB, {growth / 1024.0 / (epochs - settled):F1} KB/epoch)");
-        output.WriteLine($"RSS MB at epochs 1, {settled}, 20, {epochs} (not asserted): {residentMb[0]:F1}, {residentMb[settled - 1]:F1}, {residentMb[19]:F1}, {residentMb[^1]:F1}");
 
         // Native memory: no tensor outlives its step or epoch, and the model's tensors go with the model.
         Assert.Single(liveTensors.Distinct());
