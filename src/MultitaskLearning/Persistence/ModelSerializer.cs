@@ -238,9 +238,9 @@ internal static class ModelSerializer
     {
         ModelManifest manifest;
         byte[] weights;
+        Dictionary<string, byte[]> entries;
         try
         {
-            Dictionary<string, byte[]> entries;
             using (var archive = open())
             {
                 entries = ReadEntries(archive, full, sourceLength);
@@ -269,7 +269,8 @@ internal static class ModelSerializer
         }
 
         network.eval();
-        return new LoadedModel(network, featureStatistics, targetStatistics);
+        var extra = entries.Where(e => e.Key.StartsWith(TrainingEntryPrefix, StringComparison.Ordinal)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        return new LoadedModel(network, featureStatistics, targetStatistics, extra);
     }
 
     /// <summary>The SHA-256 (hex) over entries: each name, its length and its bytes, in ordinal order of the names.</summary>

@@ -25,8 +25,10 @@ internal sealed class AutogradEngine : ITrainingEngine
     private readonly Parameter[] otherParameters;
     private readonly Random random;
     private readonly TaskRelationshipRecorder? recorder;
+    private readonly int[][] hostTaskIndices;
     private readonly Tensor[] globalTaskIndices;
     private readonly optim.Optimizer optimizer;
+    private StepLearningRates? appliedRates;
 
     public AutogradEngine(
         TrainerOptions options,
@@ -49,8 +51,9 @@ internal sealed class AutogradEngine : ITrainingEngine
         sharedParameters = trainable.SharedTensors;
         otherParameters = trainable.TaskSpecificTensors;
         var names = tasks.Select(t => t.Name).ToList();
-        globalTaskIndices = trainData.Inputs
-            .Select(i => tensor(i.Layout.Tasks.Select(t => (long)names.IndexOf(t.Name)).ToArray(), device: network.Device))
+        hostTaskIndices = trainData.Inputs.Select(i => i.Layout.Tasks.Select(t => names.IndexOf(t.Name)).ToArray()).ToArray();
+        globalTaskIndices = hostTaskIndices
+            .Select(indices => tensor(indices.Select(i => (long)i).ToArray(), device: network.Device))
             .ToArray();
         optimizer = CreateOptimizer();
     }
@@ -237,6 +240,12 @@ internal sealed class AutogradEngine : ITrainingEngine
 
     private void SetLearningRates(StepLearningRates rates)
     {
+        if (appliedRates == rates)
+        {
+            return; // the schedule changes the rate once per epoch at most
+        }
+
+        appliedRates = rates;
         var groups = optimizer.ParamGroups.ToArray();
         var index = 0;
         if (sharedParameters.Length > 0)
@@ -386,10 +395,9 @@ internal sealed class AutogradEngine : ITrainingEngine
         {
             var (l, _) = InputLosses(k, batchRows);
             var values = l.cpu().data<float>().ToArray();
-            var layout = trainData.Inputs[k].Layout;
-            for (var t = 0; t < layout.Tasks.Count; t++)
+            for (var t = 0; t < values.Length; t++)
             {
-                after[tasks.ToList().FindIndex(x => x.Name == layout.Tasks[t].Name)] = values[t];
+                after[hostTaskIndices[k][t]] = values[t];
             }
         }
 

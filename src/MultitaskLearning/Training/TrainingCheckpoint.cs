@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MultitaskLearning.Data;
@@ -84,14 +83,15 @@ internal static class TrainingCheckpoint
             .ToArray()
         : [];
 
-    /// <summary>Reads a checkpoint: the validated model file and the training entries.</summary>
+    /// <summary>Reads a checkpoint: the validated model file and its training entries (one read of the file, all of
+    /// it checked against the digest).</summary>
     /// <exception cref="InvalidDataException">The file is not a model file or has no readable training state.</exception>
     public static (LoadedModel Model, TrainingSnapshot Snapshot, OptimizerSnapshot Optimizer, IReadOnlyDictionary<string, float[]>? Best) Read(string path)
     {
         var model = ModelSerializer.Load(path, null);
         try
         {
-            using var archive = ZipFile.OpenRead(path);
+            var archive = model.ExtraEntries;
             var snapshot = ReadEntry(archive, path, StateEntry, stream => JsonSerializer.Deserialize<TrainingSnapshot>(stream, JsonOptions))
                 ?? throw new InvalidDataException($"Checkpoint '{path}': {StateEntry} is empty.");
             if (!Enum.IsDefined(snapshot.Engine))
@@ -145,10 +145,12 @@ internal static class TrainingCheckpoint
         return (removed, failed);
     }
 
-    private static T ReadEntry<T>(ZipArchive archive, string path, string name, Func<Stream, T> read)
+    private static T ReadEntry<T>(IReadOnlyDictionary<string, byte[]> entries, string path, string name, Func<Stream, T> read)
     {
-        var entry = archive.GetEntry(name) ?? throw new InvalidDataException($"Checkpoint '{path}' has no {name}; it is a plain model file, not a resumable checkpoint.");
-        using var stream = entry.Open();
+        var bytes = entries.TryGetValue(name, out var found)
+            ? found
+            : throw new InvalidDataException($"Checkpoint '{path}' has no {name}; it is a plain model file, not a resumable checkpoint.");
+        using var stream = new MemoryStream(bytes, writable: false);
         return read(stream);
     }
 

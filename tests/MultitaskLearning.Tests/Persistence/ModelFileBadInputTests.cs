@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using MultitaskLearning.Models;
-using MultitaskLearning.Persistence;
 using MultitaskLearning.TestUtilities;
 using MultitaskLearning.Training;
 using Xunit;
@@ -167,25 +166,6 @@ public sealed class ModelFileBadInputTests : IDisposable
         return path;
     }
 
-    private static void RewriteManifest(string path, Func<string, string> change, bool reseal = true)
-    {
-        using var archive = ZipFile.Open(path, ZipArchiveMode.Update);
-        var entry = archive.GetEntry("manifest.json")!;
-        string text;
-        using (var reader = new StreamReader(entry.Open()))
-        {
-            text = reader.ReadToEnd();
-        }
-
-        entry.Delete();
-        using (var writer = new StreamWriter(archive.CreateEntry("manifest.json").Open()))
-        {
-            writer.Write(change(text));
-        }
-
-        if (reseal)
-        {
-            ModelSerializerTests.Reseal(archive);
-        }
-    }
+    private static void RewriteManifest(string path, Func<string, string> change, bool reseal = true) =>
+        ModelSerializerTests.RewriteManifest(path, change, reseal);
 }

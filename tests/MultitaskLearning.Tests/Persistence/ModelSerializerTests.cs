@@ -139,10 +139,12 @@ public sealed class ModelSerializerTests : IDisposable
         return path;
     }
 
-    private static void RewriteManifest(string path, Func<string, string> change) =>
-        RewriteEntry(path, "manifest.json", bytes => { }, change);
+    /// <summary>Edits the manifest of a saved model; <paramref name="reseal"/> recomputes the digest as a deliberate
+    /// edit would, so that the checks behind the digest are reached.</summary>
+    internal static void RewriteManifest(string path, Func<string, string> change, bool reseal = true) =>
+        RewriteEntry(path, "manifest.json", bytes => { }, change, reseal);
 
-    private static void RewriteEntry(string path, string name, Action<byte[]> change, Func<string, string>? textChange = null)
+    private static void RewriteEntry(string path, string name, Action<byte[]> change, Func<string, string>? textChange = null, bool reseal = true)
     {
         using var archive = ZipFile.Open(path, ZipArchiveMode.Update);
         var entry = archive.GetEntry(name)!;
@@ -166,12 +168,15 @@ public sealed class ModelSerializerTests : IDisposable
             replacement.Write(bytes);
         }
 
-        Reseal(archive);
+        if (reseal)
+        {
+            Reseal(archive);
+        }
     }
 
     /// <summary>Recomputes the digest after an edit, as a deliberate (not accidental) change would, so that the checks
     /// behind the digest are reached.</summary>
-    internal static void Reseal(ZipArchive archive)
+    private static void Reseal(ZipArchive archive)
     {
         var contents = archive.Entries.Where(e => e.FullName != ModelSerializer.DigestEntry).Select(e =>
         {
