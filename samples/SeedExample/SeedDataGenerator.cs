@@ -107,12 +107,11 @@ internal static class SeedDataGenerator
                         using var paint = new SKPaint
                         {
                             IsAntialias = true,
-                            Typeface = typeface,
-                            TextSize = 34,
                             Color = new SKColor((byte)random.Next(0, 90), (byte)random.Next(0, 90), (byte)random.Next(0, 90)),
                         };
-                        var width = paint.MeasureText(glyph);
-                        canvas.DrawText(glyph, -width / 2, 12, paint);
+                        using var font = new SKFont(typeface, 34);
+                        var width = font.MeasureText(glyph);
+                        canvas.DrawText(glyph, -width / 2, 12, SKTextAlign.Left, font, paint);
                     }
 
                     using (var file = File.Create(Path.Combine(folder, name)))

@@ -49,7 +49,8 @@ public sealed class ImageAugmentation
         using var source = ImageDecoder.DecodeBitmap(path, options);
         using var canvasBitmap = new SKBitmap(source.Width, source.Height);
         using (var canvas = new SKCanvas(canvasBitmap))
-        using (var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true })
+        using (var image = SKImage.FromBitmap(source))
+        using (var paint = new SKPaint { IsAntialias = true })
         {
             canvas.Clear(SKColors.White);
             var scale = 1 + (((random.NextDouble() * 2) - 1) * MaxScale);
@@ -59,7 +60,7 @@ public sealed class ImageAugmentation
             canvas.Translate((float)((source.Width / 2.0) + dx), (float)((source.Height / 2.0) + dy));
             canvas.RotateDegrees((float)angle);
             canvas.Scale((float)(HorizontalFlip && random.Next(2) == 1 ? -scale : scale), (float)scale);
-            canvas.DrawBitmap(source, -source.Width / 2f, -source.Height / 2f, paint);
+            canvas.DrawImage(image, -source.Width / 2f, -source.Height / 2f, ImageDecoder.Resampling, paint);
         }
 
         var contrast = 1 + (((random.NextDouble() * 2) - 1) * ColorJitter);

@@ -122,6 +122,10 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>How images are resampled when resized: bilinear between bilinear mipmap levels, so that large
+    /// reductions average every source pixel instead of skipping rows.</summary>
+    internal static readonly SKSamplingOptions Resampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+
     /// <summary>Preprocesses a bitmap: resize, drop alpha (composited on white), grey or RGB, scale to [0, 1], normalise.</summary>
     /// <param name="bitmap">The bitmap.</param>
     /// <param name="options">Size, colour and normalisation.</param>
@@ -132,10 +136,11 @@ public static class ImageDecoder
         ArgumentNullException.ThrowIfNull(options);
         using var resized = new SKBitmap(new SKImageInfo(options.Width, options.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using (var canvas = new SKCanvas(resized))
-        using (var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true })
+        using (var image = SKImage.FromBitmap(bitmap))
+        using (var paint = new SKPaint { IsAntialias = true })
         {
             canvas.Clear(SKColors.White);
-            canvas.DrawBitmap(bitmap, new SKRect(0, 0, options.Width, options.Height), paint);
+            canvas.DrawImage(image, new SKRect(0, 0, options.Width, options.Height), Resampling, paint);
         }
 
         var channels = options.Channels;

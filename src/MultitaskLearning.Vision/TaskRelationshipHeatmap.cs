@@ -20,17 +20,18 @@ public static class TaskRelationshipHeatmap
         const int margin = 120;
         using var bitmap = new SKBitmap(margin + (count * cellSize), margin + (count * cellSize));
         using (var canvas = new SKCanvas(bitmap))
-        using (var text = new SKPaint { IsAntialias = true, Color = SKColors.Black, TextSize = Math.Max(10, cellSize / 5f) })
+        using (var text = new SKPaint { IsAntialias = true, Color = SKColors.Black })
+        using (var font = new SKFont { Size = Math.Max(10, cellSize / 5f) })
         using (var fill = new SKPaint { Style = SKPaintStyle.Fill })
         {
             canvas.Clear(SKColors.White);
             for (var i = 0; i < count; i++)
             {
-                canvas.DrawText(Shorten(relationships.TaskNames[i]), 4, margin + (i * cellSize) + (cellSize / 2f), text);
+                canvas.DrawText(Shorten(relationships.TaskNames[i]), 4, margin + (i * cellSize) + (cellSize / 2f), SKTextAlign.Left, font, text);
                 canvas.Save();
                 canvas.Translate(margin + (i * cellSize) + (cellSize / 2f), margin - 4);
                 canvas.RotateDegrees(-60);
-                canvas.DrawText(Shorten(relationships.TaskNames[i]), 0, 0, text);
+                canvas.DrawText(Shorten(relationships.TaskNames[i]), 0, 0, SKTextAlign.Left, font, text);
                 canvas.Restore();
                 for (var j = 0; j < count; j++)
                 {
@@ -39,7 +40,7 @@ public static class TaskRelationshipHeatmap
                     var cell = SKRect.Create(margin + (j * cellSize), margin + (i * cellSize), cellSize, cellSize);
                     canvas.DrawRect(cell, fill);
                     var label = double.IsNaN(value) ? "–" : value.ToString("F2", CultureInfo.InvariantCulture);
-                    canvas.DrawText(label, cell.Left + 4, cell.MidY + (text.TextSize / 3), text);
+                    canvas.DrawText(label, cell.Left + 4, cell.MidY + (font.Size / 3), SKTextAlign.Left, font, text);
                 }
             }
         }
