@@ -4,7 +4,8 @@
 #
 #   eng/build.sh demo [args]          run the main sample (SeedExample: speech + images in one model) in Release
 #   eng/build.sh demo school [args]   run the School benchmark (SchoolExams)
-#   eng/build.sh test [--quick]       build and run every test project; --quick skips tests marked Category=Slow
+#   eng/build.sh test [--quick]       build and run every test project on net8.0 and net10.0; --quick skips tests
+#                                     marked Category=Slow
 #   eng/build.sh build                restore and build everything with warnings as errors
 #   eng/build.sh pack                 create the NuGet packages in artifacts/packages
 #   eng/build.sh bench [command]      run the benchmark suite (default: all; see tests/MultitaskLearning.Benchmarks)
@@ -42,6 +43,13 @@ case "$command" in
       filter=(--filter "Category!=Slow")
       shift
     fi
+    # The libraries target net8.0 and net10.0; the tests run on both when a .NET 8 runtime is present (installed here
+    # from its NuGet runtime pack when possible), otherwise on net10.0 only, and the summary says so.
+    frameworks="net8.0 and net10.0"
+    if ! bash "$root/eng/ensure-dotnet8.sh"; then
+      filter+=(--framework net10.0)
+      frameworks="net10.0 only (no .NET 8 runtime; the net8.0 builds are compiled, not run)"
+    fi
     dotnet build MultitaskLearning.sln -c Release -warnaserror
     log=$(mktemp)
     # -m:1 runs the test assemblies one after the other: two libtorch processes with two threads each on two cores
@@ -53,7 +61,8 @@ case "$command" in
     # One plain summary line over all test assemblies.
     awk '/(Passed|Failed)! +- +Failed:/ {
            for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-         } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+         } END { printf "tests: %d passed, %d failed, %d skipped", p, f, s }' "$log"
+    echo " (on $frameworks)"
     if ! grep -qE '(Passed|Failed)! +- +Failed:' "$log"; then
       echo "build.sh: no test results were reported" >&2
       status=1

@@ -25,7 +25,7 @@ public static class Resampler
         var output = new List<float>(expected + 1024);
         var buffer = new float[4096];
         int read;
-        while ((read = resampler.Read(buffer.AsSpan())) > 0)
+        while ((read = SampleProviderReading.ReadInto(resampler, buffer)) > 0)
         {
             output.AddRange(buffer.AsSpan(0, read));
         }
@@ -36,6 +36,8 @@ public static class Resampler
         return new AudioClip(samples, sampleRate);
     }
 
+    /// <summary>A clip as NAudio's sample source. NAudio 3 (net9.0 and later) reads into spans, NAudio 2 (the net8.0
+    /// build) into arrays.</summary>
     private sealed class ArraySampleProvider(float[] samples, int sampleRate) : ISampleProvider
     {
         private int position;
@@ -49,5 +51,9 @@ public static class Resampler
             position += n;
             return n;
         }
+#if !NET9_0_OR_GREATER
+
+        public int Read(float[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+#endif
     }
 }

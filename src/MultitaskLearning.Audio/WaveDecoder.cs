@@ -17,6 +17,12 @@ public static class WaveDecoder
     /// <summary>The highest sample rate a file may declare, in Hz.</summary>
     public const int MaxSampleRate = 1_000_000;
 
+    /// <summary>The WAVE_FORMAT_EXTENSIBLE sub-format of integer PCM (KSDATAFORMAT_SUBTYPE_PCM).</summary>
+    private static readonly Guid PcmSubtype = new("00000001-0000-0010-8000-00aa00389b71");
+
+    /// <summary>The WAVE_FORMAT_EXTENSIBLE sub-format of IEEE floating point (KSDATAFORMAT_SUBTYPE_IEEE_FLOAT).</summary>
+    private static readonly Guid IeeeFloatSubtype = new("00000003-0000-0010-8000-00aa00389b71");
+
     /// <summary>Decodes a WAV file to mono, accepting at most <see cref="DefaultMaxDurationSeconds"/> of audio.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The clip at the file's own sample rate.</returns>
@@ -95,7 +101,7 @@ public static class WaveDecoder
             var interleaved = new List<float>((int)Math.Min(declaredFrames * channels, 1 << 24));
             var buffer = new float[8192];
             int read;
-            while ((read = provider.Read(buffer.AsSpan())) > 0)
+            while ((read = SampleProviderReading.ReadInto(provider, buffer)) > 0)
             {
                 for (var k = 0; k < read; k++)
                 {
@@ -223,8 +229,8 @@ public static class WaveDecoder
                     {
                         reader.ReadBytes(8);
                         var sub = new Guid(reader.ReadBytes(16));
-                        tag = sub == AudioMediaSubtypes.MEDIASUBTYPE_PCM ? WaveFormatEncoding.Pcm
-                            : sub == AudioMediaSubtypes.MEDIASUBTYPE_IEEE_FLOAT ? WaveFormatEncoding.IeeeFloat
+                        tag = sub == PcmSubtype ? WaveFormatEncoding.Pcm
+                            : sub == IeeeFloatSubtype ? WaveFormatEncoding.IeeeFloat
                             : WaveFormatEncoding.Extensible;
                     }
                 }

@@ -63,6 +63,7 @@ public static class ImageDecoder
 
     private static SKBitmap DecodeBitmap(byte[] bytes, string path, ImageOptions options)
     {
+        SkiaBackend.EnsureAvailable();
         if (bytes.Length == 0)
         {
             throw new InvalidDataException($"Image file '{path}' is empty.");

@@ -24,6 +24,14 @@ internal sealed class WaveFixtures : IDisposable
             return path;
         }
 
+        if (format.Encoding == WaveFormatEncoding.Pcm && format.BitsPerSample == 32 && format.Channels == 1)
+        {
+            // NAudio 2 (the net8.0 build) writes float samples as 32-bit integer PCM only from version 3 on.
+            var bytes = left.SelectMany(v => BitConverter.GetBytes((int)Math.Clamp(Math.Round(v * (double)int.MaxValue), int.MinValue, int.MaxValue))).ToArray();
+            writer.Write(bytes, 0, bytes.Length);
+            return path;
+        }
+
         if (format.Channels == 1)
         {
             writer.WriteSamples(left, 0, left.Length);

@@ -415,6 +415,29 @@ internal static unsafe class Sgemm
         }
     }
 
+    /// <summary>a·b + c per lane with one rounding (fused), on every target framework: Vector256.FusedMultiplyAdd exists
+    /// from .NET 9; on .NET 8 the FMA instruction, or MathF.FusedMultiplyAdd per lane where the processor lacks it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
+    {
+#if NET9_0_OR_GREATER
+        return Vector256.FusedMultiplyAdd(a, b, c);
+#else
+        if (Fma.IsSupported)
+        {
+            return Fma.MultiplyAdd(a, b, c);
+        }
+
+        Span<float> lanes = stackalloc float[Vector256<float>.Count];
+        for (var i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = MathF.FusedMultiplyAdd(a.GetElement(i), b.GetElement(i), c.GetElement(i));
+        }
+
+        return Vector256.Create<float>(lanes);
+#endif
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
     {
@@ -425,23 +448,23 @@ internal static unsafe class Sgemm
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
             var x = Vector256.Create(a[0]);
-            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
-            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            c00 = MultiplyAdd(x, b0, c00);
+            c01 = MultiplyAdd(x, b1, c01);
             x = Vector256.Create(a[1]);
-            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
-            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            c10 = MultiplyAdd(x, b0, c10);
+            c11 = MultiplyAdd(x, b1, c11);
             x = Vector256.Create(a[2]);
-            c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
-            c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            c20 = MultiplyAdd(x, b0, c20);
+            c21 = MultiplyAdd(x, b1, c21);
             x = Vector256.Create(a[3]);
-            c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
-            c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            c30 = MultiplyAdd(x, b0, c30);
+            c31 = MultiplyAdd(x, b1, c31);
             x = Vector256.Create(a[4]);
-            c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
-            c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            c40 = MultiplyAdd(x, b0, c40);
+            c41 = MultiplyAdd(x, b1, c41);
             x = Vector256.Create(a[5]);
-            c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
-            c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            c50 = MultiplyAdd(x, b0, c50);
+            c51 = MultiplyAdd(x, b1, c51);
             a += 6;
             b += 16;
         }

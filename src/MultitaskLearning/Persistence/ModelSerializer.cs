@@ -234,6 +234,12 @@ internal static class ModelSerializer
         return Load(() => new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true), name, stream.CanSeek ? stream.Length - stream.Position : long.MaxValue, device);
     }
 
+    /// <summary>Whether an exception is the zip reader's own report of a corrupt archive: .NET 8's reader throws a plain
+    /// <see cref="IOException"/> ("Zip file corrupt") where later versions throw <see cref="InvalidDataException"/>; an
+    /// I/O failure of the file or stream itself is not one.</summary>
+    private static bool IsCorruptArchive(Exception ex) =>
+        ex.GetType() == typeof(IOException) && string.Equals(ex.Source, "System.IO.Compression", StringComparison.Ordinal);
+
     private static LoadedModel Load(Func<ZipArchive> open, string full, long sourceLength, Device? device)
     {
         ModelManifest manifest;
@@ -249,7 +255,7 @@ internal static class ModelSerializer
             manifest = ReadManifest(entries, full);
             weights = ReadWeights(entries, full, manifest);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or NotSupportedException or ArgumentException
+        catch (Exception ex) when ((ex is InvalidDataException or EndOfStreamException or NotSupportedException or ArgumentException || IsCorruptArchive(ex))
                                        && !(ex is InvalidDataException && ex.Message.StartsWith("Model file", StringComparison.Ordinal)))
         {
             throw new InvalidDataException($"Model file '{full}' is not a readable model archive (corrupt or truncated): {ex.Message}", ex);

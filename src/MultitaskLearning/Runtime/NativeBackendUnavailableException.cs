@@ -1,6 +1,7 @@
 namespace MultitaskLearning.Runtime;
 
-/// <summary>TorchSharp's native library (libtorch) could not be loaded. The message says what is missing and how to fix it.</summary>
+/// <summary>A native library the library needs could not be loaded: TorchSharp's libtorch (see <see cref="TorchBackend"/>),
+/// or the Skia library that MultitaskLearning.Vision decodes images with. The message says what is missing and how to fix it.</summary>
 public sealed class NativeBackendUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>

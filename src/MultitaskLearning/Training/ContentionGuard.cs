@@ -86,13 +86,20 @@ internal sealed class ContentionGuard
     /// <summary>The number of switches between libtorch's thread count and one thread so far.</summary>
     public int Switches { get; private set; }
 
+    /// <summary>The CPU time the process has used, over all its threads (read once per window).</summary>
+    private static TimeSpan ProcessorTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
     public void StepStarted()
     {
         started = Stopwatch.GetTimestamp();
         if (count == 0 && minimumUtilization > 0)
         {
             windowStarted = started;
-            windowCpuStarted = Environment.CpuUsage.TotalTime;
+            windowCpuStarted = ProcessorTime();
         }
     }
 
@@ -104,7 +111,7 @@ internal sealed class ContentionGuard
         {
             // CPU time the process used per thread per second of the window (1 = every thread had its core).
             var wall = Stopwatch.GetElapsedTime(windowStarted).TotalSeconds;
-            utilization = (Environment.CpuUsage.TotalTime - windowCpuStarted).TotalSeconds / (wall * current);
+            utilization = (ProcessorTime() - windowCpuStarted).TotalSeconds / (wall * current);
         }
 
         Record(seconds, utilization);
