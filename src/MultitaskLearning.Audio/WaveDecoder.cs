@@ -59,8 +59,9 @@ public static class WaveDecoder
         return DecodeSeekable(file, path, maxDurationSeconds);
     }
 
-    /// <summary>Decodes a WAV file held in a stream (a blob, an embedded resource), read from its current position;
-    /// the stream is left open. The same checks as for a file apply.</summary>
+    /// <summary>Decodes a WAV file held in a stream (a blob, an embedded resource), read from its current position to
+    /// its end (it is copied to memory first, so it may be non-seekable); the stream is left open (the library never
+    /// disposes a stream it is given). The same checks as for a file apply.</summary>
     /// <param name="stream">A readable stream holding a WAV file.</param>
     /// <param name="name">What the stream is, for error messages.</param>
     /// <param name="maxDurationSeconds">The longest audio accepted, checked from the header before reading.</param>
@@ -77,6 +78,30 @@ public static class WaveDecoder
 
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
+        memory.Position = 0;
+        return DecodeSeekable(memory, name, maxDurationSeconds);
+    }
+
+    /// <summary>Decodes a WAV file held in a stream asynchronously, for streams from a network or a blob store: the
+    /// stream is copied to memory asynchronously (from its current position to its end; it is left open), then decoded
+    /// synchronously with the same checks as <see cref="Decode(Stream, string, double)"/>.</summary>
+    /// <param name="stream">A readable stream holding a WAV file; it may be non-seekable.</param>
+    /// <param name="name">What the stream is, for error messages.</param>
+    /// <param name="maxDurationSeconds">The longest audio accepted, checked from the header before the samples are decoded.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The clip.</returns>
+    /// <exception cref="InvalidDataException">As for a file; the message names <paramref name="name"/>.</exception>
+    public static async Task<AudioClip> DecodeAsync(Stream stream, string name, double maxDurationSeconds = DefaultMaxDurationSeconds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!(maxDurationSeconds > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDurationSeconds), maxDurationSeconds, "The maximum duration must be > 0.");
+        }
+
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
         memory.Position = 0;
         return DecodeSeekable(memory, name, maxDurationSeconds);
     }

@@ -64,9 +64,10 @@ public sealed class LinearMultitaskModel
     /// <summary>The regulariser's λ.</summary>
     public double Lambda { get; }
 
-    /// <summary>Loads a model saved with <see cref="Save"/>.</summary>
+    /// <summary>Loads a model saved with <see cref="Save(string)"/>.</summary>
     /// <param name="path">The JSON file.</param>
     /// <returns>The model.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid model file; the message names it.</exception>
     public static LinearMultitaskModel Load(string path)
     {
@@ -76,34 +77,53 @@ public sealed class LinearMultitaskModel
             throw new FileNotFoundException($"Linear model file '{path}' does not exist.", path);
         }
 
+        using var stream = File.OpenRead(path);
+        return Load(stream, path);
+    }
+
+    /// <summary>Loads a model written by <see cref="Save(Stream)"/> or <see cref="Save(string)"/> from a stream (a blob,
+    /// an embedded resource, a network response), reading from its current position to its end. The stream may be
+    /// non-seekable and is left open: the library never disposes a stream it is given.</summary>
+    /// <param name="stream">A readable stream holding the model's JSON.</param>
+    /// <param name="sourceName">What the stream is (for example the blob's name), used in error messages where a file's
+    /// path would be.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">The content is not a valid model file; the message names
+    /// <paramref name="sourceName"/>.</exception>
+    public static LinearMultitaskModel Load(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
         try
         {
-            using var stream = File.OpenRead(path);
-            var stored = JsonSerializer.Deserialize<StoredModel>(stream)
-                ?? throw new InvalidDataException("the file is empty");
-            if (stored.Format != FormatName || stored.Version != FormatVersion)
-            {
-                throw new InvalidDataException($"format '{stored.Format}' version {stored.Version}; expected '{FormatName}' version {FormatVersion}");
-            }
-
-            var names = stored.Tasks ?? throw new InvalidDataException("no task names");
-            var rows = stored.Weights ?? throw new InvalidDataException("no weights");
-            if (rows.Any(r => r is null || r.Length != names.Length))
-            {
-                throw new InvalidDataException($"every weight row needs {names.Length} values (one per task)");
-            }
-
-            return new LinearMultitaskModel(
-                names,
-                Matrix<double>.Build.DenseOfRowArrays(rows),
-                Vector<double>.Build.DenseOfArray(stored.Biases ?? throw new InvalidDataException("no biases")),
-                Enum.Parse<LinearLoss>(stored.Loss ?? string.Empty),
-                stored.Regularizer ?? string.Empty,
-                stored.Lambda);
+            return FromStored(JsonSerializer.Deserialize<StoredModel>(stream));
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidDataException or FormatException)
+        catch (Exception ex) when (IsInvalidContent(ex))
         {
-            throw new InvalidDataException($"Linear model file '{path}' is invalid: {ex.Message}", ex);
+            throw Invalid(sourceName, ex);
+        }
+    }
+
+    /// <summary>Loads a model from a stream asynchronously, for streams from a network or a blob store: the JSON is read
+    /// asynchronously (to the end of the stream, which is left open), then checked as
+    /// <see cref="Load(Stream, string)"/> does.</summary>
+    /// <param name="stream">A readable stream holding the model's JSON; it may be non-seekable.</param>
+    /// <param name="sourceName">What the stream is, used in error messages where a file's path would be.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">The content is not a valid model file; the message names
+    /// <paramref name="sourceName"/>.</exception>
+    public static async Task<LinearMultitaskModel> LoadAsync(Stream stream, string sourceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
+        try
+        {
+            return FromStored(await JsonSerializer.DeserializeAsync<StoredModel>(stream, cancellationToken: cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (IsInvalidContent(ex))
+        {
+            throw Invalid(sourceName, ex);
         }
     }
 
@@ -170,23 +190,12 @@ public sealed class LinearMultitaskModel
             throw new DirectoryNotFoundException($"Cannot save the linear model to '{full}': the folder '{directory}' does not exist.");
         }
 
-        var stored = new StoredModel
-        {
-            Format = FormatName,
-            Version = FormatVersion,
-            Tasks = [.. TaskNames],
-            Loss = Loss.ToString(),
-            Regularizer = Regularizer,
-            Lambda = Lambda,
-            Weights = Weights.ToRowArrays(),
-            Biases = Biases.ToArray(),
-        };
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = File.Create(temporary))
             {
-                JsonSerializer.Serialize(stream, stored, JsonOptions);
+                Save(stream);
             }
 
             File.Move(temporary, full, overwrite: true);
@@ -197,6 +206,74 @@ public sealed class LinearMultitaskModel
             throw;
         }
     }
+
+    /// <summary>Writes the model's JSON (the same bytes as <see cref="Save(string)"/>) to a stream, from its current
+    /// position. The stream is left open (the library never disposes a stream it is given); unlike
+    /// <see cref="Save(string)"/>, durability is the stream owner's concern.</summary>
+    /// <param name="stream">A writable stream; it need not be seekable.</param>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        JsonSerializer.Serialize(stream, ToStored(), JsonOptions);
+    }
+
+    /// <summary>Writes the model's JSON to a stream asynchronously (the same bytes as <see cref="Save(Stream)"/>); the
+    /// stream is left open.</summary>
+    /// <param name="stream">A writable stream; it need not be seekable.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the JSON is written and flushed to the stream.</returns>
+    public Task SaveAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return JsonSerializer.SerializeAsync(stream, ToStored(), JsonOptions, cancellationToken);
+    }
+
+    private static bool IsInvalidContent(Exception ex) => ex is JsonException or ArgumentException or InvalidDataException or FormatException;
+
+    private static InvalidDataException Invalid(string sourceName, Exception ex) =>
+        new($"Linear model file '{sourceName}' is invalid: {ex.Message}", ex);
+
+    /// <summary>Checks a deserialised model and builds it; throws <see cref="InvalidDataException"/> (or the constructor's
+    /// <see cref="ArgumentException"/>) with the problem but not the source, which the caller adds.</summary>
+    private static LinearMultitaskModel FromStored(StoredModel? stored)
+    {
+        if (stored is null)
+        {
+            throw new InvalidDataException("the file is empty");
+        }
+
+        if (stored.Format != FormatName || stored.Version != FormatVersion)
+        {
+            throw new InvalidDataException($"format '{stored.Format}' version {stored.Version}; expected '{FormatName}' version {FormatVersion}");
+        }
+
+        var names = stored.Tasks ?? throw new InvalidDataException("no task names");
+        var rows = stored.Weights ?? throw new InvalidDataException("no weights");
+        if (rows.Any(r => r is null || r.Length != names.Length))
+        {
+            throw new InvalidDataException($"every weight row needs {names.Length} values (one per task)");
+        }
+
+        return new LinearMultitaskModel(
+            names,
+            Matrix<double>.Build.DenseOfRowArrays(rows),
+            Vector<double>.Build.DenseOfArray(stored.Biases ?? throw new InvalidDataException("no biases")),
+            Enum.Parse<LinearLoss>(stored.Loss ?? string.Empty),
+            stored.Regularizer ?? string.Empty,
+            stored.Lambda);
+    }
+
+    private StoredModel ToStored() => new()
+    {
+        Format = FormatName,
+        Version = FormatVersion,
+        Tasks = [.. TaskNames],
+        Loss = Loss.ToString(),
+        Regularizer = Regularizer,
+        Lambda = Lambda,
+        Weights = Weights.ToRowArrays(),
+        Biases = Biases.ToArray(),
+    };
 
     private int IndexOf(string taskName)
     {

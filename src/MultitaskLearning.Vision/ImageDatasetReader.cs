@@ -6,7 +6,8 @@ namespace MultitaskLearning.Vision;
 /// <summary>
 /// The image-label task adapter: decodes image files (PNG, JPEG, BMP, WebP) in parallel through a
 /// <see cref="FeatureCache"/>, resizes and normalises them to [C, H, W], maps their label fields (folder names or
-/// manifest columns) to task labels and returns a <see cref="MultitaskDataset"/>. For MNIST's IDX files use <see cref="ReadIdx"/>.
+/// manifest columns) to task labels and returns a <see cref="MultitaskDataset"/>. For MNIST's IDX files (paths or
+/// streams) use <see cref="ReadIdx(string, string, TaskDefinition, string, IReadOnlyList{int}?)"/> and its overloads.
 /// </summary>
 public static class ImageDatasetReader
 {
@@ -56,8 +57,74 @@ public static class ImageDatasetReader
     public static MultitaskDataset ReadIdx(string imagesPath, string labelsPath, TaskDefinition task, string inputName = "image", IReadOnlyList<int>? rows = null)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var (pixels, count, height, width) = IdxReader.ReadImages(imagesPath);
+        var images = IdxReader.ReadImages(imagesPath);
         var labels = IdxReader.ReadLabels(labelsPath);
+        return IdxDataset(images, imagesPath, labels, labelsPath, task, inputName, rows);
+    }
+
+    /// <summary>Reads MNIST-style IDX images and labels held in streams (blobs, embedded resources, network responses)
+    /// into a dataset with one multiclass task over the label values. Each stream is read from its current position to
+    /// its end, may be gzip-compressed (recognised by its first two bytes) or non-seekable, and is left open: the library
+    /// never disposes a stream it is given.</summary>
+    /// <param name="images">The image file's content.</param>
+    /// <param name="imagesName">What <paramref name="images"/> is, used in error messages where a file's path would be.</param>
+    /// <param name="labels">The label file's content.</param>
+    /// <param name="labelsName">What <paramref name="labels"/> is, used in error messages where a file's path would be.</param>
+    /// <param name="task">A multiclass task whose class indices are the label bytes (for example 10 digits).</param>
+    /// <param name="inputName">The input name.</param>
+    /// <param name="rows">Which images to keep (for example a seeded subset); <see langword="null"/> for all.</param>
+    /// <returns>The dataset with samples [1, rows, columns] scaled to [0, 1].</returns>
+    /// <exception cref="InvalidDataException">A stream's content is bad (see <see cref="IdxReader"/>), the two disagree on
+    /// the count, or a label is outside the task's classes; the message names the stream.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A requested row is outside the images.</exception>
+    public static MultitaskDataset ReadIdx(Stream images, string imagesName, Stream labels, string labelsName, TaskDefinition task, string inputName = "image", IReadOnlyList<int>? rows = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var imageData = IdxReader.ReadImages(images, imagesName);
+        var labelData = IdxReader.ReadLabels(labels, labelsName);
+        return IdxDataset(imageData, imagesName, labelData, labelsName, task, inputName, rows);
+    }
+
+    /// <summary>Reads MNIST-style IDX images and labels held in streams asynchronously, for streams from a network or a
+    /// blob store: each stream is copied to memory asynchronously (to its end; it is left open), then parsed
+    /// synchronously as <see cref="ReadIdx(Stream, string, Stream, string, TaskDefinition, string, IReadOnlyList{int}?)"/> does.</summary>
+    /// <param name="images">The image file's content (gzip-compressed or not).</param>
+    /// <param name="imagesName">What <paramref name="images"/> is, used in error messages.</param>
+    /// <param name="labels">The label file's content (gzip-compressed or not).</param>
+    /// <param name="labelsName">What <paramref name="labels"/> is, used in error messages.</param>
+    /// <param name="task">A multiclass task whose class indices are the label bytes.</param>
+    /// <param name="inputName">The input name.</param>
+    /// <param name="rows">Which images to keep; <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>The dataset with samples [1, rows, columns] scaled to [0, 1].</returns>
+    /// <exception cref="InvalidDataException">As for <see cref="ReadIdx(Stream, string, Stream, string, TaskDefinition, string, IReadOnlyList{int}?)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A requested row is outside the images.</exception>
+    public static async Task<MultitaskDataset> ReadIdxAsync(
+        Stream images,
+        string imagesName,
+        Stream labels,
+        string labelsName,
+        TaskDefinition task,
+        string inputName = "image",
+        IReadOnlyList<int>? rows = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var imageData = await IdxReader.ReadImagesAsync(images, imagesName, cancellationToken).ConfigureAwait(false);
+        var labelData = await IdxReader.ReadLabelsAsync(labels, labelsName, cancellationToken).ConfigureAwait(false);
+        return IdxDataset(imageData, imagesName, labelData, labelsName, task, inputName, rows);
+    }
+
+    private static MultitaskDataset IdxDataset(
+        (byte[] Pixels, int Count, int Rows, int Columns) images,
+        string imagesPath,
+        byte[] labels,
+        string labelsPath,
+        TaskDefinition task,
+        string inputName,
+        IReadOnlyList<int>? rows)
+    {
+        var (pixels, count, height, width) = images;
         if (labels.Length != count)
         {
             throw new InvalidDataException($"IDX files disagree: '{imagesPath}' has {count} images but '{labelsPath}' has {labels.Length} labels.");

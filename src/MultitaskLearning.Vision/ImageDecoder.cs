@@ -44,7 +44,8 @@ public static class ImageDecoder
     }
 
     /// <summary>Decodes and preprocesses an image held in a stream (a blob, an embedded resource), read from its
-    /// current position to its end; the stream is left open.</summary>
+    /// current position to its end; the stream may be non-seekable and is left open (the library never disposes a
+    /// stream it is given).</summary>
     /// <param name="stream">A readable stream holding a PNG, JPEG, BMP, WebP or GIF image.</param>
     /// <param name="name">What the stream is, for error messages.</param>
     /// <param name="options">Size, colour, normalisation and the largest image accepted.</param>
@@ -58,6 +59,31 @@ public static class ImageDecoder
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
         using var decoded = DecodeBitmap(memory.ToArray(), name, options);
+        return FromBitmap(decoded, options);
+    }
+
+    /// <summary>Decodes and preprocesses an image held in a stream asynchronously, for streams from a network or a blob
+    /// store: the stream is copied to memory asynchronously (from its current position to its end; it is left open),
+    /// then decoded synchronously as <see cref="Decode(Stream, string, ImageOptions)"/> does.</summary>
+    /// <param name="stream">A readable stream holding a PNG, JPEG, BMP, WebP or GIF image; it may be non-seekable.</param>
+    /// <param name="name">What the stream is, for error messages.</param>
+    /// <param name="options">Size, colour, normalisation and the largest image accepted.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Row-major [channels, height, width] values.</returns>
+    /// <exception cref="InvalidDataException">As for a file; the message names <paramref name="name"/>.</exception>
+    public static async Task<float[]> DecodeAsync(Stream stream, string name, ImageOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        byte[] bytes;
+        using (var memory = new MemoryStream())
+        {
+            await stream.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+            bytes = memory.ToArray();
+        }
+
+        using var decoded = DecodeBitmap(bytes, name, options);
         return FromBitmap(decoded, options);
     }
 

@@ -1,3 +1,4 @@
+using MultitaskLearning.Testing;
 using MultitaskLearning.Vision;
 using SkiaSharp;
 using Xunit;
@@ -7,6 +8,31 @@ namespace MultitaskLearning.Vision.Tests;
 /// <summary>Image decoding from streams gives what decoding the file gives, and names the stream in errors.</summary>
 public sealed class ImageStreamTests
 {
+    private static readonly string Bird = Path.Combine(AppContext.BaseDirectory, "data", "seed", "images", "bird_noto-color-emoji_00.png");
+
+    [Fact]
+    public async Task SeedImage_FromForwardOnlyStream_SyncAndAsync_EqualsFromFile()
+    {
+        var options = new ImageOptions { Width = 32, Height = 32 };
+        var fromFile = ImageDecoder.Decode(Bird, options);
+        using var stream = new ForwardOnlyStream(File.ReadAllBytes(Bird));
+        Assert.Equal(fromFile, ImageDecoder.Decode(stream, "bird.png", options));
+        Assert.False(stream.IsDisposed);
+        using var again = new ForwardOnlyStream(File.ReadAllBytes(Bird));
+        Assert.Equal(fromFile, await ImageDecoder.DecodeAsync(again, "bird.png", options));
+        Assert.False(again.IsDisposed);
+    }
+
+    [Fact]
+    public async Task DecodeAsync_TruncatedImage_NamesTheStream()
+    {
+        var bytes = File.ReadAllBytes(Bird);
+        var truncated = bytes[..(bytes.Length / 2)];
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ImageDecoder.DecodeAsync(new ForwardOnlyStream(truncated), "blob birds/0.png", new ImageOptions()));
+        Assert.StartsWith("Image file 'blob birds/0.png' ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(new MemoryStream(truncated), "blob birds/0.png", new ImageOptions())).Message);
+    }
+
     [Fact]
     public void DecodeFromStream_EqualsDecodeFromFile()
     {

@@ -1,4 +1,5 @@
 using MultitaskLearning.Models;
+using MultitaskLearning.Testing;
 using MultitaskLearning.TestUtilities;
 using MultitaskLearning.Training;
 using Xunit;
@@ -41,6 +42,33 @@ public sealed class ModelStreamTests
         using var forwardOnly = new ForwardOnlyStream(memory.ToArray());
         using var loaded = MultitaskModel.Load(forwardOnly, "response");
         Assert.Equal(Flatten(model), Flatten(loaded));
+        Assert.False(forwardOnly.IsDisposed);
+    }
+
+    [Fact]
+    public async Task FileAndForwardOnlyStreams_LoadTheSameModel()
+    {
+        using var model = Trained();
+        var path = Path.Combine(Path.GetTempPath(), $"mtl-model-{Guid.NewGuid():N}.mtl");
+        try
+        {
+            model.Save(path);
+            using var fromFile = MultitaskModel.Load(path);
+            using var forwardOnly = new ForwardOnlyStream(File.ReadAllBytes(path));
+            using var fromStream = await MultitaskModel.LoadAsync(forwardOnly, "response");
+            Assert.Equal(Flatten(fromFile), Flatten(fromStream));
+            Assert.False(forwardOnly.IsDisposed);
+
+            var written = ForwardOnlyStream.ForWriting();
+            await model.SaveAsync(written);
+            Assert.False(written.IsDisposed);
+            using var reloaded = MultitaskModel.Load(new MemoryStream(written.Written), "written");
+            Assert.Equal(Flatten(fromFile), Flatten(reloaded));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -63,38 +91,4 @@ public sealed class ModelStreamTests
     }
 
     private static float[] Flatten(MultitaskModel model) => model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
-
-    /// <summary>A stream that can only be read forwards, like a network response.</summary>
-    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
-    {
-        private readonly MemoryStream inner = new(bytes);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            inner.Dispose();
-            base.Dispose(disposing);
-        }
-    }
 }

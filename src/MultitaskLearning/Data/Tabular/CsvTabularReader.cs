@@ -4,11 +4,13 @@ using MultitaskLearning.Tasks;
 
 namespace MultitaskLearning.Data.Tabular;
 
-/// <summary>Reads a CSV file with a header row into a <see cref="MultitaskDataset"/> with one feature-vector input.
-/// Fields may be quoted ("…", with "" for a quote). Numbers use the invariant culture.</summary>
+/// <summary>Reads CSV with a header row (a file, a stream or a <see cref="TextReader"/>) into a
+/// <see cref="MultitaskDataset"/> with one feature-vector input. Fields may be quoted ("…", with "" for a quote). Numbers
+/// use the invariant culture. Every overload parses the same way; errors name the file, or the source name given with a
+/// stream or reader. Streams and readers are left open.</summary>
 public static class CsvTabularReader
 {
-    /// <summary>Reads a file.</summary>
+    /// <summary>Reads a file (UTF-8 unless a byte-order mark says otherwise).</summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="tasks">The tasks; classification labels are mapped through their vocabularies.</param>
     /// <param name="options">Column mapping and missing-value policy.</param>
@@ -30,11 +32,63 @@ public static class CsvTabularReader
             throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
         }
 
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        return Read(reader, path, tasks, options);
+        using var file = File.OpenRead(path);
+        return Read(file, path, tasks, options);
     }
 
-    /// <summary>Reads CSV text from a reader.</summary>
+    /// <summary>Reads CSV bytes from a stream (a blob, an upload, an embedded resource), from its current position to
+    /// its end. The text is UTF-8 unless a byte-order mark says otherwise. The stream may be non-seekable and is left
+    /// open: the library never disposes a stream it is given.</summary>
+    /// <param name="stream">A readable stream.</param>
+    /// <param name="sourceName">What the stream is (for example the blob's name), used in error messages where a file's
+    /// path would be.</param>
+    /// <param name="tasks">The tasks; classification labels are mapped through their vocabularies.</param>
+    /// <param name="options">Column mapping and missing-value policy.</param>
+    /// <returns>The dataset and the load report.</returns>
+    /// <exception cref="InvalidDataException">The text is malformed; the message names <paramref name="sourceName"/>, the
+    /// line and the column, as for a file.</exception>
+    public static TabularData Read(Stream stream, string sourceName, IReadOnlyList<TaskDefinition> tasks, CsvTabularOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: -1, leaveOpen: true);
+        return Read(reader, sourceName, tasks, options);
+    }
+
+    /// <summary>Reads CSV bytes from a stream asynchronously, for streams from a network or a blob store: the text is
+    /// read to the end of the stream asynchronously and held in memory, then parsed synchronously as
+    /// <see cref="Read(Stream, string, IReadOnlyList{TaskDefinition}, CsvTabularOptions)"/> does. The stream is left
+    /// open.</summary>
+    /// <param name="stream">A readable stream; UTF-8 unless a byte-order mark says otherwise.</param>
+    /// <param name="sourceName">What the stream is, used in error messages where a file's path would be.</param>
+    /// <param name="tasks">The tasks; classification labels are mapped through their vocabularies.</param>
+    /// <param name="options">Column mapping and missing-value policy.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The dataset and the load report.</returns>
+    /// <exception cref="InvalidDataException">The text is malformed; the message names <paramref name="sourceName"/>, the
+    /// line and the column.</exception>
+    public static async Task<TabularData> ReadAsync(
+        Stream stream,
+        string sourceName,
+        IReadOnlyList<TaskDefinition> tasks,
+        CsvTabularOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(options);
+        string text;
+        using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: -1, leaveOpen: true))
+        {
+            text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var memory = new StringReader(text);
+        return Read(memory, sourceName, tasks, options);
+    }
+
+    /// <summary>Reads CSV text from a reader, to its end; the reader is left open.</summary>
     /// <param name="reader">The text.</param>
     /// <param name="sourceName">The name used in error messages (usually the file path).</param>
     /// <param name="tasks">The tasks.</param>
