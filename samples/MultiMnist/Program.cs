@@ -37,7 +37,7 @@ root.SetAction(parse =>
             .Build();
         var options = new TrainerOptions { Epochs = epochs, BatchSize = 64, Optimizer = OptimizerKind.Adam, LearningRate = 0.001, Seed = seed, Logger = SampleLogging.Create("trainer") };
         configure(options);
-        using var model = progress.Run($"seed {seed}, {name}", reporter => new MultitaskTrainer(options).Fit(definition, train, progress: reporter));
+        using var model = progress.Run($"seed {seed}, {name}", options, reporter => new MultitaskTrainer(options).Fit(definition, train, progress: reporter));
         return model.Evaluate(test);
     }, results);
     Console.WriteLine($"Finished in {clock.Elapsed.TotalMinutes:F1} min.");

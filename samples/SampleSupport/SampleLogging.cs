@@ -3,17 +3,27 @@ using Microsoft.Extensions.Logging;
 namespace MultitaskLearning.Samples;
 
 /// <summary>The samples' console logging: one line per message, for the trainer's decisions (engine, fallbacks,
-/// thread switches, checkpoints, early stopping) and the readers' skipped files.</summary>
+/// thread switches, checkpoints, early stopping) and the readers' skipped files. On an interactive terminal the lines go
+/// through Spectre.Console, so they appear above the live progress bars instead of through them.</summary>
 public static class SampleLogging
 {
-    private static readonly Lazy<ILoggerFactory> Factory = new(() => LoggerFactory.Create(builder => builder
-        .AddSimpleConsole(options =>
+    private static readonly Lazy<ILoggerFactory> Factory = new(() => LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(LogLevel.Information);
+        if (ConsoleProgress.Interactive)
         {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss ";
-            options.ColorBehavior = Console.IsOutputRedirected ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Default;
-        })
-        .SetMinimumLevel(LogLevel.Information)));
+            builder.AddProvider(new AnsiConsoleLoggerProvider());
+        }
+        else
+        {
+            builder.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss ";
+                options.ColorBehavior = Console.IsOutputRedirected ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Default;
+            });
+        }
+    }));
 
     /// <summary>A logger that writes to the console.</summary>
     /// <param name="category">The category shown with each line (for example "trainer").</param>

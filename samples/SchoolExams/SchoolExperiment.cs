@@ -49,7 +49,7 @@ internal static class SchoolExperiment
                 var definition = MultitaskModelBuilder.FromDataset(inner.Train, input => input with { Standardize = false })
                     .UseFamily(family, Architecture(family))
                     .Build();
-                var trainer = new MultitaskTrainer(new TrainerOptions
+                var options = new TrainerOptions
                 {
                     Epochs = epochs,
                     Logger = SampleLogging.Create("trainer"),
@@ -59,8 +59,8 @@ internal static class SchoolExperiment
                     WeightDecay = 1e-4,
                     Seed = run,
                     EarlyStopping = new EarlyStoppingOptions { Patience = 10 },
-                });
-                using var model = progress.Run($"split {run}, {family.ToName()}", reporter => trainer.Fit(definition, inner.Train, inner.Validation, reporter));
+                };
+                using var model = progress.Run($"split {run}, {family.ToName()}", options, reporter => new MultitaskTrainer(options).Fit(definition, inner.Train, inner.Validation, reporter));
                 var outputs = model.Predict(test);
                 var scores = SchoolData.Tasks.SelectMany(t => outputs[t.Name].Scores.Select(v => (double)v)).ToArray();
                 var targets = SchoolData.Tasks.SelectMany(t => outputs[t.Name].Targets.Select(v => (double)v)).ToArray();

@@ -54,7 +54,7 @@ internal static class SeedExperiment
             })
                 .UseFamily(family, new ArchitectureOptions { TrunkLayers = [64], TowerLayers = [32], Dropout = 0.3 })
                 .Build();
-            var trainer = new MultitaskTrainer(new TrainerOptions
+            var options = new TrainerOptions
             {
                 Epochs = epochs,
                 Logger = SampleLogging.Create("trainer"),
@@ -65,9 +65,9 @@ internal static class SeedExperiment
                 Seed = seed,
                 Threads = threads,
                 EarlyStopping = new EarlyStoppingOptions { Patience = 8, Monitor = MonitoredMetric.Mean(MetricKind.Accuracy) },
-            });
+            };
             var familyClock = Stopwatch.StartNew();
-            using var model = progress.Run(family.ToName(), reporter => trainer.Fit(definition, inner.Train, inner.Validation, reporter));
+            using var model = progress.Run(family.ToName(), options, reporter => new MultitaskTrainer(options).Fit(definition, inner.Train, inner.Validation, reporter));
             var report = model.Evaluate(test);
             var speechAccuracy = report["speech"][MetricKind.Accuracy];
             var imageAccuracy = report["image"][MetricKind.Accuracy];

@@ -64,7 +64,7 @@ internal static class DigitsExperiment
             var definition = MultitaskModelBuilder.FromDataset(inner.Train, i => i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [16, 32], EncoderLayers = [64] })
                 .UseFamily(family, new ArchitectureOptions { TrunkLayers = [64], Dropout = 0.2 })
                 .Build();
-            var trainer = new MultitaskTrainer(new TrainerOptions
+            var options = new TrainerOptions
             {
                 Epochs = epochs,
                 Logger = SampleLogging.Create("trainer"),
@@ -73,10 +73,10 @@ internal static class DigitsExperiment
                 LearningRate = 0.001,
                 Seed = seed,
                 EarlyStopping = new EarlyStoppingOptions { Patience = 4, Monitor = MonitoredMetric.Mean(MetricKind.Accuracy) },
-            });
+            };
             var name = family == ModelFamily.SharedTrunk ? "shared-trunk" : "single-modality";
             var familyClock = Stopwatch.StartNew();
-            using var model = progress.Run(name, reporter => trainer.Fit(definition, inner.Train, inner.Validation, reporter));
+            using var model = progress.Run(name, options, reporter => new MultitaskTrainer(options).Fit(definition, inner.Train, inner.Validation, reporter));
             reports[name] = model.Evaluate(test);
             Console.WriteLine($"{name}: trained in {familyClock.Elapsed.TotalSeconds:F0} s (best epoch {model.TrainingHistory!.BestEpoch} of {model.TrainingHistory.Epochs.Count}).");
         }

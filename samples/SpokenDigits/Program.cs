@@ -42,7 +42,7 @@ internal static class SpokenDigitsExperiment
             var family = name == "single-task" ? ModelFamily.TaskSpecific : ModelFamily.SharedTrunk;
             var options = new TrainerOptions { Epochs = epochs, BatchSize = 32, Optimizer = OptimizerKind.Adam, LearningRate = 0.001, Seed = seed, Logger = SampleLogging.Create("trainer") };
             configure(options);
-            using var model = progress.Run($"seed {seed}, {name}", reporter => new MultitaskTrainer(options).Fit(Definition(train.Dataset, family), train.Dataset, progress: reporter));
+            using var model = progress.Run($"seed {seed}, {name}", options, reporter => new MultitaskTrainer(options).Fit(Definition(train.Dataset, family), train.Dataset, progress: reporter));
             return model.Evaluate(test.Dataset);
         }, results);
         Console.WriteLine($"Finished in {clock.Elapsed.TotalMinutes:F1} min.");
@@ -68,7 +68,7 @@ internal static class SpokenDigitsExperiment
         foreach (var family in new[] { ModelFamily.SharedTrunk, ModelFamily.TaskSpecific })
         {
             var definition = Definition(inner.Train, family);
-            var trainer = new MultitaskTrainer(new TrainerOptions
+            var options = new TrainerOptions
             {
                 Epochs = epochs,
                 Logger = SampleLogging.Create("trainer"),
@@ -77,10 +77,10 @@ internal static class SpokenDigitsExperiment
                 LearningRate = 0.001,
                 Seed = seed,
                 EarlyStopping = new EarlyStoppingOptions { Patience = 5, Monitor = MonitoredMetric.Mean(MetricKind.Accuracy) },
-            });
+            };
             var name = family == ModelFamily.SharedTrunk ? "shared-trunk" : "single-task";
             var familyClock = Stopwatch.StartNew();
-            using var model = progress.Run(name, reporter => trainer.Fit(definition, inner.Train, inner.Validation, reporter));
+            using var model = progress.Run(name, options, reporter => new MultitaskTrainer(options).Fit(definition, inner.Train, inner.Validation, reporter));
             var report = model.Evaluate(test.Dataset);
             reports[name] = report;
             foreach (var task in tasks)

@@ -11,7 +11,8 @@ namespace MultitaskLearning;
 /// Trains multitask models: every step it computes each task's mean loss on the batch (missing labels masked out),
 /// combines them with the loss-weighting strategy (by default L = Σ_t α_t L_t), optionally recombines the per-task
 /// gradients of the shared parameters with a gradient aggregator, and takes an optimiser step. It reports progress
-/// per epoch, honours a cancellation token per step, stops early on validation data and writes checkpoints.
+/// per epoch (and within epochs through <see cref="TrainerOptions.StepProgress"/>), honours a cancellation token per
+/// step, stops early on validation data and writes checkpoints.
 /// </summary>
 /// <example>
 /// <code>
@@ -37,7 +38,7 @@ public sealed class MultitaskTrainer
     /// <param name="definition">The model definition.</param>
     /// <param name="train">Training data; normalisation statistics come from it alone.</param>
     /// <param name="validation">Validation data for progress, early stopping and best checkpoints; optional.</param>
-    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="progress">Receives one report per epoch (reports within epochs go to <see cref="TrainerOptions.StepProgress"/>).</param>
     /// <param name="cancellationToken">Checked once per step.</param>
     /// <returns>The trained model; the caller disposes it.</returns>
     /// <exception cref="ArgumentException">The training data has no rows, a trained task has no labelled training row,
@@ -65,7 +66,7 @@ public sealed class MultitaskTrainer
     /// <param name="initial">The starting model; it is not changed.</param>
     /// <param name="train">Training data.</param>
     /// <param name="validation">Validation data; optional.</param>
-    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="progress">Receives one report per epoch (reports within epochs go to <see cref="TrainerOptions.StepProgress"/>).</param>
     /// <param name="cancellationToken">Checked once per step.</param>
     /// <returns>The trained copy; the caller disposes it.</returns>
     public MultitaskModel Fit(

@@ -174,6 +174,19 @@ public sealed class TrainerOptions
     /// <value>Default <see cref="NullLogger.Instance"/> (nothing is logged).</value>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
+    /// <summary>Receives reports within epochs — the step, the epoch's running training loss and the elapsed time (see
+    /// <see cref="TrainingStepProgress"/>) — so that a progress bar can move step by step and show the time left; the
+    /// per-epoch reports go to the <c>progress</c> argument of Fit. Reports come on the training thread after the last
+    /// step of every epoch, and after other steps once <see cref="StepProgressInterval"/> has passed since the previous
+    /// report. Training computes the same with and without it (the reports only pass on sums the trainer keeps anyway).</summary>
+    /// <value>Default <see langword="null"/> (no reports within epochs).</value>
+    public IProgress<TrainingStepProgress>? StepProgress { get; set; }
+
+    /// <summary>The least wall time between two reports to <see cref="StepProgress"/> within an epoch (the last step of
+    /// an epoch is always reported). <see cref="TimeSpan.Zero"/> reports every step.</summary>
+    /// <value>Default 100 ms. At least <see cref="TimeSpan.Zero"/>.</value>
+    public TimeSpan StepProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Checks every property and throws one exception listing every problem.</summary>
     /// <exception cref="ArgumentException">Some properties are out of range.</exception>
     public void Validate()
@@ -204,6 +217,7 @@ public sealed class TrainerOptions
         Check(GradientClipNorm is null || (double.IsFinite(GradientClipNorm.Value) && GradientClipNorm > 0), nameof(GradientClipNorm), "null or finite and > 0", GradientClipNorm);
         Check(LossWeighting is not null, nameof(LossWeighting), "set", LossWeighting);
         Check(Logger is not null, nameof(Logger), "set (NullLogger.Instance logs nothing)", Logger);
+        Check(StepProgressInterval >= TimeSpan.Zero, nameof(StepProgressInterval), ">= 0", StepProgressInterval);
         Check(ResumeFrom is null || !string.IsNullOrWhiteSpace(ResumeFrom), nameof(ResumeFrom), "null or a path", ResumeFrom);
         Check(double.IsFinite(SharedLearningRateFactor) && SharedLearningRateFactor >= 0, nameof(SharedLearningRateFactor), "finite and >= 0", SharedLearningRateFactor);
         Check(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), ">= 1", EvaluationBatchSize);

@@ -9,7 +9,8 @@ namespace MultitaskLearning.Training;
 /// <summary>
 /// The one training loop, whichever engine computes the steps: epochs and batches, the learning-rate schedule
 /// (<see cref="LearningRateSchedules"/>), divergence checks, validation, early stopping, checkpoints and resumption,
-/// progress reports, logging and the contention guard.
+/// progress reports (per epoch, and within epochs through <see cref="StepProgressReporter"/>), logging and the
+/// contention guard.
 /// </summary>
 internal sealed class TrainingLoop
 {
@@ -84,6 +85,7 @@ internal sealed class TrainingLoop
         var sampling = scheduler.TaskNames.Select((name, i) => (name, p: scheduler.Probabilities[i])).ToDictionary(x => x.name, x => x.p, StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         var elapsedBefore = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
+        var stepProgress = StepProgressReporter.Create(options, stepsPerEpoch, () => elapsedBefore + clock.Elapsed);
         var stoppedEarly = early is not null && sinceBest >= early.Patience;
         var tasks = run.Tasks;
         network.train();
@@ -109,6 +111,8 @@ internal sealed class TrainingLoop
                         lossSums[t] += outcome.Losses[t] * outcome.Counts[t];
                         countSums[t] += outcome.Counts[t];
                     }
+
+                    stepProgress?.StepFinished(epoch, step + 1, steps, totalSum);
                 }
 
                 run.Engine.StoreToNetwork();

@@ -17,6 +17,8 @@ internal static class TrainingOptionsFingerprint
         [nameof(TrainerOptions.ResumeFrom)] = "where to resume from is not part of the run",
         [nameof(TrainerOptions.Checkpoints)] = "where checkpoints go does not change the results",
         [nameof(TrainerOptions.Logger)] = "logging does not change the results",
+        [nameof(TrainerOptions.StepProgress)] = "progress reports do not change the results",
+        [nameof(TrainerOptions.StepProgressInterval)] = "progress reports do not change the results",
         [nameof(TrainerOptions.Threads)] = "a resumed run may use other threads (the last bits may then differ; see the README)",
         [nameof(TrainerOptions.Device)] = "a run may continue on another device",
     };

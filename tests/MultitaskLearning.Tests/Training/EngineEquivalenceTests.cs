@@ -87,6 +87,8 @@ public sealed class EngineEquivalenceTests
         [nameof(TrainerOptions.EvaluationBatchSize)] = "validation only; the loop evaluates for both engines",
         [nameof(TrainerOptions.Device)] = "CUDA: the fused engine refuses non-CPU devices (no GPU on the test machines)",
         [nameof(TrainerOptions.Logger)] = "logging only",
+        [nameof(TrainerOptions.StepProgress)] = "reporting only; StepProgressTests trains with and without it on each engine",
+        [nameof(TrainerOptions.StepProgressInterval)] = "reporting only; StepProgressTests trains with and without it on each engine",
         [nameof(TrainerOptions.ResumeFrom)] = "the loop restores state for both engines; KillAndResumeTests runs it on each engine",
     };
 
