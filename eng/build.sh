@@ -71,9 +71,9 @@ case "$command" in
     exit "$status"
     ;;
   pack)
-    dotnet pack src/MultitaskLearning/MultitaskLearning.csproj -c Release -o artifacts/packages
-    for project in MultitaskLearning.Linear MultitaskLearning.Audio MultitaskLearning.Vision; do
-      dotnet pack "src/$project/$project.csproj" -c Release -o artifacts/packages
+    # Every library under src/ (packing builds with ContinuousIntegrationBuild; see Directory.Build.props).
+    for project in src/*/*.csproj; do
+      dotnet pack "$project" -c Release -o artifacts/packages
     done
     ;;
   bench)

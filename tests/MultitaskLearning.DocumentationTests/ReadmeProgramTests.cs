@@ -47,10 +47,10 @@ public sealed partial class ReadmeProgramTests(LocalPackageFeed feed) : IClassFi
 
         var accuracy = AccuracyLine().Match(output);
         Assert.True(accuracy.Success, $"no accuracy line in the output:\n{output}");
-        // Four classes each: chance is 25 %. The held-out voices and font are hard, but the pictures are learnt well
-        // within 15 epochs on every machine seen; a broken decoder or label mapping gives chance.
-        Assert.InRange(double.Parse(accuracy.Groups["image"].Value, CultureInfo.InvariantCulture), 40, 100);
-        Assert.InRange(double.Parse(accuracy.Groups["speech"].Value, CultureInfo.InvariantCulture), 0, 100);
+        // Four classes each: chance is 25 %. Both tasks are far above it after 15 epochs (a seeded run; thread counts
+        // change only the last bits); a broken decoder, feature extractor or label mapping gives chance.
+        Assert.InRange(double.Parse(accuracy.Groups["image"].Value, CultureInfo.InvariantCulture), 50, 100);
+        Assert.InRange(double.Parse(accuracy.Groups["speech"].Value, CultureInfo.InvariantCulture), 50, 100);
         Assert.Matches("hello_m1_s130_p35.wav: (你好|我好|请问|谢谢)", output);
     }
 

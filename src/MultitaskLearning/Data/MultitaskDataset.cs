@@ -71,10 +71,11 @@ public sealed class MultitaskDataset
 
     /// <summary>Merges datasets with different tasks into one, for example a speech dataset and an image dataset made
     /// by different adapters. Tables with the same input name are appended; each task stays on its own rows.</summary>
-    /// <param name="datasets">The datasets; no task may appear in two of them.</param>
+    /// <param name="datasets">The datasets; no task may appear in two of them. (An array, not a params collection
+    /// type, so that C# 12 callers on net8.0 can list them too.)</param>
     /// <returns>The merged dataset.</returns>
     /// <exception cref="ArgumentException">Two datasets share a task name, or same-named inputs differ in sample shape.</exception>
-    public static MultitaskDataset Merge(params IReadOnlyList<MultitaskDataset> datasets)
+    public static MultitaskDataset Merge(params MultitaskDataset[] datasets)
     {
         ArgumentNullException.ThrowIfNull(datasets);
         var builder = new MultitaskDatasetBuilder(datasets.SelectMany(d => d.Tasks));
