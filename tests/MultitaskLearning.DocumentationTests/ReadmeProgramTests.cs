@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace MultitaskLearning.DocumentationTests;
 
@@ -11,7 +12,7 @@ namespace MultitaskLearning.DocumentationTests;
 /// the package readmes is compiled against the same packages.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed partial class ReadmeProgramTests(LocalPackageFeed feed) : IClassFixture<LocalPackageFeed>
+public sealed partial class ReadmeProgramTests(LocalPackageFeed feed, ITestOutputHelper log) : IClassFixture<LocalPackageFeed>
 {
     /// <summary>The README programs these tests run (a test checks that the README has exactly these).</summary>
     public static IReadOnlyList<string> Programs { get; } = ["quick-start", "speech-and-pictures"];
@@ -26,6 +27,7 @@ public sealed partial class ReadmeProgramTests(LocalPackageFeed feed) : IClassFi
         app.WriteSource("Program.cs", DocumentationBlocks.Single("program quick-start").Code);
         app.Build();
         var output = app.Run();
+        log.WriteLine(output);
 
         var r2 = Number(RSquaredLine().Match(output), output);
         Assert.InRange(r2, -1, 1);
@@ -44,6 +46,7 @@ public sealed partial class ReadmeProgramTests(LocalPackageFeed feed) : IClassFi
         app.WriteSource("Program.cs", DocumentationBlocks.Single("program speech-and-pictures").Code);
         app.Build();
         var output = app.Run();
+        log.WriteLine(output);
 
         var accuracy = AccuracyLine().Match(output);
         Assert.True(accuracy.Success, $"no accuracy line in the output:\n{output}");
