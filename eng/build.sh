@@ -63,7 +63,7 @@ case "$command" in
     ;;
   pack)
     dotnet pack src/MultitaskLearning/MultitaskLearning.csproj -c Release -o artifacts/packages
-    for project in MultitaskLearning.Linear MultitaskLearning.Audio MultitaskLearning.Vision; do
+    for project in MultitaskLearning.Linear MultitaskLearning.Audio MultitaskLearning.Vision MultitaskLearning.Reporting; do
       dotnet pack "src/$project/$project.csproj" -c Release -o artifacts/packages
     done
     ;;

@@ -64,6 +64,16 @@ internal static class ChartStyle
         }
     }
 
+    /// <summary>Turns the bottom tick labels 45° clockwise, each starting at its tick, and reserves room for them.</summary>
+    /// <param name="plot">The plot.</param>
+    /// <param name="longest">The length of the longest label, in characters.</param>
+    public static void SlantBottomLabels(Plot plot, int longest)
+    {
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = Math.Clamp((longest * TickLabelSize * 0.45f) + 40, 60, 220);
+    }
+
     /// <summary>Shortens a label for an axis or legend to <paramref name="max"/> characters with an ellipsis.</summary>
     public static string Shorten(string text, int max = 24) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 

@@ -56,10 +56,10 @@ internal static class ComparisonChart
         plottable.ValueLabelStyle.FontSize = bars.Count > 16 ? 10 : 12;
         plot.Axes.Bottom.TickGenerator = new NumericManual(ticks.Select(t => t.Position).ToArray(), ticks.Select(t => t.Label).ToArray());
         plot.Axes.Bottom.MinorTickStyle.Length = 0;
-        if (tasks.Count == 1 && models.Count > 4)
+        var longest = ticks.Max(t => t.Label.Length);
+        if (ticks.Count * longest * ChartStyle.TickLabelSize * 0.65 > settings.Width * 0.8)
         {
-            plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            ChartStyle.SlantBottomLabels(plot, longest);
         }
 
         if (tasks.Count > 1)
@@ -69,7 +69,7 @@ internal static class ComparisonChart
                 LabelText = m == set.Baseline ? $"{m} (baseline)" : m,
                 FillColor = colours[m],
             }));
-            plot.ShowLegend(Edge.Right);
+            plot.ShowLegend(Edge.Bottom);
         }
 
         var low = set.Entries.Min(e => e.Value - (e.Error ?? 0));

@@ -24,10 +24,8 @@ internal static class ConfusionMatrixChart
         var accuracy = double.IsNaN(matrix.Accuracy) ? "no samples" : string.Create(CultureInfo.InvariantCulture, $"accuracy {matrix.Accuracy:P1} of {matrix.Total}");
         var plot = ChartStyle.Create(settings.FontFamily, $"{ChartStyle.Shorten(heading, 40)}: {accuracy}", "predicted class", "true class");
         MatrixPlotting.Add(
-            plot, fractions, new ScottPlot.Colormaps.Blues(), 0, 1, matrix.ClassNames, matrix.ClassNames,
-            (t, p) => double.IsNaN(fractions[t, p])
-                ? "0"
-                : string.Create(CultureInfo.InvariantCulture, $"{matrix[t, p]}\n{fractions[t, p]:P0}"),
+            plot, fractions, new ScottPlot.Colormaps.Reversed(new ScottPlot.Colormaps.Blues()), 0, 1, matrix.ClassNames, matrix.ClassNames,
+            (t, p) => (matrix[t, p].ToString(CultureInfo.InvariantCulture), double.IsNaN(fractions[t, p]) ? null : fractions[t, p].ToString("P0", CultureInfo.InvariantCulture)),
             "fraction of the true class");
         var width = Math.Max(settings.Height + 160, 480);
         var caption = string.Create(CultureInfo.InvariantCulture,

@@ -14,12 +14,12 @@ internal static class CurvePlotting
         plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
 
     /// <summary>A line through the finite points of <paramref name="ys"/> (non-finite values are left out).</summary>
-    public static void AddLine(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double> ys, Color colour, string legend, LinePattern pattern, float width = 2, bool markers = true)
+    public static IPlottable? AddLine(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double> ys, Color colour, string legend, LinePattern pattern, float width = 2, bool markers = true)
     {
         var points = Finite(xs, ys);
         if (points.Xs.Length == 0)
         {
-            return;
+            return null;
         }
 
         var line = plot.Add.Scatter(points.Xs, points.Ys, colour);
@@ -27,6 +27,7 @@ internal static class CurvePlotting
         line.LineWidth = width;
         line.LinePattern = pattern;
         line.MarkerSize = markers && points.Xs.Length <= 60 ? 5 : 0;
+        return line;
     }
 
     /// <summary>The mean of many tasks' values per epoch as a line, with a band from the 10th to the 90th percentile.</summary>

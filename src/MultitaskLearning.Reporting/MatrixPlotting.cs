@@ -5,7 +5,7 @@ namespace MultitaskLearning.Reporting;
 
 /// <summary>A labelled square heatmap, shared by confusion matrices and task-relationship matrices: cell [r, c] is drawn
 /// at row r from the top and column c from the left, with the row and column names as ticks and an optional text in
-/// each cell (white on dark cells, black on light ones).</summary>
+/// each cell, a main line and a smaller detail line under it (white on dark cells, black on light ones).</summary>
 internal static class MatrixPlotting
 {
     /// <summary>Cells are annotated up to this many rows and columns; beyond it the text would not fit.</summary>
@@ -13,7 +13,7 @@ internal static class MatrixPlotting
 
     public static ScottPlot.Plottables.Heatmap Add(
         Plot plot, double[,] values, IColormap colormap, double min, double max,
-        IReadOnlyList<string> rowNames, IReadOnlyList<string> columnNames, Func<int, int, string>? annotation, string colourBarLabel)
+        IReadOnlyList<string> rowNames, IReadOnlyList<string> columnNames, Func<int, int, (string Main, string? Detail)>? annotation, string colourBarLabel)
     {
         var rows = values.GetLength(0);
         var columns = values.GetLength(1);
@@ -21,19 +21,23 @@ internal static class MatrixPlotting
         heatmap.Colormap = colormap;
         heatmap.ManualRange = new ScottPlot.Range(min, max);
         heatmap.NaNCellColor = Colors.LightGray;
-        heatmap.Extent = new CoordinateRect(0, columns, 0, rows);
+        heatmap.Rectangle = new CoordinateRect(0, columns, 0, rows);   // cell edges, not centres, on whole units
 
         if (annotation is not null && rows <= MaxAnnotatedSize && columns <= MaxAnnotatedSize)
         {
-            var size = Math.Clamp(ChartStyle.AnnotationSize * 6f / Math.Max(rows, columns), 9f, ChartStyle.AnnotationSize);
+            var size = Math.Clamp(ChartStyle.AnnotationSize * 8f / Math.Max(rows, columns), 8f, ChartStyle.AnnotationSize + 2);
             for (var r = 0; r < rows; r++)
             {
                 for (var c = 0; c < columns; c++)
                 {
-                    var text = plot.Add.Text(annotation(r, c), c + 0.5, rows - r - 0.5);
-                    text.LabelAlignment = Alignment.MiddleCenter;
-                    text.LabelFontSize = size;
-                    text.LabelFontColor = IsDark(colormap, values[r, c], min, max) ? Colors.White : Colors.Black;
+                    var (main, detail) = annotation(r, c);
+                    var colour = IsDark(colormap, values[r, c], min, max) ? Colors.White : Colors.Black;
+                    var y = rows - r - 0.5;
+                    AddText(plot, main, c + 0.5, detail is null ? y : y + 0.1, size, bold: true, colour);
+                    if (detail is not null)
+                    {
+                        AddText(plot, detail, c + 0.5, y - 0.17, size * 0.75f, bold: false, colour);
+                    }
                 }
             }
         }
@@ -43,8 +47,7 @@ internal static class MatrixPlotting
             Enumerable.Range(0, columns).Select(c => c + 0.5).ToArray(), columnNames.Select(n => ChartStyle.Shorten(n, 18)).ToArray());
         if (columns > 3 && longest > 6)
         {
-            plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            ChartStyle.SlantBottomLabels(plot, Math.Min(longest, 18));
         }
 
         plot.Axes.Left.TickGenerator = new NumericManual(
@@ -57,6 +60,15 @@ internal static class MatrixPlotting
         bar.Label = colourBarLabel;
         bar.LabelStyle.FontSize = ChartStyle.TickLabelSize;
         return heatmap;
+    }
+
+    private static void AddText(Plot plot, string content, double x, double y, float size, bool bold, Color colour)
+    {
+        var text = plot.Add.Text(content, x, y);
+        text.LabelAlignment = Alignment.MiddleCenter;
+        text.LabelFontSize = size;
+        text.LabelBold = bold;
+        text.LabelFontColor = colour;
     }
 
     private static bool IsDark(IColormap colormap, double value, double min, double max)

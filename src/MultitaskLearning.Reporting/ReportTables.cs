@@ -41,7 +41,7 @@ internal static class ReportTables
             }
 
             html.Append("<tr><td>").Append(HtmlPage.Escape(run.Name)).Append("</td><td>")
-                .Append(tasks.Length == 1 ? "total" : string.Create(CultureInfo.InvariantCulture, $"all {tasks.Length} tasks (weighted loss, mean metric)")).Append("</td>")
+                .Append(tasks.Length == 1 ? "total" : string.Create(CultureInfo.InvariantCulture, $"all {tasks.Length} tasks (weighted loss, mean of the metrics)")).Append("</td>")
                 .Append(Cell(bestText)).Append(Number(best.TrainingLoss)).Append(Number(best.ValidationLoss ?? double.NaN));
             foreach (var metric in metrics)
             {
@@ -86,10 +86,10 @@ internal static class ReportTables
 
                 if (baseline is not null && model != set.Baseline)
                 {
-                    text += " (" + (entry.Value - baseline.Value).ToString($"+0.{new string('0', digits)};−0.{new string('0', digits)};0", CultureInfo.InvariantCulture) + ")";
+                    text += " (" + (entry.Value - baseline.Value).ToString($"+0.{new string('0', digits)};−0.{new string('0', digits)};±0", CultureInfo.InvariantCulture) + ")";
                 }
 
-                html.Append("<td class=\"num\">").Append(HtmlPage.Escape(text)).Append("</td>");
+                html.Append("<td class=\"num\">").Append(text).Append("</td>");   // digits and signs only
             }
 
             html.Append("</tr>\n");

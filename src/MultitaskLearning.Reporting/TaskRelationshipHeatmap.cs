@@ -80,10 +80,11 @@ public static class TaskRelationshipHeatmap
         var cosine = relationships.MeanCosine;
         MatrixPlotting.Add(
             plot, cosine, Diverging, -1, 1, names, names,
-            (i, j) => double.IsNaN(cosine[i, j]) ? "–" : cosine[i, j].ToString("F2", CultureInfo.InvariantCulture),
+            (i, j) => (Format(cosine[i, j]), i == j || relationships.Steps[i, j] == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{relationships.ConflictFraction[i, j]:P0} conflicts")),
             "mean cosine of the task gradients");
         var caption = "Mean cosine similarity of the tasks' gradients on the shared parameters over the steps where both tasks had labels: " +
-            "blue where the tasks pull the shared layers the same way, red where they conflict, grey for pairs never seen together." +
+            "blue where the tasks pull the shared layers the same way, red where they pull against each other, grey for pairs never seen together; " +
+            "the small number is the fraction of those steps in which the pair conflicted (cosine < 0)." +
             ConflictSummary(relationships);
         return new ReportImage(fileName, model is null ? "Task relationships" : $"{model}: task relationships", caption, ChartStyle.RenderPng(plot, settings.Width, settings.Height), settings.Width, settings.Height);
     }
@@ -102,8 +103,8 @@ public static class TaskRelationshipHeatmap
         var plot = ChartStyle.Create(settings.FontFamily, title, "task j (whose loss changes)", "task i (the step's gradient)");
         MatrixPlotting.Add(
             plot, affinity, Diverging, -largest, largest, names, names,
-            (i, j) => double.IsNaN(affinity[i, j]) ? "–" : affinity[i, j].ToString("F3", CultureInfo.InvariantCulture),
-            "1 − L_j(θ − η g_i) / L_j(θ)");
+            (i, j) => (double.IsNaN(affinity[i, j]) ? "–" : affinity[i, j].ToString("F3", CultureInfo.InvariantCulture), null),
+            "relative drop of task j's loss");
         const string caption = "Lookahead affinity of Fifty et al. (2021): row i, column j is the mean relative drop of task j's loss after a step on task i's gradient alone; " +
             "blue helps, red hurts.";
         return new ReportImage(fileName, model is null ? "Task affinity" : $"{model}: task affinity", caption, ChartStyle.RenderPng(plot, settings.Width, settings.Height), settings.Width, settings.Height);
@@ -127,6 +128,11 @@ public static class TaskRelationshipHeatmap
 
         return pairs.Count == 0 ? string.Empty : $" {string.Join("; ", pairs)}.";
     }
+
+    /// <summary>Two decimals, or three for small non-zero values (so that 0.004 does not read as 0.00); a dash for NaN.</summary>
+    private static string Format(double value) => double.IsNaN(value)
+        ? "–"
+        : value.ToString(value != 0 && Math.Abs(value) < 0.05 ? "F3" : "F2", CultureInfo.InvariantCulture);
 
     private static void CheckMatrix<T>(T[,] matrix, int n, string name)
     {
