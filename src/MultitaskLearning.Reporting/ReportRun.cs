@@ -1,0 +1,6 @@
+using MultitaskLearning.Training;
+
+namespace MultitaskLearning.Reporting;
+
+/// <summary>A training run added to a report (see <see cref="TrainingReport.AddRun"/>).</summary>
+internal sealed record ReportRun(string Name, TrainingHistory History);
