@@ -19,7 +19,7 @@ public static partial class SnippetSource
     [
         "Microsoft.Extensions.Logging", "TorchSharp", "MultitaskLearning", "MultitaskLearning.Data", "MultitaskLearning.Data.Tabular",
         "MultitaskLearning.Models", "MultitaskLearning.Tasks", "MultitaskLearning.Training", "MultitaskLearning.Training.Aggregation",
-        "MultitaskLearning.Training.Weighting", "MultitaskLearning.Linear", "MultitaskLearning.Linear.Regularizers",
+        "MultitaskLearning.Training.Weighting", "MultitaskLearning.Linear", "MultitaskLearning.Linear.Regularizers", "MultitaskLearning.Reporting",
     ];
 
     /// <summary>The file for a complete program checked as an example.</summary>
