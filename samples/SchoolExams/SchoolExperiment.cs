@@ -27,7 +27,7 @@ internal static class SchoolExperiment
         var trainingReport = reportPath is null ? null : new TrainingReport("School: 139 schools as 139 regression tasks")
         {
             Description = string.Create(CultureInfo.InvariantCulture,
-                $"Linear and deep multitask models on {splits} seeded 75/25 splits of the School data, scored by test explained variance pooled over the schools. Training curves are those of split 0 (at most {epochs} epochs, early stopping on the validation loss); the schools are summarised by their mean and 10th–90th percentile band."),
+                $"Linear and deep multitask models on {splits} seeded 75/25 splits of the School data, scored by test explained variance pooled over the schools. Training curves are those of split 0 (at most {epochs} epochs, early stopping on the validation loss); the schools are summarised by their median and 10th–90th percentile band."),
         };
         for (var run = 0; run < splits; run++)
         {

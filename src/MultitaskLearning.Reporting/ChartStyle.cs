@@ -42,6 +42,7 @@ internal static class ChartStyle
         plot.Axes.Left.TickLabelStyle.FontSize = TickLabelSize;
         plot.Legend.FontSize = LegendSize;
         plot.Legend.FontName = FontFamily(fontFamily);
+        plot.Legend.SymbolWidth = 32;   // long enough to tell solid, dashed and dotted lines apart
         return plot;
     }
 

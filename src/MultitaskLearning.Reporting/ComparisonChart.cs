@@ -11,10 +11,14 @@ internal static class ComparisonChart
 {
     public static ReportImage Render(string fileName, ComparisonSet set, ChartSettings settings)
     {
-        var plot = ChartStyle.Create(settings.FontFamily, $"{ChartStyle.Shorten(set.Metric, 40)} by model and task", set.Tasks.Count == 1 ? "model" : "task", set.Metric);
+        var title = set.Tasks.Count == 1
+            ? $"{ChartStyle.Shorten(set.Metric, 40)}: {ChartStyle.Shorten(set.Tasks[0], 30)}"
+            : $"{ChartStyle.Shorten(set.Metric, 40)} by task and model";
+        var plot = ChartStyle.Create(settings.FontFamily, title, set.Tasks.Count == 1 ? "model" : "task", set.Metric);
         var models = set.Models;
         var tasks = set.Tasks;
         var bars = new List<Bar>();
+        var placed = new List<ComparisonEntry>();
         var ticks = new List<(double Position, string Label)>();
         var colourIndex = 0;
         var colours = models.ToDictionary(m => m, m => m == set.Baseline ? Colors.Gray : ChartStyle.Colour(colourIndex++), StringComparer.Ordinal);
@@ -30,16 +34,8 @@ internal static class ComparisonChart
                     continue;
                 }
 
-                bars.Add(new Bar
-                {
-                    Position = start + m,
-                    Value = entry.Value,
-                    Error = entry.Error ?? 0,
-                    FillColor = colours[models[m]],
-                    LineWidth = 0,
-                    Size = 0.85,
-                    Label = entry.Value.ToString($"F{digits}", CultureInfo.InvariantCulture),
-                });
+                bars.Add(new Bar { Position = start + m, Value = entry.Value, FillColor = colours[models[m]], LineWidth = 0, Size = 0.85 });
+                placed.Add(entry);
                 if (tasks.Count == 1)
                 {
                     ticks.Add((start + m, ChartStyle.Shorten(models[m], 16)));
@@ -52,8 +48,31 @@ internal static class ComparisonChart
             }
         }
 
-        var plottable = plot.Add.Bars(bars);
-        plottable.ValueLabelStyle.FontSize = bars.Count > 16 ? 10 : 12;
+        plot.Add.Bars(bars);
+
+        // Error bars and value labels are drawn here rather than by the bars: a bar's line width is also its outline,
+        // and its label would sit on the error bar.
+        var labelSize = bars.Count > 16 ? 10f : 12f;
+        foreach (var (bar, entry) in bars.Zip(placed))
+        {
+            if (entry.Error is { } error && error > 0)
+            {
+                var whisker = plot.Add.ErrorBar([bar.Position], [bar.Value], [error]);
+                whisker.Color = Colors.Black;
+                whisker.LineWidth = 1.5f;
+            }
+
+            var above = entry.Value >= 0;
+            var text = plot.Add.Text(
+                entry.Value.ToString($"F{digits}", CultureInfo.InvariantCulture),
+                bar.Position,
+                above ? entry.Value + (entry.Error ?? 0) : entry.Value - (entry.Error ?? 0));
+            text.LabelAlignment = above ? Alignment.LowerCenter : Alignment.UpperCenter;
+            text.OffsetY = above ? -3 : 3;
+            text.LabelFontSize = labelSize;
+            text.LabelFontColor = Colors.Black.WithAlpha(0.85);
+        }
+
         plot.Axes.Bottom.TickGenerator = new NumericManual(ticks.Select(t => t.Position).ToArray(), ticks.Select(t => t.Label).ToArray());
         plot.Axes.Bottom.MinorTickStyle.Length = 0;
         var longest = ticks.Max(t => t.Label.Length);

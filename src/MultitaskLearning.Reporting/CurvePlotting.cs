@@ -30,7 +30,7 @@ internal static class CurvePlotting
         return line;
     }
 
-    /// <summary>The mean of many tasks' values per epoch as a line, with a band from the 10th to the 90th percentile.</summary>
+    /// <summary>The median of many tasks' values per epoch as a line, with a band from the 10th to the 90th percentile.</summary>
     public static void AddSpread(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<IEnumerable<double>> valuesPerEpoch, Color colour, string legend, LinePattern pattern)
     {
         var summaries = valuesPerEpoch.Select(TaskSpread.Summarise).ToArray();
@@ -43,7 +43,7 @@ internal static class CurvePlotting
             fill.LegendText = string.Empty;
         }
 
-        AddLine(plot, xs, summaries.Select(s => s.Mean).ToArray(), colour, legend, pattern);
+        AddLine(plot, xs, summaries.Select(s => s.Median).ToArray(), colour, legend, pattern);
     }
 
     /// <summary>A dotted vertical line at the best epoch.</summary>

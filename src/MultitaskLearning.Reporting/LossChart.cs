@@ -5,7 +5,7 @@ namespace MultitaskLearning.Reporting;
 
 /// <summary>A run's losses per epoch: each task's training loss, the weighted total training loss and the weighted
 /// validation loss, and the best epoch. With more tasks than <see cref="ChartSettings.MaxTaskCurves"/>, the tasks are
-/// summarised by their mean and percentile band, and the weighted totals (many times a task's loss) get the right-hand
+/// summarised by their median and percentile band, and the weighted totals (many times a task's loss) get the right-hand
 /// axis.</summary>
 internal static class LossChart
 {
@@ -33,8 +33,8 @@ internal static class LossChart
         {
             var perEpoch = history.Epochs.Select(e => tasks.Select(t => e.TaskTrainingLosses.TryGetValue(t, out var v) ? v : double.NaN).ToArray()).ToArray();
             taskValues.AddRange(perEpoch.SelectMany(v => v));
-            CurvePlotting.AddSpread(plot, xs, perEpoch, ChartStyle.Colour(0), $"mean of {tasks.Count} tasks (training)", LinePattern.Solid);
-            perTask = $"the mean training loss of the {tasks.Count} tasks with a band from the 10th to the 90th percentile of the tasks";
+            CurvePlotting.AddSpread(plot, xs, perEpoch, ChartStyle.Colour(0), $"median of {tasks.Count} tasks (training)", LinePattern.Solid);
+            perTask = $"the median training loss of the {tasks.Count} tasks with a band from the 10th to the 90th percentile of the tasks";
         }
 
         var totalAxis = spread ? (IYAxis)plot.Axes.Right : plot.Axes.Left;

@@ -52,10 +52,10 @@ internal static class MetricChart
             {
                 var metric = metrics[m];
                 var perEpoch = history.Epochs.Select(e => tasks.Select(t => HistoryData.Metric(e, t, metric))).ToArray();
-                CurvePlotting.AddSpread(plot, xs, perEpoch, ChartStyle.Colour(m), $"{metric.ToName()}, mean of {tasks.Length} tasks", LinePattern.Solid);
+                CurvePlotting.AddSpread(plot, xs, perEpoch, ChartStyle.Colour(m), $"{metric.ToName()}, median of {tasks.Length} tasks", LinePattern.Solid);
             }
 
-            description = $"the mean over the {tasks.Length} tasks with a band from the 10th to the 90th percentile of the tasks";
+            description = $"the median over the {tasks.Length} tasks with a band from the 10th to the 90th percentile of the tasks";
         }
 
         CurvePlotting.AddBestEpoch(plot, history.BestEpoch);

@@ -41,12 +41,12 @@ internal static class ReportTables
             }
 
             html.Append("<tr><td>").Append(HtmlPage.Escape(run.Name)).Append("</td><td>")
-                .Append(tasks.Length == 1 ? "total" : string.Create(CultureInfo.InvariantCulture, $"all {tasks.Length} tasks (weighted loss, mean of the metrics)")).Append("</td>")
+                .Append(tasks.Length == 1 ? "total" : string.Create(CultureInfo.InvariantCulture, $"all {tasks.Length} tasks (weighted loss, median of the metrics)")).Append("</td>")
                 .Append(Cell(bestText)).Append(Number(best.TrainingLoss)).Append(Number(best.ValidationLoss ?? double.NaN));
             foreach (var metric in metrics)
             {
-                var (mean, _, _) = TaskSpread.Summarise(tasks.Select(t => HistoryData.Metric(best, t, metric)));
-                html.Append(Number(mean));
+                var (median, _, _) = TaskSpread.Summarise(tasks.Select(t => HistoryData.Metric(best, t, metric)));
+                html.Append(Number(median));
             }
 
             html.Append("</tr>\n");

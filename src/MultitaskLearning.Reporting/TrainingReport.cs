@@ -64,7 +64,7 @@ public sealed class TrainingReport
     /// DejaVu Sans, Liberation Sans, Noto Sans, Arial, Helvetica, Segoe UI and Verdana, else the system's default font.</summary>
     public string? FontFamily { get; set; }
 
-    /// <summary>Runs with more tasks than this (default 10, at least 1) show, instead of a line per task, the mean over
+    /// <summary>Runs with more tasks than this (default 10, at least 1) show, instead of a line per task, the median over
     /// the tasks with a band from the 10th to the 90th percentile, and one summary row in the metrics table.</summary>
     public int MaxTaskCurves
     {
