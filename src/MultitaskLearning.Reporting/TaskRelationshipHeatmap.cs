@@ -1,4 +1,5 @@
 using System.Globalization;
+using MultitaskLearning.Runtime;
 using MultitaskLearning.Training;
 using ScottPlot;
 
@@ -26,7 +27,7 @@ public static class TaskRelationshipHeatmap
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var image = RenderCosine("relationships.png", null, relationships, new ChartSettings(CheckSize(width, nameof(width)), CheckSize(height, nameof(height)), null, 10));
-        AtomicFile.Write(path, image.Png);
+        DurableFile.Write(path, file => file.Write(image.Png));
     }
 
     /// <summary>Writes the lookahead-affinity heatmap (<see cref="TaskRelationships.LookaheadAffinity"/>, recorded with
@@ -48,7 +49,7 @@ public static class TaskRelationshipHeatmap
         }
 
         var image = RenderAffinity("affinity.png", null, relationships, new ChartSettings(CheckSize(width, nameof(width)), CheckSize(height, nameof(height)), null, 10));
-        AtomicFile.Write(path, image.Png);
+        DurableFile.Write(path, file => file.Write(image.Png));
     }
 
     /// <summary>Checks that every matrix is square with one row per task.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using MultitaskLearning.Evaluation;
 using MultitaskLearning.Tasks;
+using MultitaskLearning.Runtime;
 using MultitaskLearning.Training;
 
 namespace MultitaskLearning.Reporting;
@@ -250,12 +251,12 @@ public sealed class TrainingReport
         foreach (var image in sections.SelectMany(s => s.Images))
         {
             var path = Path.Combine(full, image.FileName);
-            AtomicFile.Write(path, image.Png);
+            DurableFile.Write(path, file => file.Write(image.Png));
             images.Add(path);
         }
 
         var index = Path.Combine(full, "index.html");
-        AtomicFile.Write(index, page);
+        DurableFile.Write(index, file => file.Write(page));
         return new WrittenReport(full, index, images);
     }
 

@@ -21,13 +21,7 @@ public sealed partial class ReadmeProgramTests(LocalPackageFeed feed, ITestOutpu
     public void QuickStart_AsDocumented_CompilesAndRuns()
     {
         using var app = new ConsumerProject("SchoolMtl", feed);
-        app.AddPackagesAsDocumented(DocumentationBlocks.Single("install quick-start"));
-        app.AddToProjectFile(DocumentationBlocks.Single("project-items"));
-        app.CopyFolder("samples/data/school", "data/school");
-        app.WriteSource("Program.cs", DocumentationBlocks.Single("program quick-start").Code);
-        app.Build();
-        var output = app.Run();
-        log.WriteLine(output);
+        var output = BuildAndRunAsDocumented(app, ["install quick-start"], "school", "program quick-start");
 
         var r2 = Number(RSquaredLine().Match(output), output);
         Assert.InRange(r2, -1, 1);
@@ -39,14 +33,7 @@ public sealed partial class ReadmeProgramTests(LocalPackageFeed feed, ITestOutpu
     public void SpeechAndPictures_AsDocumented_CompilesAndRuns()
     {
         using var app = new ConsumerProject("SpeechAndPictures", feed);
-        app.AddPackagesAsDocumented(DocumentationBlocks.Single("install quick-start"));
-        app.AddPackagesAsDocumented(DocumentationBlocks.Single("install speech-and-pictures"));
-        app.AddToProjectFile(DocumentationBlocks.Single("project-items"));
-        app.CopyFolder("samples/data/seed", "data/seed");
-        app.WriteSource("Program.cs", DocumentationBlocks.Single("program speech-and-pictures").Code);
-        app.Build();
-        var output = app.Run();
-        log.WriteLine(output);
+        var output = BuildAndRunAsDocumented(app, ["install quick-start", "install speech-and-pictures"], "seed", "program speech-and-pictures");
 
         var accuracy = AccuracyLine().Match(output);
         Assert.True(accuracy.Success, $"no accuracy line in the output:\n{output}");
@@ -79,6 +66,24 @@ public sealed partial class ReadmeProgramTests(LocalPackageFeed feed, ITestOutpu
 
         app.WriteSource("Program.cs", "Console.WriteLine(\"The documentation snippets compile.\");\n");
         app.Build();
+    }
+
+    /// <summary>Adds the packages with the documented install blocks, adds the documented project items, copies the
+    /// sample data folder the README names into data/, pastes the program as Program.cs, builds and runs it.</summary>
+    private string BuildAndRunAsDocumented(ConsumerProject app, IReadOnlyList<string> installs, string dataFolder, string program)
+    {
+        foreach (var install in installs)
+        {
+            app.AddPackagesAsDocumented(DocumentationBlocks.Single(install));
+        }
+
+        app.AddToProjectFile(DocumentationBlocks.Single("project-items"));
+        app.CopyFolder($"samples/data/{dataFolder}", $"data/{dataFolder}");
+        app.WriteSource("Program.cs", DocumentationBlocks.Single(program).Code);
+        app.Build();
+        var output = app.Run();
+        log.WriteLine(output);
+        return output;
     }
 
     private static double Number(Match match, string output)

@@ -9,7 +9,7 @@ namespace MultitaskLearning.Runtime;
 /// .NET offers no call for it). Temporary files that an earlier, killed write of the same target left behind are
 /// deleted first; two processes writing the same target at once are not supported.
 /// </summary>
-internal static partial class DurableFile
+public static partial class DurableFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>.</summary>
     /// <param name="path">The target file; its folder must exist.</param>
@@ -49,6 +49,8 @@ internal static partial class DurableFile
     }
 
     /// <summary>The temporary files of earlier writes of <paramref name="path"/> (as this class names them).</summary>
+    /// <param name="path">The target file.</param>
+    /// <returns>The temporary files left next to it (empty when its folder does not exist).</returns>
     public static IReadOnlyList<string> Temporaries(string path)
     {
         var full = Path.GetFullPath(path);
