@@ -4,8 +4,9 @@
 #
 #   eng/build.sh demo [args]          run the main sample (SeedExample: speech + images in one model) in Release
 #   eng/build.sh demo school [args]   run the School benchmark (SchoolExams)
-#   eng/build.sh test [--quick]       build and run every test project on net8.0 and net10.0; --quick skips tests
-#                                     marked Category=Slow
+#   eng/build.sh test [--quick]       build and run every test project on net8.0 and net10.0 (as root it installs the
+#                                     .NET 8 runtime into the SDK's folder: eng/ensure-dotnet8.sh); --quick skips
+#                                     tests marked Category=Slow
 #   eng/build.sh build                restore and build everything with warnings as errors
 #   eng/build.sh pack                 create the NuGet packages in artifacts/packages
 #   eng/build.sh bench [command]      run the benchmark suite (default: all; see tests/MultitaskLearning.Benchmarks)
@@ -71,9 +72,10 @@ case "$command" in
     exit "$status"
     ;;
   pack)
-    # Every library under src/ (packing builds with ContinuousIntegrationBuild; see Directory.Build.props).
+    # Every library under src/, compiled afresh with ContinuousIntegrationBuild (source paths in the PDBs become /_/;
+    # an incremental build could otherwise reuse assemblies compiled without the mapping).
     for project in src/*/*.csproj; do
-      dotnet pack "$project" -c Release -o artifacts/packages
+      dotnet pack "$project" -c Release -o artifacts/packages --no-incremental -p:ContinuousIntegrationBuild=true
     done
     ;;
   bench)

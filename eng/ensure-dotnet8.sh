@@ -11,7 +11,8 @@ set -euo pipefail
 
 version=8.0.34
 
-if dotnet --list-runtimes 2>/dev/null | grep -q '^Microsoft.NETCore.App 8\.'; then
+# (grep reads a captured list: with pipefail, grep -q ending a pipe early could fail the pipeline.)
+if grep -q '^Microsoft.NETCore.App 8\.' <<<"$(dotnet --list-runtimes 2>/dev/null)"; then
   echo "prerequisites: .NET 8 runtime present (ok)"
   exit 0
 fi
@@ -56,9 +57,10 @@ cp -r "$pack/lib/net8.0/." "$staging/"
 cp -r "$pack/native/." "$staging/"
 # hostfxr belongs to the host (host/fxr), which the installed SDK already provides in a newer version.
 rm -f "$staging/libhostfxr.so"
+rm -rf "$target"   # a partial copy from an interrupted run, which dotnet does not list
 mv "$staging" "$target"
 
-if dotnet --list-runtimes | grep -q "^Microsoft.NETCore.App $version "; then
+if grep -q "^Microsoft.NETCore.App $version " <<<"$(dotnet --list-runtimes)"; then
   echo "prerequisites: .NET $version runtime installed (ok)"
   exit 0
 fi

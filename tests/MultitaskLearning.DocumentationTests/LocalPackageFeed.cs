@@ -22,6 +22,18 @@ public sealed class LocalPackageFeed : IDisposable
             .ToArray();
         foreach (var project in projects)
         {
+            // The packages are this build's libraries: packing without building needs them built for every framework.
+            var name = Path.GetFileNameWithoutExtension(project);
+            var missing = new[] { "net8.0", "net10.0" }
+                .Select(tfm => Path.Combine(Path.GetDirectoryName(project)!, "bin", RepositoryLayout.Configuration, tfm, name + ".dll"))
+                .Where(dll => !System.IO.File.Exists(dll))
+                .ToArray();
+            if (missing.Length > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The documentation tests pack the libraries as built; {string.Join(", ", missing)} does not exist. Build the solution in {RepositoryLayout.Configuration} first (eng/build.sh build, or dotnet build MultitaskLearning.sln -c {RepositoryLayout.Configuration}).");
+            }
+
             DotnetCommand.RunOrFail(RepositoryLayout.Root, PackTimeout, "pack", project, "-c", RepositoryLayout.Configuration, "--no-build", "-o", Folder, $"-p:Version={Version}");
         }
 
