@@ -75,7 +75,8 @@ case "$command" in
     # Every library under src/, compiled afresh with ContinuousIntegrationBuild (source paths in the PDBs become /_/;
     # an incremental build could otherwise reuse assemblies compiled without the mapping).
     for project in src/*/*.csproj; do
-      dotnet pack "$project" -c Release -o artifacts/packages --no-incremental -p:ContinuousIntegrationBuild=true
+      dotnet build "$project" -c Release --no-incremental -p:ContinuousIntegrationBuild=true
+      dotnet pack "$project" -c Release -o artifacts/packages --no-build -p:ContinuousIntegrationBuild=true
     done
     ;;
   bench)
