@@ -11,13 +11,13 @@ public sealed class DocumentationBlockTests
     {
         var csharp = DocumentationBlocks.All.Where(b => b.IsCSharp).ToArray();
         Assert.NotEmpty(csharp);
-        var unchecked_ = csharp
+        var unmarked = csharp
             .Where(b => b.Directive is null || !(b.Directive.StartsWith("program ", StringComparison.Ordinal) || b.Directive == "example" || b.Directive.StartsWith("fragment", StringComparison.Ordinal)))
             .Select(b => $"{b.Location} ({b.Directive ?? "no directive"})")
             .ToArray();
-        Assert.True(unchecked_.Length == 0,
+        Assert.True(unmarked.Length == 0,
             "These C# blocks do not say how they are checked; put '<!-- doc-check: program NAME -->', '<!-- doc-check: example -->' or "
-            + "'<!-- doc-check: fragment (Type name, ...) -->' on the line before each:\n" + string.Join('\n', unchecked_));
+            + "'<!-- doc-check: fragment (Type name, ...) -->' on the line before each:\n" + string.Join('\n', unmarked));
     }
 
     [Fact]
