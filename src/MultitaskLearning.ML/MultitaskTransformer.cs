@@ -25,7 +25,8 @@ public sealed class MultitaskTransformer : ITransformer, IDisposable
     /// <summary>The name of the model's single input (the concatenated feature columns).</summary>
     public const string InputName = "features";
 
-    internal const string LoaderSignature = "MultitaskLearningTransformer";
+    // At most 24 characters (the field of ML.NET's model header).
+    internal const string LoaderSignature = "MultitaskMtlTransformer";
 
     private const string ModelEntryName = "MultitaskModel.mtl";
 
