@@ -1,7 +1,8 @@
 // An ML.NET pipeline around a multitask model: the School data (samples/data/school) read with LoadFromTextFile, the
 // student's VR band turned into a label by an ML.NET expression, the features normalised, and one shared-trunk model
-// trained on three tasks of each student — the exam score (regression), the VR band (multiclass) and the gender
-// (binary; 15 students have no VR band, an empty label that the band task skips) — then evaluated per task with ML.NET's evaluators, saved as an ML.NET model and loaded back.
+// trained on three tasks of each student — the exam score (regression), the VR band (multiclass; 15 students have no
+// band, an empty label that the band task skips) and the gender (binary) — saved as an ML.NET model, loaded back and
+// evaluated per task with ML.NET's evaluators.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
