@@ -86,6 +86,7 @@ internal static class SeedExperiment
             if (family == ModelFamily.SharedTrunk)
             {
                 model.Save(modelPath);
+                model.ExportOnnx(OnnxPathOf(modelPath));
                 trainingReport?.AddConfusionMatrices(model.Predict(test), family.ToName());
             }
         }
@@ -95,7 +96,7 @@ internal static class SeedExperiment
         {
             var reloaded = loaded.Evaluate(test);
             Console.WriteLine(FormattableString.Invariant(
-                $"Saved the shared-trunk model to {Path.GetFullPath(modelPath)} and loaded it back: speech {reloaded["speech"][MetricKind.Accuracy]:P1}, image {reloaded["image"][MetricKind.Accuracy]:P1}."));
+                $"Saved the shared-trunk model to {Path.GetFullPath(modelPath)} (and its ONNX form to {Path.GetFileName(OnnxPathOf(modelPath))}) and loaded it back: speech {reloaded["speech"][MetricKind.Accuracy]:P1}, image {reloaded["image"][MetricKind.Accuracy]:P1}."));
             using var predictor = loaded.CreatePredictor();
             foreach (var file in predict)
             {
@@ -123,6 +124,10 @@ internal static class SeedExperiment
 
         return 0;
     }
+
+    /// <summary>Where the ONNX form of the saved model goes: next to it, with the extension .onnx.</summary>
+    private static string OnnxPathOf(string modelPath) =>
+        string.Equals(Path.GetExtension(modelPath), ".onnx", StringComparison.OrdinalIgnoreCase) ? modelPath + ".onnx" : Path.ChangeExtension(modelPath, ".onnx");
 
     private static string Predict(Inference.MultitaskPredictor predictor, string file)
     {
