@@ -1,6 +1,7 @@
 using MultitaskLearning.Data;
 using MultitaskLearning.Evaluation;
 using MultitaskLearning.Inference;
+using MultitaskLearning.Interop;
 using MultitaskLearning.Persistence;
 using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
@@ -179,6 +180,32 @@ public sealed class MultitaskModel : IDisposable
 
         var model = OnnxModelExporter.Build(Network, FeatureStatistics, TargetStatistics);
         Google.Protobuf.MessageExtensions.WriteTo(model, stream);
+    }
+
+    /// <summary>Exports the model for PyTorch: writes <c>model.safetensors</c> (every parameter as float32, named as in
+    /// <see cref="TorchSharp.torch.nn.Module.named_parameters"/>) and <c>manifest.json</c> (the manifest a model file
+    /// stores: architecture, tasks, feature and target statistics) into <paramref name="directory"/>, each file
+    /// atomically. <c>samples/PyTorchInterop/rebuild.py</c> rebuilds the network in PyTorch from the two files.</summary>
+    /// <param name="directory">The folder to write into; created when missing. Existing files of the same names are replaced.</param>
+    public void ExportPyTorch(string directory)
+    {
+        ThrowIfDisposed();
+        PyTorchExchange.Export(Network, FeatureStatistics, TargetStatistics, directory);
+    }
+
+    /// <summary>Imports a model exported with <see cref="ExportPyTorch(string)"/> (the weights may have been changed in
+    /// PyTorch meanwhile), validating both files completely first.</summary>
+    /// <param name="directory">The folder holding <c>model.safetensors</c> and <c>manifest.json</c>.</param>
+    /// <param name="device">The device for the weights; <see langword="null"/> for the CPU.</param>
+    /// <returns>The model; the caller disposes it.</returns>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">One of the two files is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is truncated or malformed, a tensor is missing, extra, of another
+    /// shape or not float32, or the two files come from different exports; the message names the file and the tensor.</exception>
+    public static MultitaskModel ImportPyTorch(string directory, Device? device = null)
+    {
+        var loaded = PyTorchExchange.Import(directory, device);
+        return new MultitaskModel(loaded.Network, loaded.FeatureStatistics, loaded.TargetStatistics, null);
     }
 
     /// <summary>A deep copy (same definition, weights and statistics).</summary>
