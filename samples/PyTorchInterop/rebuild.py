@@ -328,14 +328,21 @@ class MultitaskNetwork(nn.Module):
 # ---------------------------------------------------------------------------------------------------------------------
 # Preprocessing and output mapping (FeatureStatistics.ApplyInPlace, PreparedData.ToScores).
 
+def flatten(sample):
+    """A sample's values in row-major order, whether given flat or nested in the sample shape."""
+    if isinstance(sample, list):
+        return [value for item in sample for value in flatten(item)]
+    return [sample]
+
+
 def preprocess(manifest, input_name, samples):
     spec = next(i for i in manifest["inputs"] if i["name"] == input_name)
     size = math.prod(spec["sampleShape"])
     rows = []
     for index, sample in enumerate(samples):
-        flat = np.array(sample, dtype=object).reshape(-1)
-        if flat.size != size:
-            raise ValueError(f"input '{input_name}', sample {index}: {flat.size} values; the model expects {size} (shape {spec['sampleShape']})")
+        flat = flatten(sample)
+        if len(flat) != size:
+            raise ValueError(f"input '{input_name}', sample {index}: {len(flat)} values; the model expects {size} (shape {spec['sampleShape']})")
         rows.append([math.nan if v is None else float(v) for v in flat])
     values = np.array(rows, dtype=np.float32).reshape(len(rows), size)
     missing = np.isnan(values)
@@ -408,7 +415,7 @@ def main():
             raise ValueError("the model has several inputs; map each input name to its samples")
         samples = {manifest["inputs"][0]["name"]: samples}
     result = predict(manifest, network, samples)
-    text = json.dumps(result, indent=1)
+    text = json.dumps(result)
     if arguments.output:
         with open(arguments.output, "w", encoding="utf-8") as file:
             file.write(text)

@@ -125,6 +125,16 @@ public sealed class PyTorchImportValidationTests : IClassFixture<ExportedModelFi
     }
 
     [Fact]
+    public void ManifestWhoseLayerSizesDisagreeWithTheTensors_NamesTheTensor()
+    {
+        // The parameter list still says [12, 8]; the architecture built from the edited trunk sizes needs [13, 8].
+        File.WriteAllText(manifestPath, File.ReadAllText(manifestPath).Replace("\"trunkLayers\": [\n      12,", "\"trunkLayers\": [\n      13,", StringComparison.Ordinal));
+        var message = ImportError();
+        Assert.Contains(manifestPath, message);
+        Assert.Contains("the architecture expects 'trunks.shared.layers.0.weight' [13, 8]", message);
+    }
+
+    [Fact]
     public void FilesOfTwoDifferentExports_AreRefused()
     {
         var other = Path.Combine(folder, "other");
