@@ -130,6 +130,32 @@ internal static class InteropData
         return (Train(definition, data), twoDimensional ? ImageSamples(16, seed: 8) : SignalSamples(16, seed: 8));
     }
 
+    /// <summary>A model of a family on two inputs: "table" (dense encoder [8]; tasks "score", "band", "pass", "tags")
+    /// and "signal" (1-D convolutional encoder ending in [8]; tasks "peak", "level").</summary>
+    public static (MultitaskModel Model, Dictionary<string, float[][]> Samples) TrainTwoInputs(ModelFamily family)
+    {
+        var table = Tabular(100, seed: 9);
+        var signals = Signals(100, seed: 10);
+        var builder = new MultitaskDatasetBuilder([.. table.Tasks, .. signals.Tasks]);
+        var tableSamples = TabularSamples(100, seed: 9);
+        var signalSamples = SignalSamples(100, seed: 10);
+        var labels = table.Tasks.ToDictionary(t => t.Name, t => LabelColumn.FromTargets(table.GetTargets(t.Name)), StringComparer.Ordinal);
+        builder.AddSamples("table", tableSamples.SelectMany(s => s).ToArray(), [TabularFeatures], labels);
+        builder.AddSamples("signal", signalSamples.SelectMany(s => s).ToArray(), [2, 12],
+            signals.Tasks.ToDictionary(t => t.Name, t => LabelColumn.FromTargets(signals.GetTargets(t.Name)), StringComparer.Ordinal));
+        var data = builder.Build();
+        var definition = MultitaskModelBuilder.FromDataset(data, i => i.Name == "signal"
+                ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [4], EncoderLayers = [8] }
+                : i with { EncoderLayers = [8], MissingValues = MissingValuePolicy.Median })
+            .UseFamily(family, new ArchitectureOptions { TrunkLayers = [10, 6], TowerLayers = [5], Experts = 2, Activation = Activation.SiLU })
+            .Build();
+        return (Train(definition, data), new Dictionary<string, float[][]>
+        {
+            ["table"] = TabularSamples(12, seed: 11),
+            ["signal"] = SignalSamples(12, seed: 12),
+        });
+    }
+
     /// <summary>Each task's scores per sample as the predictor gives them: class probabilities in label order
     /// (multiclass), the positive label's probability (binary), per-label probabilities (multi-label), values (regression).</summary>
     public static Dictionary<string, double[][]> Scores(MultitaskPredictor predictor, string inputName, float[][] samples)

@@ -1,3 +1,4 @@
+using MultitaskLearning.Inference;
 using MultitaskLearning.Models;
 using MultitaskLearning.TestUtilities;
 using Xunit;
@@ -26,7 +27,7 @@ public sealed class PyTorchParityTests(ITestOutputHelper output) : IDisposable
         var (model, samples) = InteropData.TrainTabular(family, activation);
         using (model)
         {
-            AssertParity(model, "features", samples);
+            AssertParity(model, new Dictionary<string, float[][]> { ["features"] = samples });
         }
     }
 
@@ -43,16 +44,39 @@ public sealed class PyTorchParityTests(ITestOutputHelper output) : IDisposable
         var (model, samples) = InteropData.TrainConvolutional(family, activation, twoDimensional);
         using (model)
         {
-            AssertParity(model, twoDimensional ? "image" : "signal", samples);
+            AssertParity(model, new Dictionary<string, float[][]> { [twoDimensional ? "image" : "signal"] = samples });
         }
     }
 
-    private void AssertParity(MultitaskModel model, string inputName, float[][] samples)
+    [TheoryRequiresPyTorch]
+    [InlineData(ModelFamily.SharedTrunk)]
+    [InlineData(ModelFamily.TaskSpecific)]
+    [InlineData(ModelFamily.Cgc)]
+    [InlineData(ModelFamily.CrossStitch)]
+    public void TwoInputs_DenseAndConvolutional_PythonRebuildMatchesThePredictor(ModelFamily family)
+    {
+        var (model, samples) = InteropData.TrainTwoInputs(family);
+        using (model)
+        {
+            AssertParity(model, samples);
+        }
+    }
+
+    private void AssertParity(MultitaskModel model, IReadOnlyDictionary<string, float[][]> samplesByInput)
     {
         var export = Path.Combine(folder, "export");
         model.ExportPyTorch(export);
-        var python = RebuildScript.Run(export, inputName, samples);
+        var python = RebuildScript.Run(export, samplesByInput);
+        Assert.Equal(samplesByInput.Keys.Order(), python.Keys.Order());
         using var predictor = model.CreatePredictor();
+        foreach (var (inputName, samples) in samplesByInput)
+        {
+            AssertParity(predictor, inputName, samples, python[inputName]);
+        }
+    }
+
+    private void AssertParity(MultitaskPredictor predictor, string inputName, float[][] samples, Dictionary<string, double[][]> python)
+    {
         var expected = InteropData.Scores(predictor, inputName, samples);
 
         Assert.Equal(expected.Keys.Order(), python.Keys.Order());
@@ -72,6 +96,6 @@ public sealed class PyTorchParityTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        output.WriteLine($"{model.Definition.Family.ToName()} ({inputName}): max |PyTorch - predictor| = {worst:E2} over {samples.Length} samples and tasks {string.Join(", ", expected.Keys)}");
+        output.WriteLine($"{predictor.Definition.Family.ToName()} ({inputName}): max |PyTorch - predictor| = {worst:E2} over {samples.Length} samples and tasks {string.Join(", ", expected.Keys)}");
     }
 }

@@ -10,13 +10,18 @@ internal static class RebuildScript
 {
     public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "PyTorchInterop", "rebuild.py");
 
-    /// <summary>Writes the samples (NaN as null), runs the script and returns its per-task scores.</summary>
-    public static Dictionary<string, double[][]> Run(string exportDirectory, string inputName, float[][] samples)
+    /// <summary>Writes the samples of each input (NaN as null), runs the script and returns its scores per input and task.</summary>
+    public static Dictionary<string, Dictionary<string, double[][]>> Run(string exportDirectory, IReadOnlyDictionary<string, float[][]> samplesByInput)
     {
         var samplesPath = Path.Combine(exportDirectory, "samples.json");
         var outputPath = Path.Combine(exportDirectory, "outputs.json");
-        var rows = new JsonArray(samples.Select(s => (JsonNode)new JsonArray(s.Select(v => float.IsNaN(v) ? null : JsonValue.Create(v)).ToArray())).ToArray());
-        File.WriteAllText(samplesPath, new JsonObject { [inputName] = rows }.ToJsonString());
+        var request = new JsonObject();
+        foreach (var (inputName, samples) in samplesByInput)
+        {
+            request[inputName] = new JsonArray(samples.Select(s => (JsonNode)new JsonArray(s.Select(v => float.IsNaN(v) ? null : JsonValue.Create(v)).ToArray())).ToArray());
+        }
+
+        File.WriteAllText(samplesPath, request.ToJsonString());
 
         var info = new ProcessStartInfo(PythonTorch.Interpreter) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { ScriptPath, exportDirectory, samplesPath, "--output", outputPath })
@@ -39,9 +44,12 @@ internal static class RebuildScript
         }
 
         using var document = JsonDocument.Parse(File.ReadAllBytes(outputPath));
-        return document.RootElement.GetProperty(inputName).EnumerateObject().ToDictionary(
-            task => task.Name,
-            task => task.Value.EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray(),
+        return document.RootElement.EnumerateObject().ToDictionary(
+            input => input.Name,
+            input => input.Value.EnumerateObject().ToDictionary(
+                task => task.Name,
+                task => task.Value.EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray(),
+                StringComparer.Ordinal),
             StringComparer.Ordinal);
     }
 }
