@@ -12,5 +12,6 @@ internal sealed record SafetensorsEntry(string Name, string DataType, long[] Sha
     public const string Float32 = "F32";
 
     /// <summary>The number of elements (the product of the shape; 1 for a scalar).</summary>
-    public long ElementCount => Shape.Aggregate(1L, (count, dimension) => count * dimension);
+    /// <exception cref="OverflowException">The product does not fit in 64 bits.</exception>
+    public long ElementCount => Shape.Aggregate(1L, (count, dimension) => checked(count * dimension));
 }

@@ -107,6 +107,16 @@ public sealed class PyTorchImportValidationTests : IClassFixture<ExportedModelFi
     }
 
     [Fact]
+    public void ShapeWhoseSizeOverflows_IsRefusedBeforeAllocating()
+    {
+        var (tensors, metadata) = RawSafetensors.Read(weightsPath);
+        RawSafetensors.Write(weightsPath, tensors.Select((t, i) => i == 0 ? t with { Shape = [1L << 40, 1L << 40] } : t), metadata);
+        var message = ImportError();
+        Assert.Contains(weightsPath, message);
+        Assert.Contains($"tensor '{tensors[0].Name}' has an impossibly large shape", message);
+    }
+
+    [Fact]
     public void InvalidManifestJson_NamesTheManifest()
     {
         File.WriteAllText(manifestPath, "{ \"format\": ");
