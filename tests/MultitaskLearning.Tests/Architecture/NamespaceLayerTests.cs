@@ -18,7 +18,7 @@ public sealed partial class NamespaceLayerTests
         ["Evaluation"],
         ["Models"],
         ["Persistence"],
-        ["Training", "Inference"],
+        ["Training", "Inference", "Interop"],
         [""], // the façade: MultitaskModel, MultitaskTrainer, FeatureAttribution
     ];
 
