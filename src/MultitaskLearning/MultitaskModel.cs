@@ -150,6 +150,37 @@ public sealed class MultitaskModel : IDisposable
         await memory.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Exports the model as a standard ONNX file (opset 17) for ONNX Runtime and other ONNX consumers, atomically.
+    /// The graph takes raw samples (one float32 input per model input, named after it, with a dynamic batch
+    /// dimension; missing-value fill and standardisation are part of the graph) and has one output per task, named
+    /// after it: class probabilities in label order ([batch, 2] for a binary task), or regression values in the
+    /// original units. Multiclass and binary tasks also have an int64 output "<c>task.label</c>" with the predicted
+    /// class index. The model's metadata holds the tasks with their labels (<c>multitask.tasks</c>), the inputs
+    /// (<c>multitask.inputs</c>) and the family (<c>multitask.family</c>) as JSON.</summary>
+    /// <param name="path">The file to write, usually with the extension <c>.onnx</c>.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="ArgumentException">A task and an input (or a task's <c>.label</c> output) share a name.</exception>
+    public void ExportOnnx(string path)
+    {
+        ThrowIfDisposed();
+        OnnxModelExporter.Save(Network, FeatureStatistics, TargetStatistics, path);
+    }
+
+    /// <summary>Writes the ONNX form of the model (see <see cref="ExportOnnx(string)"/>) to a stream, which is left open.</summary>
+    /// <param name="stream">A writable stream.</param>
+    public void ExportOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfDisposed();
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream to export the model to is not writable.", nameof(stream));
+        }
+
+        var model = OnnxModelExporter.Build(Network, FeatureStatistics, TargetStatistics);
+        Google.Protobuf.MessageExtensions.WriteTo(model, stream);
+    }
+
     /// <summary>A deep copy (same definition, weights and statistics).</summary>
     /// <returns>The copy; the caller disposes it.</returns>
     public MultitaskModel Clone()

@@ -1,3 +1,4 @@
+using MultitaskLearning.Graphs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -43,5 +44,27 @@ internal sealed class ConvolutionalEncoder : InputEncoder
         }
 
         return dense.Forward(x.reshape(x.shape[0], -1));
+    }
+
+    public override string ToOnnx(OnnxGraphBuilder graph, string batch)
+    {
+        var x = batch;
+        long[] kernel = twoDimensional ? [3, 3] : [3];
+        long[] pads = twoDimensional ? [1, 1, 1, 1] : [1, 1];
+        long[] pool = twoDimensional ? [2, 2] : [2];
+        foreach (var convolution in convolutions)
+        {
+            var (weight, bias) = convolution switch
+            {
+                Conv2d c => (c.weight!, c.bias!),
+                Conv1d c => (c.weight!, c.bias!),
+                _ => throw new InvalidOperationException($"Convolution module {convolution.GetType().Name} has no ONNX form."),
+            };
+            x = graph.Node("Conv", [x, graph.Weight("conv_weight", weight), graph.Weight("conv_bias", bias)], OnnxGraphBuilder.Ints("kernel_shape", kernel), OnnxGraphBuilder.Ints("pads", pads));
+            x = ActivationFunctions.ToOnnx(graph, activation, x);
+            x = graph.Node("MaxPool", [x], OnnxGraphBuilder.Ints("kernel_shape", pool), OnnxGraphBuilder.Ints("strides", pool));
+        }
+
+        return dense.ToOnnx(graph, graph.Node("Flatten", [x], OnnxGraphBuilder.Int("axis", 1)));
     }
 }

@@ -1,3 +1,4 @@
+using MultitaskLearning.Graphs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -55,6 +56,20 @@ internal sealed class CrossStitchColumns : nn.Module
         {
             z = hidden(z.matmul(weights[l]).add(biases[l]));
             z = einsum("ts,sbh->tbh", stitches[l], z);
+        }
+
+        return z;
+    }
+
+    /// <summary>The ONNX form of <see cref="Forward"/>: [T, B, h].</summary>
+    public string ToOnnx(OnnxGraphBuilder graph, string encoded, Func<string, string> hidden)
+    {
+        var z = graph.Node("Unsqueeze", [encoded, graph.Vector("axis0", 0)]);
+        for (var l = 0; l < weights.Count; l++)
+        {
+            z = graph.Node("Add", [graph.Node("MatMul", [z, graph.Weight("column_weight", weights[l])]), graph.Weight("column_bias", biases[l])]);
+            z = hidden(z);
+            z = graph.Node("Einsum", [graph.Weight("stitch", stitches[l]), z], OnnxGraphBuilder.Text("equation", "ts,sbh->tbh"));
         }
 
         return z;

@@ -1,3 +1,4 @@
+using MultitaskLearning.Graphs;
 using static TorchSharp.torch;
 
 namespace MultitaskLearning.Models;
@@ -18,4 +19,7 @@ internal sealed class DenseEncoder : InputEncoder
     public DenseStack Layers => layers;
 
     public override Tensor Encode(Tensor batch) => layers.Forward(batch.reshape(batch.shape[0], -1));
+
+    public override string ToOnnx(OnnxGraphBuilder graph, string batch) =>
+        layers.ToOnnx(graph, graph.Node("Flatten", [batch], OnnxGraphBuilder.Int("axis", 1)));
 }

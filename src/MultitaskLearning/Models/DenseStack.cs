@@ -1,3 +1,4 @@
+using MultitaskLearning.Graphs;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -51,6 +52,28 @@ internal sealed class DenseStack : nn.Module
         LayerKind.Dropout => nn.functional.dropout(x, layer.DropoutRate, training),
         _ => throw new InvalidOperationException($"Layer kind {layer.Kind} is not an activation or dropout layer."),
     };
+
+    /// <summary>The ONNX form of one non-weight layer at inference: the activation, or nothing for dropout.</summary>
+    /// <exception cref="InvalidOperationException">The layer kind has weights or is unknown.</exception>
+    public static string HiddenToOnnx(LayerDescription layer, OnnxGraphBuilder graph, string x) => layer.Kind switch
+    {
+        LayerKind.Activation => ActivationFunctions.ToOnnx(graph, layer.Activation, x),
+        LayerKind.Dropout => x,
+        _ => throw new InvalidOperationException($"Layer kind {layer.Kind} is not an activation or dropout layer."),
+    };
+
+    /// <summary>The ONNX form of <see cref="Forward"/> in eval mode, for a [B, in] value.</summary>
+    public string ToOnnx(OnnxGraphBuilder graph, string x)
+    {
+        foreach (var layer in plan)
+        {
+            x = layer.Kind == LayerKind.Dense
+                ? graph.Node("Gemm", [x, graph.Weight("weight", layer.Dense!.weight!), graph.Weight("bias", layer.Dense.bias!)], OnnxGraphBuilder.Int("transB", 1))
+                : HiddenToOnnx(layer, graph, x);
+        }
+
+        return x;
+    }
 
     /// <summary>The stack's layers in order, as built.</summary>
     public IReadOnlyList<LayerDescription> Describe() => plan;

@@ -1,3 +1,4 @@
+using MultitaskLearning.Graphs;
 using MultitaskLearning.Tasks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,6 +58,21 @@ internal sealed class ExpertMixture : nn.Module
         return einsum("be,ebh->bh", gate, experts);
     }
 
+    /// <summary>The ONNX form of <see cref="SharedOutputs"/>: [E, B, h].</summary>
+    public string SharedOutputsToOnnx(OnnxGraphBuilder graph, string encoded) => Stack(graph, sharedExperts.Select(e => e.ToOnnx(graph, encoded)));
+
+    /// <summary>The ONNX form of <see cref="Mix"/>: [B, h].</summary>
+    public string MixToOnnx(OnnxGraphBuilder graph, string task, string encoded, string sharedOutputs)
+    {
+        var experts = perTask == 0
+            ? sharedOutputs
+            : graph.Node("Concat", [sharedOutputs, Stack(graph, Enumerable.Range(0, perTask).Select(e => taskExperts[TaskExpertKey(task, e)].ToOnnx(graph, encoded)))], OnnxGraphBuilder.Int("axis", 0));
+        var gate = gates[task];
+        var logits = graph.Node("Gemm", [encoded, graph.Weight("gate_weight", gate.weight!), graph.Weight("gate_bias", gate.bias!)], OnnxGraphBuilder.Int("transB", 1));
+        var weights = graph.Node("Softmax", [logits], OnnxGraphBuilder.Int("axis", 1));
+        return graph.Node("Einsum", [weights, experts], OnnxGraphBuilder.Text("equation", "be,ebh->bh"));
+    }
+
     /// <summary>The gate weights of a task for a batch, [B, E], for inspection.</summary>
     public Tensor Gate(string task, Tensor encoded) => nn.functional.softmax(gates[task].forward(encoded), 1);
 
@@ -64,6 +80,13 @@ internal sealed class ExpertMixture : nn.Module
 
     public IEnumerable<Parameter> TaskParameters(string task) =>
         gates[task].parameters().Concat(Enumerable.Range(0, perTask).SelectMany(e => taskExperts[TaskExpertKey(task, e)].parameters()));
+
+    /// <summary>Stacks [B, h] values into [n, B, h], as <c>torch.stack(…, 0)</c>.</summary>
+    internal static string Stack(OnnxGraphBuilder graph, IEnumerable<string> values)
+    {
+        var axis = graph.Vector("axis0", 0);
+        return graph.Node("Concat", values.Select(v => graph.Node("Unsqueeze", [v, axis])).ToArray(), OnnxGraphBuilder.Int("axis", 0));
+    }
 
     private static string TaskExpertKey(string task, int expert) => $"{task}__{expert}";
 }

@@ -1,3 +1,4 @@
+using MultitaskLearning.Graphs;
 using static TorchSharp.torch;
 
 namespace MultitaskLearning.Models;
@@ -11,6 +12,9 @@ internal abstract class InputEncoder : nn.Module
     }
 
     public abstract Tensor Encode(Tensor batch);
+
+    /// <summary>The ONNX form of <see cref="Encode"/> in eval mode.</summary>
+    public abstract string ToOnnx(OnnxGraphBuilder graph, string batch);
 
     public static InputEncoder Create(InputDefinition input, Activation activation, double dropout) => input.Encoder == EncoderKind.Convolutional
         ? new ConvolutionalEncoder(input, activation, dropout)

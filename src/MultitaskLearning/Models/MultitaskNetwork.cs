@@ -1,3 +1,4 @@
+using MultitaskLearning.Graphs;
 using MultitaskLearning.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -192,6 +193,39 @@ public sealed class MultitaskNetwork : nn.Module
         return ApplyBlocks(trunks["shared"].Forward(encoded), inputName, null);
     }
 
+    /// <summary>Adds the ONNX operators of <see cref="Forward"/> in eval mode (dropout is the identity) to a graph.</summary>
+    /// <param name="graph">The graph being built.</param>
+    /// <param name="inputName">The input.</param>
+    /// <param name="input">The graph value holding a batch [B, sample shape…] of preprocessed samples.</param>
+    /// <returns>The graph value [B, total width] laid out as in <see cref="LayoutOf"/>.</returns>
+    internal string ToOnnx(OnnxGraphBuilder graph, string inputName, string input)
+    {
+        var layout = LayoutOf(inputName);
+        if (Definition.Family == ModelFamily.TaskSpecific)
+        {
+            var convolutional = taskEncoders.Count > 0 && taskEncoders.ContainsKey(layout.Tasks[0].Name);
+            var flat = graph.Node("Flatten", [input], OnnxGraphBuilder.Int("axis", 1));
+            return ApplyBlocksToOnnx(graph, flat, inputName, convolutional ? name => taskEncoders[name].ToOnnx(graph, input) : null);
+        }
+
+        var encoded = encoders[inputName].ToOnnx(graph, input);
+        if (mixtures.Count > 0)
+        {
+            var mixture = mixtures["experts"];
+            var experts = mixture.SharedOutputsToOnnx(graph, encoded);
+            return ApplyBlocksToOnnx(graph, encoded, inputName, name => mixture.MixToOnnx(graph, name, encoded, experts));
+        }
+
+        if (columns.Count > 0)
+        {
+            var stitched = columns[inputName].ToOnnx(graph, encoded, z => HiddenToOnnx(graph, z));
+            var index = layout.Tasks.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+            return ApplyBlocksToOnnx(graph, encoded, inputName, name => graph.Node("Gather", [stitched, graph.Constant("column", [(long)index[name]])], OnnxGraphBuilder.Int("axis", 0)));
+        }
+
+        return ApplyBlocksToOnnx(graph, trunks["shared"].ToOnnx(graph, encoded), inputName, null);
+    }
+
     /// <summary>The shared representation (trunk output) of a batch; not defined for the task-specific family.</summary>
     /// <param name="inputName">The input name.</param>
     /// <param name="input">A batch of preprocessed samples.</param>
@@ -376,6 +410,36 @@ public sealed class MultitaskNetwork : nn.Module
 
         var output = blocks.Length == 1 ? Block(blocks[0]) : torch.cat(blocks.Select(Block).ToArray(), 1);
         return outputOrder.TryGetValue(inputName, out var order) ? output.index_select(1, order) : output;
+    }
+
+    /// <summary>The ONNX form of <see cref="ApplyBlocks"/>.</summary>
+    private string ApplyBlocksToOnnx(OnnxGraphBuilder graph, string x, string inputName, Func<string, string>? perTask)
+    {
+        var blocks = blocksOfInput[inputName];
+        string Block(int b)
+        {
+            var names = Definition.TaskBlocks[b];
+            var blockInput = perTask is null ? x : ExpertMixture.Stack(graph, names.Select(perTask));
+            return taskBlocks[BlockKey(b)].ToOnnx(graph, blockInput, perTask is not null, z => HiddenToOnnx(graph, z));
+        }
+
+        var output = blocks.Length == 1 ? Block(blocks[0]) : graph.Node("Concat", blocks.Select(Block).ToArray(), OnnxGraphBuilder.Int("axis", 1));
+        if (!outputOrder.TryGetValue(inputName, out var order))
+        {
+            return output;
+        }
+
+        return graph.Node("Gather", [output, graph.Constant("output_order", order.data<long>().ToArray(), order.shape)], OnnxGraphBuilder.Int("axis", 1));
+    }
+
+    private string HiddenToOnnx(OnnxGraphBuilder graph, string x)
+    {
+        foreach (var layer in hiddenLayers)
+        {
+            x = DenseStack.HiddenToOnnx(layer, graph, x);
+        }
+
+        return x;
     }
 
     private Tensor Hidden(Tensor x)

@@ -1,3 +1,4 @@
+using MultitaskLearning.Graphs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -74,5 +75,31 @@ internal sealed class TaskBlock : nn.Module
         }
 
         return z.permute(1, 0, 2).reshape(batch, -1);
+    }
+
+    /// <summary>The ONNX form of <see cref="Forward"/>: a [B, in] value (or [T, B, in] when <paramref name="perTask"/>)
+    /// to [B, T·out].</summary>
+    public string ToOnnx(OnnxGraphBuilder graph, string x, bool perTask, Func<string, string> hidden)
+    {
+        if (LayerCount == 1 && !perTask)
+        {
+            using var w = weights[0].detach().permute(1, 0, 2).reshape(Sizes[0], -1);
+            using var b = biases[0].detach().reshape(-1);
+            return graph.Node("Gemm", [x, graph.Weight("heads_weight", w), graph.Weight("heads_bias", b)]);
+        }
+
+        var z = perTask ? x : graph.Node("Unsqueeze", [x, graph.Vector("axis0", 0)]);
+        for (var l = 0; l < LayerCount; l++)
+        {
+            using var bias = biases[l].detach().unsqueeze(1);
+            z = graph.Node("Add", [graph.Node("MatMul", [z, graph.Weight("task_weight", weights[l])]), graph.Weight("task_bias", bias)]);
+            if (l + 1 < LayerCount)
+            {
+                z = hidden(z);
+            }
+        }
+
+        var batchMajor = graph.Node("Transpose", [z], OnnxGraphBuilder.Ints("perm", 1, 0, 2));
+        return graph.Node("Reshape", [batchMajor, graph.Vector("batch_by_rest", 0, -1)]);
     }
 }

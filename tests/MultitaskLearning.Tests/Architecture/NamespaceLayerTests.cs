@@ -13,7 +13,7 @@ public sealed partial class NamespaceLayerTests
     /// <summary>Lowest first. Sub-namespaces belong to their parent's layer.</summary>
     private static readonly string[][] Layers =
     [
-        ["Runtime", "Kernels", "Tasks"],
+        ["Runtime", "Kernels", "Tasks", "Graphs"],
         ["Data"],
         ["Evaluation"],
         ["Models"],
