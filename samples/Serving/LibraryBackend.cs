@@ -28,7 +28,7 @@ public sealed class LibraryBackend : IPredictionBackend
             Backend: "library",
             File: Path.GetFileName(path),
             Family: definition.Family.ToName(),
-            LibraryVersion: typeof(MultitaskModel).Assembly.GetName().Version?.ToString() ?? "unknown",
+            LibraryVersion: typeof(MultitaskModel).Assembly.GetName().Version?.ToString(3) ?? "unknown",
             Inputs: definition.Inputs
                 .Select(i => new InputDescription(i.Name, i.SampleShape.ToArray(), i.MissingValues != MissingValuePolicy.Error))
                 .ToArray(),
@@ -65,10 +65,8 @@ public sealed class LibraryBackend : IPredictionBackend
     /// <inheritdoc/>
     public void Dispose() => predictor.Dispose();
 
-    private static string[] LabelsOf(TaskDefinition task) => task.Kind switch
-    {
-        TaskKind.Regression => [],
-        TaskKind.Binary => [task.LabelOf(0), task.LabelOf(1)],
-        _ => Enumerable.Range(0, task.OutputSize).Select(task.LabelOf).ToArray(),
-    };
+    /// <summary>The label names in output order, as the ONNX export lists them: both classes of a binary task, and
+    /// the output names ("0", "1", …) of a regression task.</summary>
+    private static string[] LabelsOf(TaskDefinition task) =>
+        Enumerable.Range(0, task.Kind == TaskKind.Binary ? 2 : task.OutputSize).Select(task.LabelOf).ToArray();
 }

@@ -6,7 +6,8 @@ namespace MultitaskLearning.Samples.Serving;
 
 /// <summary>Runs an ONNX file written by <c>MultitaskModel.ExportOnnx</c> with ONNX Runtime. It reads the model's
 /// inputs and tasks from the file's metadata (<c>multitask.inputs</c>, <c>multitask.tasks</c>) and uses neither the
-/// library nor TorchSharp.</summary>
+/// library nor TorchSharp. A sample may hold missing values only where the input's metadata entry says how they are
+/// filled in (an optional <c>"missingValues"</c> other than <c>"Error"</c>; the library's exporter does not write it yet).</summary>
 public sealed class OnnxBackend : IPredictionBackend
 {
     private static readonly JsonSerializerOptions MetadataJson = new() { PropertyNameCaseInsensitive = true };
@@ -51,7 +52,7 @@ public sealed class OnnxBackend : IPredictionBackend
             var taskList = ReadMetadata<OnnxTaskEntry>(metadata, "multitask.tasks", name);
             inputs = inputList.ToDictionary(
                 i => i.Name,
-                i => new InputDescription(i.Name, i.Shape, AcceptsMissingValues: false),
+                i => new InputDescription(i.Name, i.Shape, AcceptsMissingValues: i.MissingValues is { } policy && policy != "Error"),
                 StringComparer.Ordinal);
             foreach (var input in inputs.Values)
             {
@@ -262,7 +263,8 @@ public sealed class OnnxBackend : IPredictionBackend
         var width = output.Dimensions[1];
         if (task.Kind != "Regression" && width != task.Labels.Count)
         {
-            throw new InvalidDataException($"{file}: output '{task.Name}' has {width} columns but task '{task.Name}' has {task.Labels.Count} labels.");
+            throw new InvalidDataException(
+                $"{file}: output '{task.Name}' has {width} columns but the metadata lists {task.Labels.Count} label(s) for {task.Kind} task '{task.Name}'{(task.Kind == "Binary" ? " (a binary task needs both labels, [negative, positive])" : string.Empty)}.");
         }
 
         if (HasLabelOutput(task) && !session.OutputMetadata.ContainsKey(LabelOutput(task)))
@@ -273,7 +275,8 @@ public sealed class OnnxBackend : IPredictionBackend
 
     private sealed record OnnxInputEntry(
         [property: JsonPropertyName("name")] string Name,
-        [property: JsonPropertyName("shape")] int[] Shape);
+        [property: JsonPropertyName("shape")] int[] Shape,
+        [property: JsonPropertyName("missingValues")] string? MissingValues = null);
 
     private sealed record OnnxTaskEntry(
         [property: JsonPropertyName("name")] string Name,

@@ -12,7 +12,8 @@ using Xunit;
 namespace MultitaskLearning.Serving.Tests;
 
 /// <summary>A small two-input model with every task kind, trained once (seeded, one thread), saved to a .mtl file and
-/// served on a loopback port with low limits (4 samples, 8 KiB bodies) so that the limit tests stay small.</summary>
+/// exported to an .onnx file, each served on its own loopback port with low limits (4 samples, 8 KiB bodies) so that
+/// the limit tests stay small.</summary>
 public sealed class ServedModelFixture : IAsyncLifetime
 {
     /// <summary>The values of one "features" sample.</summary>
@@ -26,6 +27,7 @@ public sealed class ServedModelFixture : IAsyncLifetime
 
     private readonly string folder = Directory.CreateTempSubdirectory("serving-tests-").FullName;
     private WebApplication? app;
+    private WebApplication? onnxApp;
 
     /// <summary>The saved model file.</summary>
     public string ModelPath => Path.Combine(folder, "model.mtl");
@@ -33,8 +35,14 @@ public sealed class ServedModelFixture : IAsyncLifetime
     /// <summary>The library's predictor over the same file: the reference for the server's answers.</summary>
     public MultitaskPredictor Predictor { get; private set; } = null!;
 
-    /// <summary>A client of the running server.</summary>
+    /// <summary>The same model exported with <c>MultitaskModel.ExportOnnx</c>.</summary>
+    public string OnnxPath => Path.Combine(folder, "model.onnx");
+
+    /// <summary>A client of the server of the .mtl file (library back end).</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>A client of the server of the .onnx file (ONNX Runtime back end).</summary>
+    public HttpClient OnnxClient { get; private set; } = null!;
 
     /// <summary>Samples of the "features" input (raw values).</summary>
     public float[][] FeatureSamples { get; private set; } = [];
@@ -61,22 +69,34 @@ public sealed class ServedModelFixture : IAsyncLifetime
         using (var loaded = MultitaskModel.Load(ModelPath))
         {
             Predictor = loaded.CreatePredictor();
+            loaded.ExportOnnx(OnnxPath);
         }
 
-        (app, var address) = await ServingApp.StartOnLoopbackAsync(
-            ["--model", ModelPath, "--Serving:MaxSamples", $"{MaxSamples}", "--Serving:MaxBodyBytes", $"{MaxBodyBytes}"]);
-        Client = new HttpClient { BaseAddress = address };
-        Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        (app, Client) = await StartAsync(ModelPath);
+        (onnxApp, OnnxClient) = await StartAsync(OnnxPath);
+    }
+
+    private static async Task<(WebApplication App, HttpClient Client)> StartAsync(string model)
+    {
+        var (started, address) = await ServingApp.StartOnLoopbackAsync(
+            ["--model", model, "--Serving:MaxSamples", $"{MaxSamples}", "--Serving:MaxBodyBytes", $"{MaxBodyBytes}"]);
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return (started, client);
     }
 
     /// <inheritdoc/>
     public async Task DisposeAsync()
     {
         Client?.Dispose();
-        if (app is not null)
+        OnnxClient?.Dispose();
+        foreach (var server in new[] { app, onnxApp })
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            if (server is not null)
+            {
+                await server.StopAsync();
+                await server.DisposeAsync();
+            }
         }
 
         Predictor?.Dispose();

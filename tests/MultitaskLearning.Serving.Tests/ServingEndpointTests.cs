@@ -27,7 +27,7 @@ public sealed class ServingEndpointTests(ServedModelFixture served)
         Assert.Equal("library", body.GetProperty("backend").GetString());
         Assert.Equal("model.mtl", body.GetProperty("file").GetString());
         Assert.Equal("shared-trunk", body.GetProperty("family").GetString());
-        Assert.Equal(typeof(MultitaskModel).Assembly.GetName().Version!.ToString(), body.GetProperty("libraryVersion").GetString());
+        Assert.Equal(typeof(MultitaskModel).Assembly.GetName().Version!.ToString(3), body.GetProperty("libraryVersion").GetString());
 
         var inputs = body.GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("name").GetString()!);
         Assert.Equal([ServedModelFixture.FeatureCount], inputs["features"].GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
