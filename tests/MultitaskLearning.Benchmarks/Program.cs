@@ -41,7 +41,7 @@ busy.SetAction(parse => BusyMachineBenchmark.Run(parse.GetValue(busyRepeats), Co
 
 var servingModel = new Option<string?>("--model") { Description = "A .mtl model to serve (e.g. the demo's seed-model.mtl); default: a small tabular model trained on the fly." };
 var servingInput = new Option<string?>("--input") { Description = "The input to send samples to (default: the model's first input)." };
-var servingRequests = new Option<int>("--requests") { Description = "Requests over the three client levels (1, 8, 64), split evenly.", DefaultValueFactory = _ => 100_000 };
+var servingRequests = new Option<int>("--requests") { Description = "Requests over the client levels (1, 8, 64 and 64 again), split evenly.", DefaultValueFactory = _ => 100_000 };
 var servingSeconds = new Option<int>("--seconds") { Description = "Time cap of each level, in seconds.", DefaultValueFactory = _ => 120 };
 var serving = new Command("serving", "samples/Serving under load on a loopback port: requests/s, p50/p99 latency, errors and memory at 1, 8 and 64 clients, library and ONNX back ends.") { servingModel, servingInput, servingRequests, servingSeconds };
 serving.SetAction(parse => ServingBenchmark.Run(Console.Out, parse.GetValue(servingModel), parse.GetValue(servingInput), parse.GetValue(servingRequests), parse.GetValue(servingSeconds)));

@@ -13,14 +13,16 @@ namespace MultitaskLearning.Benchmarks;
 
 /// <summary>
 /// The served model under load: starts samples/Serving in-process on a loopback port (real Kestrel, 127.0.0.1) and
-/// drives <c>POST /predict</c> with HttpClient at 1, 8 and 64 concurrent clients, one sample per request, for each back
+/// drives <c>POST /predict</c> with HttpClient at 1, 8, 64 and again 64 concurrent clients, one sample per request, for each back
 /// end (the library's predictor on the .mtl file and ONNX Runtime on the exported .onnx file, each in its own process).
 /// Every level is bounded in requests and in time; the working set and the GC heap are sampled after warm-up and after
-/// each level, so that the three levels together (100,000 requests by default) show whether memory stays flat.
+/// each level, so that the levels together (100,000 requests by default) show whether memory stays flat.
 /// </summary>
 internal static class ServingBenchmark
 {
-    public static readonly int[] ClientCounts = [1, 8, 64];
+    /// <summary>Concurrent clients of each level; 64 runs twice, so that memory after the second equals memory after the
+    /// first when nothing leaks (the first levels also grow thread and connection pools).</summary>
+    public static readonly int[] ClientCounts = [1, 8, 64, 64];
 
     public static int Run(TextWriter output, string? modelPath, string? input, int requests, int secondsPerLevel)
     {
@@ -45,7 +47,7 @@ internal static class ServingBenchmark
             var models = onnxNote is null ? new[] { modelPath, onnxPath } : [modelPath];
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Serving under load: {source}; one sample per POST /predict; per level at most {requests / ClientCounts.Length:N0} requests or {secondsPerLevel} s; server and clients in one process on {Environment.ProcessorCount} cores (shared with other processes), back-end threads 1 per request; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC."));
+                $"Serving under load: {source}; one sample per POST /predict; levels of {string.Join(", ", ClientCounts)} concurrent clients, each at most {requests / ClientCounts.Length:N0} requests or {secondsPerLevel} s; server and clients in one process on {Environment.ProcessorCount} cores (shared with other processes), back-end threads 1 per request; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC."));
             if (onnxNote is not null)
             {
                 output.WriteLine($"ONNX back end not run: the model does not export ({onnxNote})");
@@ -67,17 +69,22 @@ internal static class ServingBenchmark
                 var run = JsonSerializer.Deserialize<ServingRun>(json, ResultJson.Options)!;
                 foreach (var level in run.Levels)
                 {
+                    foreach (var error in level.ErrorSamples)
+                    {
+                        Console.Error.WriteLine($"{run.Backend}, {level.Clients} clients: {error}");
+                    }
+
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {run.Backend} | {level.Clients} | {level.Requests:N0} | {level.Errors} | {level.RequestsPerSecond:N0} | {level.P50Milliseconds:F2} | {level.P99Milliseconds:F2} | {level.WorkingSetMegabytes:F0} | {level.GcHeapMegabytes:F1} |"));
                 }
 
                 memory.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{run.Backend}: {run.Levels.Sum(l => l.Requests):N0} requests, working set {run.StartWorkingSetMegabytes:F0} → {run.Levels[^1].WorkingSetMegabytes:F0} MB, GC heap {run.StartGcHeapMegabytes:F1} → {run.Levels[^1].GcHeapMegabytes:F1} MB (after warm-up → after the last level)"));
+                    $"{run.Backend}: {run.Levels.Sum(l => l.Requests):N0} requests, working set {run.StartWorkingSetMegabytes:F0} → {run.Levels[^2].WorkingSetMegabytes:F0} → {run.Levels[^1].WorkingSetMegabytes:F0} MB, GC heap {run.StartGcHeapMegabytes:F1} → {run.Levels[^2].GcHeapMegabytes:F1} → {run.Levels[^1].GcHeapMegabytes:F1} MB"));
                 output.Flush();
             }
 
             output.WriteLine();
-            output.WriteLine("Memory: " + string.Join("; ", memory) + ".");
+            output.WriteLine("Memory (after warm-up → after the first 64-client level → after the second; the GC heap after a full collection): " + string.Join("; ", memory) + ".");
             return 0;
         }
         finally
@@ -106,9 +113,10 @@ internal static class ServingBenchmark
         await Drive(client, bodies, clients: 8, requests: 2_000, TimeSpan.FromSeconds(secondsPerLevel));
         var (startWorkingSet, startHeap) = Memory();
         var levels = new List<ServingLevel>();
-        foreach (var clients in ClientCounts)
+        for (var l = 0; l < ClientCounts.Length; l++)
         {
-            var level = await Drive(client, bodies, clients, requests / ClientCounts.Length, TimeSpan.FromSeconds(secondsPerLevel));
+            var share = (requests / ClientCounts.Length) + (l < requests % ClientCounts.Length ? 1 : 0);
+            var level = await Drive(client, bodies, ClientCounts[l], share, TimeSpan.FromSeconds(secondsPerLevel));
             var (workingSet, heap) = Memory();
             levels.Add(level with { WorkingSetMegabytes = workingSet, GcHeapMegabytes = heap });
         }
@@ -126,6 +134,15 @@ internal static class ServingBenchmark
         var next = -1;
         var errors = 0;
         var completed = 0;
+        var errorSamples = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Error(string what)
+        {
+            if (Interlocked.Increment(ref errors) <= 5)
+            {
+                errorSamples.Enqueue(what);
+            }
+        }
+
         var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
         var clock = Stopwatch.StartNew();
         var loops = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
@@ -139,19 +156,15 @@ internal static class ServingBenchmark
                     using var content = new ByteArrayContent(bodies[index % bodies.Length]);
                     content.Headers.ContentType = new("application/json");
                     using var response = await client.PostAsync("/predict", content);
-                    await response.Content.ReadAsByteArrayAsync();
+                    var answer = await response.Content.ReadAsByteArrayAsync();
                     if (!response.IsSuccessStatusCode)
                     {
-                        Interlocked.Increment(ref errors);
+                        Error($"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(answer, 0, Math.Min(answer.Length, 500))}");
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
                 {
-                    Interlocked.Increment(ref errors);
-                }
-                catch (TaskCanceledException)
-                {
-                    Interlocked.Increment(ref errors);
+                    Error(ex.ToString());
                 }
 
                 latencies[index] = Stopwatch.GetTimestamp() - start;
@@ -163,7 +176,7 @@ internal static class ServingBenchmark
         // Indices taken after the deadline were never sent; their latency stays 0.
         var sorted = latencies.Where(ticks => ticks > 0).Order().ToArray();
         double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)] * 1000.0 / Stopwatch.Frequency;
-        return new ServingLevel(clients, completed, errors, completed / seconds, Percentile(0.50), Percentile(0.99), 0, 0);
+        return new ServingLevel(clients, completed, errors, completed / seconds, Percentile(0.50), Percentile(0.99), 0, 0, errorSamples.ToArray());
     }
 
     /// <summary>Request bodies with seeded values in [0, 1) (pixels, or features of the scale the tabular model is trained on).</summary>
@@ -244,7 +257,7 @@ internal static class ServingBenchmark
     }
 
     /// <summary>One level of concurrent clients.</summary>
-    public sealed record ServingLevel(int Clients, int Requests, int Errors, double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, double WorkingSetMegabytes, double GcHeapMegabytes);
+    public sealed record ServingLevel(int Clients, int Requests, int Errors, double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, double WorkingSetMegabytes, double GcHeapMegabytes, IReadOnlyList<string> ErrorSamples);
 
     /// <summary>One back end's run.</summary>
     public sealed record ServingRun(string Backend, double StartWorkingSetMegabytes, double StartGcHeapMegabytes, IReadOnlyList<ServingLevel> Levels);
