@@ -39,7 +39,7 @@ internal static class ServingBenchmark
             }
             else
             {
-                source = $"{Path.GetFileName(modelPath)} (given with --model), exported to ONNX for the second back end";
+                source = $"{Path.GetFileName(modelPath)} (given with --model)";
             }
 
             var onnxPath = Path.ChangeExtension(Path.Combine(folder, Path.GetFileName(modelPath)), ".onnx");
