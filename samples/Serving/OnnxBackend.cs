@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MultitaskLearning.Samples.Serving;
@@ -48,8 +47,8 @@ public sealed class OnnxBackend : IPredictionBackend
                 throw new InvalidDataException($"{name}: not an ONNX file of MultitaskLearning: metadata 'multitask.format' is {(format is null ? "missing" : $"'{format}'")}; expected '1'.");
             }
 
-            var inputList = ReadMetadata<OnnxInputEntry>(metadata, "multitask.inputs", name);
-            var taskList = ReadMetadata<OnnxTaskEntry>(metadata, "multitask.tasks", name);
+            var inputList = ReadMetadata<OnnxInputMetadata>(metadata, "multitask.inputs", name);
+            var taskList = ReadMetadata<OnnxTaskMetadata>(metadata, "multitask.tasks", name);
             inputs = inputList.ToDictionary(
                 i => i.Name,
                 i => new InputDescription(i.Name, i.Shape, AcceptsMissingValues: i.MissingValues is { } policy && policy != "Error"),
@@ -272,16 +271,4 @@ public sealed class OnnxBackend : IPredictionBackend
             throw new InvalidDataException($"{file}: the graph lacks output '{LabelOutput(task)}' (the predicted class of task '{task.Name}').");
         }
     }
-
-    private sealed record OnnxInputEntry(
-        [property: JsonPropertyName("name")] string Name,
-        [property: JsonPropertyName("shape")] int[] Shape,
-        [property: JsonPropertyName("missingValues")] string? MissingValues = null);
-
-    private sealed record OnnxTaskEntry(
-        [property: JsonPropertyName("name")] string Name,
-        [property: JsonPropertyName("kind")] string Kind,
-        [property: JsonPropertyName("input")] string Input,
-        [property: JsonPropertyName("labels")] string[]? Labels,
-        [property: JsonPropertyName("outputSize")] int OutputSize);
 }

@@ -65,4 +65,26 @@ public sealed class OnnxServingTests(ServedModelFixture served)
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("Unknown input 'audio'", problem.GetProperty("errors").GetProperty("input")[0].GetString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("multitask.format", "metadata 'multitask.format' is missing")]
+    [InlineData("multitask.tasks", "metadata 'multitask.tasks' is missing")]
+    public void OnnxFileWithoutTheLibrarysMetadataIsRefusedSayingWhatIsMissing(string key, string message)
+    {
+        var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(served.OnnxPath));
+        var entry = model.MetadataProps.Single(p => p.Key == key);
+        model.MetadataProps.Remove(entry);
+        var path = Path.Combine(Path.GetTempPath(), $"without-{key}-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        try
+        {
+            var error = Assert.Throws<InvalidDataException>(() => Samples.Serving.ServingApp.Create(["--model", path]));
+            Assert.Contains(Path.GetFileName(path), error.Message, StringComparison.Ordinal);
+            Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
