@@ -1,5 +1,5 @@
 // Benchmarks of MultitaskLearning: the PyTorch peer comparison, per-task gradient cost, flat memory, data pipeline,
-// the L2,1 solver, a busy machine, and BenchmarkDotNet micro-benchmarks. Run with -c Release; see the README.
+// the L2,1 solver, a busy machine, the served model under load, and BenchmarkDotNet micro-benchmarks. Run with -c Release; see the README.
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -38,6 +38,13 @@ profile.SetAction(_ => ProfileBenchmark.Run(Console.Out));
 var busyRepeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 3 };
 var busy = new Command("busy", "Training with one core taken by another process, per engine and thread count.") { busyRepeats };
 busy.SetAction(parse => BusyMachineBenchmark.Run(parse.GetValue(busyRepeats), Console.Out));
+
+var servingModel = new Option<string?>("--model") { Description = "A .mtl model to serve (e.g. the demo's seed-model.mtl); default: a small tabular model trained on the fly." };
+var servingInput = new Option<string?>("--input") { Description = "The input to send samples to (default: the model's first input)." };
+var servingRequests = new Option<int>("--requests") { Description = "Requests over the client levels (1, 8, 64 and 64 again), split evenly.", DefaultValueFactory = _ => 100_000 };
+var servingSeconds = new Option<int>("--seconds") { Description = "Time cap of each level, in seconds.", DefaultValueFactory = _ => 120 };
+var serving = new Command("serving", "samples/Serving under load on a loopback port: requests/s, p50/p99 latency, errors and memory at 1, 8 and 64 clients, library and ONNX back ends.") { servingModel, servingInput, servingRequests, servingSeconds };
+serving.SetAction(parse => ServingBenchmark.Run(Console.Out, parse.GetValue(servingModel), parse.GetValue(servingInput), parse.GetValue(servingRequests), parse.GetValue(servingSeconds)));
 
 var micro = new Command("micro", "BenchmarkDotNet micro-benchmarks of the fused engine's kernels against libtorch.");
 micro.SetAction(_ =>
@@ -93,8 +100,11 @@ once.SetAction(parse =>
 });
 var memoryOnce = new Command("memory-once", "One memory trace (JSON).") { engine, memoryEpochs };
 memoryOnce.SetAction(parse => MemoryBenchmark.RunOnce(parse.GetValue(engine)!, parse.GetValue(memoryEpochs)));
+var servingOnceModel = new Option<string>("--model") { Required = true };
+var servingOnce = new Command("serving-once", "One back end of the serving benchmark in this process (JSON).") { servingOnceModel, servingInput, servingRequests, servingSeconds };
+servingOnce.SetAction(parse => ServingBenchmark.RunOnce(parse.GetValue(servingOnceModel)!, parse.GetValue(servingInput), parse.GetValue(servingRequests), parse.GetValue(servingSeconds)));
 var spin = new Command("spin", "Spins on one core (the busy benchmark's competitor).");
 spin.SetAction(_ => BusyMachineBenchmark.Spin());
 
-var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, profile, aggregation, memory, pipeline, l21, busy, micro, once, memoryOnce, spin };
+var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, profile, aggregation, memory, pipeline, l21, busy, serving, micro, once, memoryOnce, servingOnce, spin };
 return root.Parse(args).Invoke();

@@ -78,7 +78,8 @@ internal static class OnnxModelExporter
                 name = t.Name,
                 kind = t.Kind.ToString(),
                 input = definition.InputOf(t.Name).Name,
-                labels = Enumerable.Range(0, t.OutputSize).Select(t.LabelOf).ToArray(),
+                // In output order: a binary task has one logit but two probability columns [P(label 0), P(label 1)].
+                labels = Enumerable.Range(0, t.Kind == TaskKind.Binary ? 2 : t.OutputSize).Select(t.LabelOf).ToArray(),
                 outputSize = t.OutputSize,
             })),
         };
