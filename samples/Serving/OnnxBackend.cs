@@ -4,9 +4,9 @@ using Microsoft.ML.OnnxRuntime;
 namespace MultitaskLearning.Samples.Serving;
 
 /// <summary>Runs an ONNX file written by <c>MultitaskModel.ExportOnnx</c> with ONNX Runtime. It reads the model's
-/// inputs and tasks from the file's metadata (<c>multitask.inputs</c>, <c>multitask.tasks</c>) and uses neither the
-/// library nor TorchSharp. A sample may hold missing values only where the input's metadata entry says how they are
-/// filled in (an optional <c>"missingValues"</c> other than <c>"Error"</c>; the library's exporter does not write it yet).</summary>
+/// inputs and tasks, with the graph names of each, from the file's metadata (<c>multitask.inputs</c>,
+/// <c>multitask.tasks</c>) and uses neither the library nor TorchSharp. A sample may hold missing values only where the
+/// input's <c>"missingValues"</c> policy fills them in (anything but <c>"Error"</c>).</summary>
 public sealed class OnnxBackend : IPredictionBackend
 {
     private static readonly JsonSerializerOptions MetadataJson = new() { PropertyNameCaseInsensitive = true };
@@ -14,6 +14,8 @@ public sealed class OnnxBackend : IPredictionBackend
     private readonly RunOptions runOptions = new();
     private readonly Dictionary<string, InputDescription> inputs;
     private readonly Dictionary<string, TaskDescription[]> tasksByInput;
+    private readonly Dictionary<string, string> graphInputs;
+    private readonly Dictionary<string, OnnxTaskMetadata> taskOutputs;
 
     /// <summary>Opens an ONNX file and checks that it follows the library's layout.</summary>
     /// <param name="path">The .onnx file.</param>
@@ -53,6 +55,8 @@ public sealed class OnnxBackend : IPredictionBackend
                 i => i.Name,
                 i => new InputDescription(i.Name, i.Shape, AcceptsMissingValues: i.MissingValues is { } policy && policy != "Error"),
                 StringComparer.Ordinal);
+            graphInputs = inputList.ToDictionary(i => i.Name, i => i.GraphInput, StringComparer.Ordinal);
+            taskOutputs = taskList.ToDictionary(t => t.Name, StringComparer.Ordinal);
             foreach (var input in inputs.Values)
             {
                 CheckGraphInput(name, input);
@@ -66,11 +70,12 @@ public sealed class OnnxBackend : IPredictionBackend
 
             tasksByInput = inputs.Keys.ToDictionary(i => i, i => tasks.Where(t => t.Input == i).ToArray(), StringComparer.Ordinal);
             metadata.TryGetValue("multitask.family", out var family);
+            metadata.TryGetValue("multitask.libraryVersion", out var libraryVersion);
             Description = new ModelDescription(
                 Backend: "onnx",
                 File: name,
                 Family: family ?? "unknown",
-                LibraryVersion: ServerVersion.MultitaskLearning,
+                LibraryVersion: libraryVersion ?? "unknown",
                 Inputs: inputList.Select(i => inputs[i.Name]).ToArray(),
                 Tasks: tasks);
         }
@@ -99,14 +104,14 @@ public sealed class OnnxBackend : IPredictionBackend
 
         // Every graph input is fed: the one asked for with the samples, the others with one sample of zeros (their
         // outputs are not fetched).
-        var names = new List<string> { inputName };
+        var names = new List<string> { graphInputs[inputName] };
         var feeds = new List<OrtValue>();
         try
         {
             feeds.Add(OrtValue.CreateTensorValueFromMemory(values, [samples.Count, .. input.Shape.Select(d => (long)d)]));
             foreach (var other in inputs.Values.Where(i => i.Name != inputName))
             {
-                names.Add(other.Name);
+                names.Add(graphInputs[other.Name]);
                 feeds.Add(OrtValue.CreateTensorValueFromMemory(new float[other.SampleSize], [1, .. other.Shape.Select(d => (long)d)]));
             }
 
@@ -114,7 +119,7 @@ public sealed class OnnxBackend : IPredictionBackend
             var outputNames = new List<string>();
             foreach (var task in tasks)
             {
-                outputNames.Add(task.Name);
+                outputNames.Add(taskOutputs[task.Name].Output);
                 if (HasLabelOutput(task))
                 {
                     outputNames.Add(LabelOutput(task));
@@ -134,7 +139,7 @@ public sealed class OnnxBackend : IPredictionBackend
                 var perTask = new Dictionary<string, TaskResult>(StringComparer.Ordinal);
                 foreach (var task in tasks)
                 {
-                    var output = byName[task.Name];
+                    var output = byName[taskOutputs[task.Name].Output];
                     var width = (int)output.GetTensorTypeAndShape().Shape[1];
                     var row = output.GetTensorDataAsSpan<float>().Slice(s * width, width);
                     var classIndex = HasLabelOutput(task) ? (int)byName[LabelOutput(task)].GetTensorDataAsSpan<long>()[s] : -1;
@@ -208,7 +213,8 @@ public sealed class OnnxBackend : IPredictionBackend
 
     private static bool HasLabelOutput(TaskDescription task) => task.Kind is "Multiclass" or "Binary";
 
-    private static string LabelOutput(TaskDescription task) => task.Name + ".label";
+    private string LabelOutput(TaskDescription task) => taskOutputs[task.Name].LabelOutput
+        ?? throw new InvalidDataException($"Task '{task.Name}' ({task.Kind}) has no labelOutput in the file's metadata.");
 
     private static T[] ReadMetadata<T>(IReadOnlyDictionary<string, string> metadata, string key, string file)
     {
@@ -229,9 +235,9 @@ public sealed class OnnxBackend : IPredictionBackend
 
     private void CheckGraphInput(string file, InputDescription input)
     {
-        if (!session.InputMetadata.TryGetValue(input.Name, out var graphInput))
+        if (!session.InputMetadata.TryGetValue(graphInputs[input.Name], out var graphInput))
         {
-            throw new InvalidDataException($"{file}: metadata names input '{input.Name}', which the graph lacks (graph inputs: {string.Join(", ", session.InputMetadata.Keys)}).");
+            throw new InvalidDataException($"{file}: metadata names graph input '{graphInputs[input.Name]}' for input '{input.Name}', which the graph lacks (graph inputs: {string.Join(", ", session.InputMetadata.Keys)}).");
         }
 
         var dimensions = graphInput.Dimensions;
@@ -254,16 +260,17 @@ public sealed class OnnxBackend : IPredictionBackend
             throw new InvalidDataException($"{file}: task '{task.Name}' reads input '{task.Input}', which the metadata does not list.");
         }
 
-        if (!session.OutputMetadata.TryGetValue(task.Name, out var output) || output.Dimensions.Length != 2)
+        var outputName = taskOutputs[task.Name].Output;
+        if (!session.OutputMetadata.TryGetValue(outputName, out var output) || output.Dimensions.Length != 2)
         {
-            throw new InvalidDataException($"{file}: the graph lacks output '{task.Name}' of shape [batch, outputs] for task '{task.Name}'.");
+            throw new InvalidDataException($"{file}: the graph lacks output '{outputName}' of shape [batch, outputs] for task '{task.Name}'.");
         }
 
         var width = output.Dimensions[1];
         if (task.Kind != "Regression" && width != task.Labels.Count)
         {
             throw new InvalidDataException(
-                $"{file}: output '{task.Name}' has {width} columns but the metadata lists {task.Labels.Count} label(s) for {task.Kind} task '{task.Name}'{(task.Kind == "Binary" ? " (a binary task needs both labels, [negative, positive])" : string.Empty)}.");
+                $"{file}: output '{outputName}' has {width} columns but the metadata lists {task.Labels.Count} label(s) for {task.Kind} task '{task.Name}'{(task.Kind == "Binary" ? " (a binary task needs both labels, [negative, positive])" : string.Empty)}.");
         }
 
         if (HasLabelOutput(task) && !session.OutputMetadata.ContainsKey(LabelOutput(task)))

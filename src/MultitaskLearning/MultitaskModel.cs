@@ -156,11 +156,12 @@ public sealed class MultitaskModel : IDisposable
     /// dimension; missing-value fill and standardisation are part of the graph) and has one output per task, named
     /// after it: class probabilities in label order ([batch, 2] for a binary task), or regression values in the
     /// original units. Multiclass and binary tasks also have an int64 output "<c>task.label</c>" with the predicted
-    /// class index. The model's metadata holds the tasks with their labels (<c>multitask.tasks</c>), the inputs
-    /// (<c>multitask.inputs</c>) and the family (<c>multitask.family</c>) as JSON.</summary>
+    /// class index. A model input that shares its name with a task becomes the graph input "<c>name.input</c>". The
+    /// model's metadata holds, as JSON, the tasks with their labels and graph output names (<c>multitask.tasks</c>),
+    /// the inputs with their graph input names, shapes and missing-value policies (<c>multitask.inputs</c>), and the
+    /// family and library version (<c>multitask.family</c>, <c>multitask.libraryVersion</c>).</summary>
     /// <param name="path">The file to write, usually with the extension <c>.onnx</c>.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="ArgumentException">A task and an input (or a task's <c>.label</c> output) share a name.</exception>
     public void ExportOnnx(string path)
     {
         ThrowIfDisposed();

@@ -34,6 +34,7 @@ public sealed class OnnxExportTests : IDisposable
         var metadata = session.ModelMetadata;
         Assert.Equal("MultitaskLearning", metadata.ProducerName);
         Assert.Equal("1", metadata.CustomMetadataMap["multitask.format"]);
+        Assert.Equal(typeof(MultitaskModel).Assembly.GetName().Version!.ToString(3), metadata.CustomMetadataMap["multitask.libraryVersion"]);
         Assert.Equal("shared-trunk", metadata.CustomMetadataMap["multitask.family"]);
         using var tasks = JsonDocument.Parse(metadata.CustomMetadataMap["multitask.tasks"]);
         var shape = tasks.RootElement.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "shape");
@@ -41,9 +42,17 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal("picture", shape.GetProperty("input").GetString());
         Assert.Equal(["small", "even", "large"], shape.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal(3, shape.GetProperty("outputSize").GetInt32());
+        Assert.Equal("shape", shape.GetProperty("output").GetString());
+        Assert.Equal("shape.label", shape.GetProperty("labelOutput").GetString());
+        var flag = tasks.RootElement.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "flag");
+        Assert.Equal(["low", "high"], flag.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        var level = tasks.RootElement.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "level");
+        Assert.Equal(JsonValueKind.Null, level.GetProperty("labelOutput").ValueKind);
         using var inputs = JsonDocument.Parse(metadata.CustomMetadataMap["multitask.inputs"]);
         var described = Assert.Single(inputs.RootElement.EnumerateArray().ToArray());
         Assert.Equal([1, 8, 8], described.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+        Assert.Equal("picture", described.GetProperty("graphInput").GetString());
+        Assert.Equal("Mean", described.GetProperty("missingValues").GetString());
     }
 
     [Fact]
@@ -71,14 +80,20 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     [Fact]
-    public void Export_WhenATaskIsNamedLikeTheInput_SaysWhichNameAndLeavesNoFile()
+    public void Export_WhenATaskIsNamedLikeTheInput_RenamesTheGraphInputAndSaysSoInTheMetadata()
     {
-        var data = ParityData.Create([12], 64, seed: 44, inputName: "shape", kinds: [TaskKind.Multiclass, TaskKind.Regression]);
-        using var model = Train(data.Dataset);
+        var train = ParityData.Create([12], 64, seed: 44, inputName: "shape", kinds: [TaskKind.Multiclass, TaskKind.Regression]);
+        var test = ParityData.Create([12], 20, seed: 46, inputName: "shape", kinds: [TaskKind.Multiclass, TaskKind.Regression]);
+        using var model = Train(train.Dataset);
         var path = Path.Combine(folder, "model.onnx");
-        var error = Assert.Throws<ArgumentException>(() => model.ExportOnnx(path));
-        Assert.Contains("'shape'", error.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(folder));
+        model.ExportOnnx(path);
+        using (var session = OnnxParity.Open(path))
+        {
+            Assert.Equal("shape.input", Assert.Single(session.InputMetadata).Key);
+            Assert.Equal("shape.input", OnnxParity.GraphInputNames(session)["shape"]);
+        }
+
+        OnnxParity.Compare(model, path, new Dictionary<string, ParityData> { ["shape"] = test });
     }
 
     [Fact]

@@ -30,8 +30,9 @@ internal static class OnnxParity
     {
         using var session = Open(onnxPath);
         using var predictor = model.CreatePredictor();
+        var graphInputs = GraphInputNames(session);
         var feeds = samplesByInput.Select(pair => NamedOnnxValue.CreateFromTensor(
-            pair.Key, new DenseTensor<float>(pair.Value.Raw, [pair.Value.Count, .. pair.Value.SampleShape]))).ToList();
+            graphInputs[pair.Key], new DenseTensor<float>(pair.Value.Raw, [pair.Value.Count, .. pair.Value.SampleShape]))).ToList();
         using var results = session.Run(feeds);
         var outputs = results.ToDictionary(r => r.Name, r => r, StringComparer.Ordinal);
         var expectedOutputs = model.Definition.Tasks
@@ -74,6 +75,14 @@ internal static class OnnxParity
         }
 
         return worst;
+    }
+
+    /// <summary>The graph input of each model input, from the file's <c>multitask.inputs</c> metadata.</summary>
+    public static Dictionary<string, string> GraphInputNames(InferenceSession session)
+    {
+        using var inputs = System.Text.Json.JsonDocument.Parse(session.ModelMetadata.CustomMetadataMap["multitask.inputs"]);
+        return inputs.RootElement.EnumerateArray().ToDictionary(
+            i => i.GetProperty("name").GetString()!, i => i.GetProperty("graphInput").GetString()!, StringComparer.Ordinal);
     }
 
     private static double[] Expected(TaskDefinition task, TaskPrediction prediction) => task.Kind switch

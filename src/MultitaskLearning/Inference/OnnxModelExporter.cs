@@ -14,24 +14,31 @@ namespace MultitaskLearning.Inference;
 /// model input holding raw samples [batch, sample shape…] (missing-value fill and standardisation are in the graph),
 /// one output per task named after it (class probabilities, or regression values in the original units), an int64
 /// output "<c>task.label</c>" with the predicted class of each multiclass and binary task, and the tasks, labels and
-/// inputs as JSON in the model's metadata. The graph computes what <see cref="MultitaskPredictor"/> computes.
+/// inputs as JSON in the model's metadata. A graph input is named after its model input, or "<c>input.input</c>" when
+/// a task has the same name; the metadata gives each input's and task's graph names. The graph computes what <see cref="MultitaskPredictor"/> computes.
 /// </summary>
 internal static class OnnxModelExporter
 {
     /// <summary>The metadata key of the format version of the metadata below.</summary>
     public const string FormatKey = "multitask.format";
 
+    /// <summary>The metadata key of the version of the library that wrote the file.</summary>
+    public const string LibraryVersionKey = "multitask.libraryVersion";
+
     /// <summary>The metadata key of the model family name.</summary>
     public const string FamilyKey = "multitask.family";
 
-    /// <summary>The metadata key of the JSON array of inputs ({name, shape}).</summary>
+    /// <summary>The metadata key of the JSON array of inputs ({name, graphInput, shape, missingValues}).</summary>
     public const string InputsKey = "multitask.inputs";
 
-    /// <summary>The metadata key of the JSON array of tasks ({name, kind, input, labels, outputSize}).</summary>
+    /// <summary>The metadata key of the JSON array of tasks ({name, kind, input, labels, outputSize, output, labelOutput}).</summary>
     public const string TasksKey = "multitask.tasks";
 
     /// <summary>The suffix of the predicted-class outputs.</summary>
     public const string LabelSuffix = ".label";
+
+    /// <summary>The suffix of a graph input whose model input shares its name with a task (a graph value has one name).</summary>
+    public const string InputSuffix = ".input";
 
     /// <summary>Builds the ONNX model.</summary>
     public static ModelProto Build(
@@ -42,7 +49,12 @@ internal static class OnnxModelExporter
         ArgumentNullException.ThrowIfNull(network);
         var definition = network.Definition;
         var graph = new OnnxGraphBuilder("multitask");
-        graph.Reserve("model inputs and task outputs", definition.Inputs.Select(i => i.Name)
+        var outputNames = definition.Tasks.Select(t => t.Name)
+            .Concat(definition.Tasks.Where(HasLabelOutput).Select(t => t.Name + LabelSuffix))
+            .ToHashSet(StringComparer.Ordinal);
+        var graphInputs = definition.Inputs.ToDictionary(
+            i => i.Name, i => outputNames.Contains(i.Name) ? i.Name + InputSuffix : i.Name, StringComparer.Ordinal);
+        graph.Reserve("model inputs and task outputs", graphInputs.Values
             .Concat(definition.Tasks.Select(t => t.Name))
             .Concat(definition.Tasks.Where(HasLabelOutput).Select(t => t.Name + LabelSuffix)));
         var batchNames = definition.Inputs.ToDictionary(
@@ -50,7 +62,7 @@ internal static class OnnxModelExporter
 
         foreach (var input in definition.Inputs)
         {
-            var x = graph.AddInput(input.Name, batchNames[input.Name], input.SampleShape);
+            var x = graph.AddInput(graphInputs[input.Name], batchNames[input.Name], input.SampleShape);
             if (featureStatistics.TryGetValue(input.Name, out var statistics))
             {
                 x = Preprocess(graph, input, statistics, x);
@@ -68,11 +80,20 @@ internal static class OnnxModelExporter
             }
         }
 
+        var version = typeof(OnnxModelExporter).Assembly.GetName().Version?.ToString(3) ?? "unknown";
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [FormatKey] = "1",
+            [LibraryVersionKey] = version,
             [FamilyKey] = definition.Family.ToName(),
-            [InputsKey] = JsonSerializer.Serialize(definition.Inputs.Select(i => new { name = i.Name, shape = i.SampleShape })),
+            [InputsKey] = JsonSerializer.Serialize(definition.Inputs.Select(i => new
+            {
+                name = i.Name,
+                graphInput = graphInputs[i.Name],
+                shape = i.SampleShape,
+                // The graph fills missing (NaN) values in only when the model was told to; the predictor refuses them otherwise.
+                missingValues = i.MissingValues.ToString(),
+            })),
             [TasksKey] = JsonSerializer.Serialize(definition.Tasks.Select(t => new
             {
                 name = t.Name,
@@ -81,9 +102,10 @@ internal static class OnnxModelExporter
                 // In output order: a binary task has one logit but two probability columns [P(label 0), P(label 1)].
                 labels = Enumerable.Range(0, t.Kind == TaskKind.Binary ? 2 : t.OutputSize).Select(t.LabelOf).ToArray(),
                 outputSize = t.OutputSize,
+                output = t.Name,
+                labelOutput = HasLabelOutput(t) ? t.Name + LabelSuffix : null,
             })),
         };
-        var version = typeof(OnnxModelExporter).Assembly.GetName().Version?.ToString() ?? "unknown";
         var documentation = $"A {definition.Family.ToName()} multitask model with tasks {string.Join(", ", definition.Tasks.Select(t => t.Name))}; inputs take raw samples.";
         return graph.ToModel(version, documentation, metadata);
     }
