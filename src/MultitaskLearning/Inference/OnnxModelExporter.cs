@@ -54,9 +54,7 @@ internal static class OnnxModelExporter
             .ToHashSet(StringComparer.Ordinal);
         var graphInputs = definition.Inputs.ToDictionary(
             i => i.Name, i => outputNames.Contains(i.Name) ? i.Name + InputSuffix : i.Name, StringComparer.Ordinal);
-        graph.Reserve("model inputs and task outputs", graphInputs.Values
-            .Concat(definition.Tasks.Select(t => t.Name))
-            .Concat(definition.Tasks.Where(HasLabelOutput).Select(t => t.Name + LabelSuffix)));
+        graph.Reserve("model inputs and task outputs", graphInputs.Values.Concat(outputNames));
         var batchNames = definition.Inputs.ToDictionary(
             i => i.Name, i => definition.Inputs.Count == 1 ? "batch" : $"{i.Name}_batch", StringComparer.Ordinal);
 
@@ -91,7 +89,8 @@ internal static class OnnxModelExporter
                 name = i.Name,
                 graphInput = graphInputs[i.Name],
                 shape = i.SampleShape,
-                // The graph fills missing (NaN) values in only when the model was told to; the predictor refuses them otherwise.
+                // The graph replaces a missing (NaN) value by the training fill value whatever the policy; the predictor
+                // refuses missing values under the policy "Error", so a consumer that wants its behaviour checks this.
                 missingValues = i.MissingValues.ToString(),
             })),
             [TasksKey] = JsonSerializer.Serialize(definition.Tasks.Select(t => new
@@ -118,12 +117,7 @@ internal static class OnnxModelExporter
         string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"Cannot export the model to '{full}': the folder '{directory}' does not exist.");
-        }
+        var full = DurableFile.InExistingFolder(path, "export the model");
 
         var model = Build(network, featureStatistics, targetStatistics);
         DurableFile.Write(full, stream => model.WriteTo(stream));

@@ -47,12 +47,7 @@ internal static class ModelSerializer
             throw new PlatformNotSupportedException("Model files are little-endian; saving on a big-endian machine is not supported.");
         }
 
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"Cannot save the model to '{full}': the folder '{directory}' does not exist.");
-        }
+        var full = DurableFile.InExistingFolder(path, "save the model");
 
         var entries = Entries(network, featureStatistics, targetStatistics, extraEntries);
         try

@@ -48,6 +48,20 @@ public static partial class DurableFile
         FlushDirectory(directory);
     }
 
+    /// <summary>The full path of a file to be written, after checking that its folder exists.</summary>
+    /// <param name="path">The target file.</param>
+    /// <param name="what">What is written, for the message (for example "save the model").</param>
+    /// <returns>The full path.</returns>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist; the message names it.</exception>
+    internal static string InExistingFolder(string path, string what)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        return Directory.Exists(directory)
+            ? full
+            : throw new DirectoryNotFoundException($"Cannot {what} to '{full}': the folder '{directory}' does not exist.");
+    }
+
     /// <summary>The temporary files of earlier writes of <paramref name="path"/> (as this class names them).</summary>
     /// <param name="path">The target file.</param>
     /// <returns>The temporary files left next to it (empty when its folder does not exist).</returns>
