@@ -14,10 +14,12 @@ namespace MultitaskLearning.Samples.SeedExample;
 /// <summary>Trains the three families on speech + images, reports held-out accuracy, saves, loads and predicts.</summary>
 internal static class SeedExperiment
 {
-    private static readonly AudioFeatureOptions AudioFeatures = new() { SampleRate = 16_000, DurationSeconds = 1.2, FftSize = 512, HopLength = 160, MelBands = 40 };
+    private static readonly AudioFeatureOptions AudioFeatures = new() { SampleRate = 16_000, DurationSeconds = SeedDataGenerator.ClipSeconds, FftSize = 512, HopLength = 160, MelBands = 40 };
     private static readonly ImageOptions Images = new() { Width = 32, Height = 32, Grayscale = true, InkThreshold = 0.85f };
     private static readonly TaskDefinition Speech = TaskDefinition.Multiclass("speech", "hello", "i am", "please", "thank");
     private static readonly TaskDefinition Picture = TaskDefinition.Multiclass("image", "cat", "dog", "bird", "fish");
+    private const int AudioCopies = 2;
+    private const int ImageCopies = 2;
 
     public static int Run(string dataFolder, int epochs, int seed, string modelPath, IReadOnlyList<string> predict, string? jsonPath, string? reportPath, int? threads)
     {
@@ -31,14 +33,21 @@ internal static class SeedExperiment
         var meaning = SeedDataGenerator.Phrases.ToDictionary(p => p.Text, p => p.Label);
         speechFiles = speechFiles.Select(f => f with { Fields = new Dictionary<string, string>(f.Fields) { ["text"] = meaning[f.Fields["text"]] } }).ToArray();
 
+        // The held-out fonts, voices and noise type come from split.json, the one place that defines them.
+        var split = SeedSplit.Read(dataFolder);
+        var trainingClips = speechFiles.Where(f => split.IsTrainingClip(f.Fields)).ToArray();
+        var testClips = speechFiles.Where(f => split.IsTestClip(f.Fields)).ToArray();
+        var trainingImages = imageFiles.Where(f => !split.IsTestImage(f.Fields)).ToArray();
+        var testImages = imageFiles.Where(f => split.IsTestImage(f.Fields)).ToArray();
         var train = MultitaskDataset.Merge(
-            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Speech], AudioFeatures, speechOptions, augmentation: new AudioAugmentation { Copies = 2, Seed = seed }).Dataset,
-            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "train").ToArray(), [Picture], Images, imageOptions, augmentation: new ImageAugmentation { Copies = 3, MaxRotationDegrees = 15, MaxShift = 0.12, MaxScale = 0.2, ColorJitter = 0.3, Seed = seed }).Dataset);
-        var test = MultitaskDataset.Merge(
-            SpeechDatasetReader.Read(speechFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Speech], AudioFeatures, speechOptions).Dataset,
-            ImageDatasetReader.Read(imageFiles.Where(f => f.Fields["split"] == "test").ToArray(), [Picture], Images, imageOptions).Dataset);
+            SpeechDatasetReader.Read(trainingClips, [Speech], AudioFeatures, speechOptions, augmentation: new AudioAugmentation { Copies = AudioCopies, Seed = seed }).Dataset,
+            ImageDatasetReader.Read(trainingImages, [Picture], Images, imageOptions, augmentation: new ImageAugmentation { Copies = ImageCopies, MaxRotationDegrees = 10, MaxShift = 0.08, MaxScale = 0.15, ColorJitter = 0.3, Seed = seed }).Dataset);
+        var testSpeech = SpeechDatasetReader.Read(testClips, [Speech], AudioFeatures, speechOptions).Dataset;
+        var testCharacters = ImageDatasetReader.Read(testImages.Where(f => f.Fields["kind"] == "character").ToArray(), [Picture], Images, imageOptions).Dataset;
+        var testEmoji = ImageDatasetReader.Read(testImages.Where(f => f.Fields["kind"] == "emoji").ToArray(), [Picture], Images, imageOptions).Dataset;
+        var test = MultitaskDataset.Merge(testSpeech, MultitaskDataset.Merge(testCharacters, testEmoji));
         Console.WriteLine(FormattableString.Invariant(
-            $"Data: {train.GetTargets("speech").LabelledCount} training clips (files and 2 augmented copies of each) / {test.GetTargets("speech").LabelledCount} test clips (voices {string.Join(", ", SeedDataGenerator.TestVariants)}); {train.GetTargets("image").LabelledCount} training images (files and 3 augmented copies) / {test.GetTargets("image").LabelledCount} test images (font {SeedDataGenerator.TestFont}); loaded in {clock.Elapsed.TotalSeconds:F1} s."));
+            $"Data: {train.GetTargets("speech").LabelledCount} training clips ({trainingClips.Length} files and {AudioCopies} augmented copies of each) / {test.GetTargets("speech").LabelledCount} test clips (voices {string.Join(", ", split.TestVoices)}; noise {split.TestNoise}); {train.GetTargets("image").LabelledCount} training images ({trainingImages.Length} files and {ImageCopies} augmented copies) / {test.GetTargets("image").LabelledCount} test images (fonts {string.Join(", ", split.TestFonts)}); loaded in {clock.Elapsed.TotalSeconds:F1} s."));
 
         var inner = DatasetSplitter.Split(train, new SplitOptions { TrainFraction = 0.85, ValidationFraction = 0.15, Seed = seed });
         var results = new List<ResultRow>();
