@@ -14,12 +14,20 @@ namespace MultitaskLearning.Samples.SeedExample;
 /// <summary>Trains the three families on speech + images, reports held-out accuracy, saves, loads and predicts.</summary>
 internal static class SeedExperiment
 {
-    private static readonly AudioFeatureOptions AudioFeatures = new() { SampleRate = 16_000, DurationSeconds = SeedDataGenerator.ClipSeconds, FftSize = 512, HopLength = 160, MelBands = 40 };
+    private static readonly AudioFeatureOptions AudioFeatures = new() { SampleRate = 16_000, DurationSeconds = SeedDataGenerator.ClipSeconds, FftSize = 512, HopLength = Knob("HOP", 160), MelBands = 40 };
     private static readonly ImageOptions Images = new() { Width = 32, Height = 32, Grayscale = true, InkThreshold = 0.85f };
     private static readonly TaskDefinition Speech = TaskDefinition.Multiclass("speech", "hello", "i am", "please", "thank");
     private static readonly TaskDefinition Picture = TaskDefinition.Multiclass("image", "cat", "dog", "bird", "fish");
-    private const int AudioCopies = 2;
-    private const int ImageCopies = 2;
+    // Exploration knobs (issue 15 groundwork): SEED_<NAME> environment variables override the defaults.
+    private static int Knob(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable("SEED_" + name), out var v) ? v : fallback;
+    private static string KnobText(string name, string fallback) => Environment.GetEnvironmentVariable("SEED_" + name) ?? fallback;
+    private static readonly int AudioCopies = Knob("AUDIO_COPIES", 2);
+    private static readonly int ImageCopies = Knob("IMAGE_COPIES", 2);
+    private static readonly int BatchSize = Knob("BATCH", 16);
+    private static readonly int Patience = Knob("PATIENCE", 8);
+    private static readonly int[] Channels = KnobText("CHANNELS", "16,32").Split(',').Select(int.Parse).ToArray();
+    private static readonly int EncoderWidth = Knob("ENCODER", 64);
+    private static readonly string Families = KnobText("FAMILIES", "");
 
     public static int Run(string dataFolder, int epochs, int seed, string modelPath, IReadOnlyList<string> predict, string? jsonPath, string? reportPath, int? threads)
     {
@@ -45,27 +53,28 @@ internal static class SeedExperiment
         var testSpeech = SpeechDatasetReader.Read(testClips, [Speech], AudioFeatures, speechOptions).Dataset;
         var testCharacters = ImageDatasetReader.Read(testImages.Where(f => f.Fields["kind"] == "character").ToArray(), [Picture], Images, imageOptions).Dataset;
         var testEmoji = ImageDatasetReader.Read(testImages.Where(f => f.Fields["kind"] == "emoji").ToArray(), [Picture], Images, imageOptions).Dataset;
-        var test = MultitaskDataset.Merge(testSpeech, MultitaskDataset.Merge(testCharacters, testEmoji));
+        var test = MultitaskDataset.Merge(testSpeech, ImageDatasetReader.Read(testImages, [Picture], Images, imageOptions).Dataset);
         Console.WriteLine(FormattableString.Invariant(
             $"Data: {train.GetTargets("speech").LabelledCount} training clips ({trainingClips.Length} files and {AudioCopies} augmented copies of each) / {test.GetTargets("speech").LabelledCount} test clips (voices {string.Join(", ", split.TestVoices)}; noise {split.TestNoise}); {train.GetTargets("image").LabelledCount} training images ({trainingImages.Length} files and {ImageCopies} augmented copies) / {test.GetTargets("image").LabelledCount} test images (fonts {string.Join(", ", split.TestFonts)}); loaded in {clock.Elapsed.TotalSeconds:F1} s."));
 
         var inner = DatasetSplitter.Split(train, new SplitOptions { TrainFraction = 0.85, ValidationFraction = 0.15, Seed = seed });
         var results = new List<ResultRow>();
         var table = new Table().Title("Held-out test accuracy (unseen voices, unseen font)")
-            .AddColumn("model").AddColumn(new TableColumn("speech").RightAligned()).AddColumn(new TableColumn("image").RightAligned()).AddColumn(new TableColumn("time").RightAligned());
+            .AddColumn("model").AddColumn(new TableColumn("speech").RightAligned()).AddColumn(new TableColumn("image").RightAligned())
+            .AddColumn(new TableColumn("characters").RightAligned()).AddColumn(new TableColumn("emoji").RightAligned()).AddColumn(new TableColumn("epochs").RightAligned()).AddColumn(new TableColumn("time").RightAligned());
         var progress = new ConsoleProgress { PlainEvery = 10 };
         var trainingReport = reportPath is null ? null : new TrainingReport("Speech and images in one model: the seed example")
         {
             Description = FormattableString.Invariant(
                 $"Six model families trained on Mandarin speech (4 phrases) and animal-glyph images (4 classes); test data are two unseen voices and one unseen font. Seed {seed}, at most {epochs} epochs, early stopping on mean validation accuracy. The task-specific family is the single-task baseline."),
         };
-        foreach (var family in Enum.GetValues<ModelFamily>())
+        foreach (var family in Enum.GetValues<ModelFamily>().Where(f => Families.Length == 0 || Families.Split(',').Contains(f.ToName())))
         {
             var definition = MultitaskModelBuilder.FromDataset(inner.Train, input => input with
             {
                 Encoder = EncoderKind.Convolutional,
-                ConvolutionChannels = [16, 32],
-                EncoderLayers = [64],
+                ConvolutionChannels = Channels,
+                EncoderLayers = [EncoderWidth],
             })
                 .UseFamily(family, new ArchitectureOptions { TrunkLayers = [64], TowerLayers = [32], Dropout = 0.3 })
                 .Build();
@@ -73,13 +82,13 @@ internal static class SeedExperiment
             {
                 Epochs = epochs,
                 Logger = SampleLogging.Create("trainer"),
-                BatchSize = 16,
+                BatchSize = BatchSize,
                 Optimizer = OptimizerKind.Adam,
                 LearningRate = 0.001,
                 WeightDecay = 1e-4,
                 Seed = seed,
                 Threads = threads,
-                EarlyStopping = new EarlyStoppingOptions { Patience = 8, Monitor = MonitoredMetric.Mean(MetricKind.Accuracy) },
+                EarlyStopping = new EarlyStoppingOptions { Patience = Patience, Monitor = MonitoredMetric.Mean(MetricKind.Accuracy) },
                 // For the report's task-relationship heatmap: the gradient cosines of the two tasks on the shared trunk.
                 RecordTaskRelationships = trainingReport is not null && family == ModelFamily.SharedTrunk,
             };
@@ -90,7 +99,13 @@ internal static class SeedExperiment
             var imageAccuracy = report["image"][MetricKind.Accuracy];
             results.Add(new ResultRow(family.ToName(), "speech", "accuracy", "test", speechAccuracy, seed));
             results.Add(new ResultRow(family.ToName(), "image", "accuracy", "test", imageAccuracy, seed));
-            table.AddRow(family.ToName(), speechAccuracy.ToString("P1", CultureInfo.InvariantCulture), imageAccuracy.ToString("P1", CultureInfo.InvariantCulture), $"{familyClock.Elapsed.TotalSeconds:F0} s");
+            var characterAccuracy = model.Evaluate(testCharacters)["image"][MetricKind.Accuracy];
+            var emojiAccuracy = model.Evaluate(testEmoji)["image"][MetricKind.Accuracy];
+            results.Add(new ResultRow(family.ToName(), "image (characters)", "accuracy", "test", characterAccuracy, seed));
+            results.Add(new ResultRow(family.ToName(), "image (emoji)", "accuracy", "test", emojiAccuracy, seed));
+            table.AddRow(family.ToName(), speechAccuracy.ToString("P1", CultureInfo.InvariantCulture), imageAccuracy.ToString("P1", CultureInfo.InvariantCulture),
+                characterAccuracy.ToString("P1", CultureInfo.InvariantCulture), emojiAccuracy.ToString("P1", CultureInfo.InvariantCulture),
+                model.TrainingHistory!.Epochs.Count.ToString(CultureInfo.InvariantCulture), FormattableString.Invariant($"{familyClock.Elapsed.TotalSeconds:F1} s"));
             trainingReport?.AddRun(family.ToName(), model.TrainingHistory!);
             if (family == ModelFamily.SharedTrunk)
             {
