@@ -7,7 +7,7 @@ using MultitaskLearning.Samples.SeedExample;
 SampleConsole.Configure();
 // Bit-identical results from run to run on this machine (with --threads); see the README's "Reproducibility".
 MultitaskLearning.Runtime.TorchBackend.UseReproducibleMath();
-var epochsOption = new Option<int>("--epochs") { Description = "Maximum epochs per model.", DefaultValueFactory = _ => 40 };
+var epochsOption = new Option<int>("--epochs") { Description = "Maximum epochs per model.", DefaultValueFactory = _ => 12 };
 var seedOption = new Option<int>("--seed") { Description = "Seed of initialisation and shuffling.", DefaultValueFactory = _ => 0 };
 var modelOption = new Option<string>("--model") { Description = "Where the trained shared-trunk model is saved (and loaded back from).", DefaultValueFactory = _ => "seed-model.mtl" };
 var predictOption = new Option<string[]>("--predict") { Description = "WAV or image files to classify with the saved model.", AllowMultipleArgumentsPerToken = true };

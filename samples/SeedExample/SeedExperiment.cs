@@ -14,18 +14,18 @@ namespace MultitaskLearning.Samples.SeedExample;
 /// <summary>Trains the three families on speech + images, reports held-out accuracy, saves, loads and predicts.</summary>
 internal static class SeedExperiment
 {
-    private static readonly AudioFeatureOptions AudioFeatures = new() { SampleRate = 16_000, DurationSeconds = SeedDataGenerator.ClipSeconds, FftSize = 512, HopLength = Knob("HOP", 160), MelBands = 40 };
+    private static readonly AudioFeatureOptions AudioFeatures = new() { SampleRate = 16_000, DurationSeconds = SeedDataGenerator.ClipSeconds, FftSize = 512, HopLength = Knob("HOP", 320), MelBands = 40 };
     private static readonly ImageOptions Images = new() { Width = 32, Height = 32, Grayscale = true, InkThreshold = 0.85f };
     private static readonly TaskDefinition Speech = TaskDefinition.Multiclass("speech", "hello", "i am", "please", "thank");
     private static readonly TaskDefinition Picture = TaskDefinition.Multiclass("image", "cat", "dog", "bird", "fish");
     // Exploration knobs (issue 15 groundwork): SEED_<NAME> environment variables override the defaults.
     private static int Knob(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable("SEED_" + name), out var v) ? v : fallback;
     private static string KnobText(string name, string fallback) => Environment.GetEnvironmentVariable("SEED_" + name) ?? fallback;
-    private static readonly int AudioCopies = Knob("AUDIO_COPIES", 2);
-    private static readonly int ImageCopies = Knob("IMAGE_COPIES", 2);
-    private static readonly int BatchSize = Knob("BATCH", 16);
-    private static readonly int Patience = Knob("PATIENCE", 8);
-    private static readonly int[] Channels = KnobText("CHANNELS", "16,32").Split(',').Select(int.Parse).ToArray();
+    private static readonly int AudioCopies = Knob("AUDIO_COPIES", 0);
+    private static readonly int ImageCopies = Knob("IMAGE_COPIES", 1);
+    private static readonly int BatchSize = Knob("BATCH", 64);
+    private static readonly int Patience = Knob("PATIENCE", 4);
+    private static readonly int[] Channels = KnobText("CHANNELS", "8,16").Split(',').Select(int.Parse).ToArray();
     private static readonly int EncoderWidth = Knob("ENCODER", 64);
     private static readonly string Families = KnobText("FAMILIES", "");
 
@@ -45,11 +45,12 @@ internal static class SeedExperiment
         var split = SeedSplit.Read(dataFolder);
         var trainingClips = speechFiles.Where(f => split.IsTrainingClip(f.Fields)).ToArray();
         var testClips = speechFiles.Where(f => split.IsTestClip(f.Fields)).ToArray();
-        var trainingImages = imageFiles.Where(f => !split.IsTestImage(f.Fields)).ToArray();
+        var trainingFonts = KnobText("TRAIN_FONTS", "");
+        var trainingImages = imageFiles.Where(f => !split.IsTestImage(f.Fields) && (trainingFonts.Length == 0 || f.Fields["kind"] != "character" || trainingFonts.Split(',').Contains(f.Fields["font"]))).ToArray();
         var testImages = imageFiles.Where(f => split.IsTestImage(f.Fields)).ToArray();
         var train = MultitaskDataset.Merge(
             SpeechDatasetReader.Read(trainingClips, [Speech], AudioFeatures, speechOptions, augmentation: new AudioAugmentation { Copies = AudioCopies, Seed = seed }).Dataset,
-            ImageDatasetReader.Read(trainingImages, [Picture], Images, imageOptions, augmentation: new ImageAugmentation { Copies = ImageCopies, MaxRotationDegrees = 10, MaxShift = 0.08, MaxScale = 0.15, ColorJitter = 0.3, Seed = seed }).Dataset);
+            ImageDatasetReader.Read(trainingImages, [Picture], Images, imageOptions, augmentation: new ImageAugmentation { Copies = ImageCopies, MaxRotationDegrees = Knob("ROTATION", 10), MaxShift = 0.08, MaxScale = Knob("SCALE_PERCENT", 15) / 100.0, ColorJitter = 0.3, Seed = seed }).Dataset);
         var testSpeech = SpeechDatasetReader.Read(testClips, [Speech], AudioFeatures, speechOptions).Dataset;
         var testCharacters = ImageDatasetReader.Read(testImages.Where(f => f.Fields["kind"] == "character").ToArray(), [Picture], Images, imageOptions).Dataset;
         var testEmoji = ImageDatasetReader.Read(testImages.Where(f => f.Fields["kind"] == "emoji").ToArray(), [Picture], Images, imageOptions).Dataset;
