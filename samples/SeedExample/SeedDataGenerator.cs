@@ -13,8 +13,9 @@ namespace MultitaskLearning.Samples.SeedExample;
 /// <item>speech: the four Mandarin phrases from espeak-ng's <c>cmn</c> voice with each of its 100 distinct voice variants,
 /// random speed, pitch and time shift, and additive generated noise (white, pink, brown or babble) at 20, 10 or 5 dB SNR
 /// or none; held-out voices get only the held-out noise type (from split.json), the others only the other types;</item>
-/// <item>images: 猫 狗 鸟 鱼 from 29 Chinese font faces and animal emoji/symbols from four emoji/symbol fonts, rendered at
-/// 32 × 32 in grey with random size, position, rotation, stroke weight and ink.</item>
+/// <item>images: 猫 狗 鸟 鱼 from 29 Chinese font faces, animal emoji/symbols from seven emoji designs (six fonts and one
+/// picture set) and public-domain animal drawings, rendered at 32 × 32 in grey with random size, position, rotation,
+/// stroke weight and ink.</item>
 /// </list>
 /// Everything is seeded: the same packages give the same files.
 /// </summary>
@@ -24,13 +25,16 @@ internal static class SeedDataGenerator
 
     public static readonly (string Label, string Character)[] Characters = [("cat", "猫"), ("dog", "狗"), ("bird", "鸟"), ("fish", "鱼")];
 
-    /// <summary>Animal emoji and symbols per class (every one is in the four emoji/symbol fonts unless noted in INVENTORY.md).</summary>
+    /// <summary>
+    /// Animal emoji and symbols per class; each design draws the ones it has (INVENTORY.md lists which). Birds and fish
+    /// come in more kinds than cats and dogs, so their classes hold more code points.
+    /// </summary>
     public static readonly (string Label, string[] Glyphs)[] Animals =
     [
         ("cat", ["\U0001F408", "\U0001F431", "\U0001F63A"]),
         ("dog", ["\U0001F415", "\U0001F436", "\U0001F429"]),
-        ("bird", ["\U0001F426", "\U0001F424", "\U0001F54A"]),
-        ("fish", ["\U0001F41F", "\U0001F420", "\U0001F421"]),
+        ("bird", ["\U0001F426", "\U0001F424", "\U0001F54A", "\U0001F985", "\U0001F986", "\U0001F989", "\U0001F427"]),
+        ("fish", ["\U0001F41F", "\U0001F420", "\U0001F421", "\U0001F988"]),
     ];
 
     /// <summary>The noise types; the one named in split.json is test-only.</summary>
@@ -63,14 +67,67 @@ internal static class SeedDataGenerator
         ("unifont", "unifont", "/usr/share/fonts/opentype/unifont/unifont.otf", 0),
     ];
 
-    /// <summary>Emoji and symbol fonts: (family, file).</summary>
-    public static readonly (string Family, string Path)[] EmojiFonts =
+    /// <summary>
+    /// Emoji designs: (family, font file or picture folder, whether its glyphs are monochrome outlines, the glyphs per class
+    /// when they are not <see cref="Animals"/>). Paths starting with <c>assets/</c> are inside the folder that
+    /// generate-data.sh extracts from packages it downloads without installing them (Twemoji Mozilla from firefox-esr,
+    /// EmojiOne's 64-px PNGs named by code point from ruby-gemojione, Font Awesome Free's solid icon font from
+    /// node-fortawesome-fontawesome-free).
+    /// </summary>
+    public static readonly (string Family, string Path, bool Monochrome, (string Label, string[] Glyphs)[]? Glyphs)[] EmojiDesigns =
     [
-        ("noto-color-emoji", "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
-        ("symbola", "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"),
-        ("unifont-upper", "/usr/share/fonts/opentype/unifont/unifont_upper.otf"),
-        ("noto-sans-symbols2", "/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf"),
+        ("noto-color-emoji", "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf", false, null),
+        ("symbola", "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", true, null),
+        ("unifont-upper", "/usr/share/fonts/opentype/unifont/unifont_upper.otf", true, null),
+        ("noto-sans-symbols2", "/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf", true, null),
+        ("twemoji", "assets/TwemojiMozilla.ttf", false, null),
+        ("emojione", "assets/emojione-png", false, null),
+        // Icons at private-use code points (Font Awesome 6.7.2's CSS names them): cat, dog, dove, crow, kiwi-bird, fish, fish-fins.
+        ("font-awesome", "assets/fa-solid-900.ttf", true, [("cat", ["\uF6BE"]), ("dog", ["\uF6D3"]), ("bird", ["\uF4BA", "\uF520", "\uF535"]), ("fish", ["\uF578", "\uE4F2"])]),
     ];
+
+    /// <summary>
+    /// Public-domain drawings of single animals from Open Clip Art (package openclipart-png, folder png/animals), chosen by
+    /// eye: no scenes, no second animal, no costume. Training only: they add designs the emoji fonts lack.
+    /// </summary>
+    public static readonly (string Label, string[] Files)[] Drawings =
+    [
+        ("cat", [
+            "mammals/housecats/gatto_cat_architetto_fra_01.png", "mammals/housecats/gatto_cat_architetto_fra_02.png",
+            "mammals/housecats/gatto_cat_architetto_fra_03.png", "mammals/housecats/gatto_cat_architetto_fra_04.png",
+            "mammals/housecats/kitten_gerald_g._01.png", "mammals/housecats/sleeping_cat_rgolan_sup_r.png",
+            "mammals/housecats/sleeping_cat_ron_golan_01.png", "mammals/cartoon_cat_gerald_g._01.png",
+            "mammals/cartoon_cat_gerald_g._02.png",
+        ]),
+        ("dog", [
+            "mammals/dogs/beagle_copper_ganson.png", "mammals/dogs/black_lab_ganson.png", "mammals/dogs/bobi_architetto_francesc_01.png",
+            "mammals/dogs/bored_dog_01.png", "mammals/dogs/dog_head_nicu_buculei_01.png", "mammals/dogs/dog_head_nicu_buculei_02.png",
+            "mammals/dog_01_drawn_with_strai_01.png", "mammals/dog_01_drawn_with_strai_03.png", "mammals/dog_03_drawn_with_strai_01.png",
+            "mammals/dog_03_drawn_with_strai_02.png", "mammals/dog_04_drawn_with_strai_01.png", "mammals/dog_04_drawn_with_strai_02.png",
+            "mammals/dog_05_drawn_with_strai_01.png", "mammals/dog_05_drawn_with_strai_02.png", "mammals/dog_06_drawn_with_strai_01.png",
+            "mammals/dog_06_drawn_with_strai_02.png", "mammals/dog_on_leash_gerald_g._01.png",
+        ]),
+        ("bird", [
+            "birds/acquila_architetto_franc_01.png", "birds/acquila_architetto_franc_02.png", "birds/acquila_architetto_franc_03.png",
+            "birds/aquila_frontale_architet_01.png", "birds/bird_of_peace_mauro_oliv_01.png", "birds/cigno_architetto_frances_01.png",
+            "birds/cigno_di_spalle_architet_01.png", "birds/cormorant-md.png", "birds/crow_01.png", "birds/dove_symbol.png",
+            "birds/duck_yellow_kurt_cagle_.png", "birds/eagle_01.png", "birds/emperor_penguin_ralf_ste_01.png",
+            "birds/flamand_bw_jean-victor_b_01.png", "birds/flamand_jean-victor_bali_01.png", "birds/gabbiano_architetto_fran_01.png",
+            "birds/gallo_di_profilo_archite_01.png", "birds/gufo_civetta_architetto__01.png", "birds/gull_marcelo_staudt_01.png",
+            "birds/hen_01.png", "birds/jonathon_s_duck_01.png", "birds/new_penguin_charles_mcco_01.png", "birds/owl_on_branch_ganson.png",
+            "birds/pollo_architetto_frances_01.png", "birds/puffin-md.png", "birds/ralf_ark.in-berlin.de_ra_01.png",
+            "birds/rooster_01.png", "birds/seagull_contour_nicu_buc_01.png", "birds/seagull_nicu_buculei_01.png",
+            "birds/simbolo_egizio_architett_01.png", "birds/tacchino_architetto_fran_01.png", "birds/uccello_bianco_e_nero_ar_01.png",
+            "birds/uccello_profilo_01_archi_01.png", "birds/uccello_profilo_02_archi_01.png",
+        ]),
+        ("fish", [
+            "fish/altum_angelfish_01.png", "fish/arctic_greyling_ganson.png", "fish/bofish_massimo_aiello_r.png",
+            "fish/brown_fish_01.png", "fish/clown_loach_01.png", "fish/giraffe_cichlid_01.png",
+            "fish/pescetto_arancione_archi_01.png", "fish/yellow_gourami_01.png",
+        ]),
+    ];
+
+    private const int RendersPerDrawingClass = 48;
 
     private const int ImageSize = 32;
     private const int RendersPerCharacter = 8;
@@ -83,15 +140,24 @@ internal static class SeedDataGenerator
     /// <summary>Other Mandarin speech for babble noise (not the four phrases).</summary>
     private const string BabbleText = "今天的天气非常好，我们一起去公园散步吧。火车站离这里不远，走路十分钟就到了。这本书很有意思，他昨天看了一个晚上。明天上午九点开会，别忘了带电脑。";
 
-    public static int Run(string output)
+    /// <summary>Writes speech/ and images/ (or only the one <paramref name="only"/> names) under <paramref name="output"/>.</summary>
+    public static int Run(string output, string assets, string? only)
     {
         var split = SeedSplit.Read(output);
-        var speech = Path.Combine(output, "speech");
-        var images = Path.Combine(output, "images");
-        Directory.CreateDirectory(speech);
-        Directory.CreateDirectory(images);
-        GenerateSpeech(speech, split);
-        GenerateImages(images, split);
+        if (only != "images")
+        {
+            var speech = Path.Combine(output, "speech");
+            Directory.CreateDirectory(speech);
+            GenerateSpeech(speech, split);
+        }
+
+        if (only != "speech")
+        {
+            var images = Path.Combine(output, "images");
+            Directory.CreateDirectory(images);
+            GenerateImages(images, split, assets);
+        }
+
         return 0;
     }
 
@@ -276,7 +342,7 @@ internal static class SeedDataGenerator
     private static float Gaussian(Random random) =>
         (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
 
-    private static void GenerateImages(string folder, SeedSplit split)
+    private static void GenerateImages(string folder, SeedSplit split, string assets)
     {
         var random = new Random(7);
         var rows = new List<string> { "path,label,kind,font,face,glyph,style" };
@@ -288,28 +354,53 @@ internal static class SeedDataGenerator
                 for (var copy = 0; copy < RendersPerCharacter; copy++)
                 {
                     var name = $"{label}_{face}_{copy:D2}.png";
-                    Render(typeface, character, Path.Combine(folder, name), random, strokable: true, outline: false);
+                    using var art = GlyphArt.Of(typeface, character);
+                    Render(art, Path.Combine(folder, name), random, strokable: true, outline: false);
                     rows.Add($"{name},{label},character,{family},{face},U+{char.ConvertToUtf32(character, 0):X4},filled");
                 }
             }
         }
 
-        foreach (var (family, path) in EmojiFonts)
+        foreach (var (family, location, monochrome, ownGlyphs) in EmojiDesigns)
         {
-            using var typeface = Load(path, 0);
-            foreach (var (label, glyphs) in Animals)
+            var path = location.StartsWith("assets/", StringComparison.Ordinal) ? Path.Combine(assets, location["assets/".Length..]) : location;
+            using var design = EmojiDesign.Open(family, path);
+            foreach (var (label, glyphs) in ownGlyphs ?? Animals)
             {
-                var available = glyphs.Where(g => typeface.ContainsGlyphs(g)).ToArray();
+                var available = glyphs.Where(design.Has).ToArray();
+                if (available.Length == 0)
+                {
+                    throw new InvalidDataException($"The emoji design '{family}' ({path}) has none of the {label} glyphs.");
+                }
+
                 for (var copy = 0; copy < RendersPerEmojiClass; copy++)
                 {
                     var glyph = available[copy % available.Length];
-                    // Half the renderings of a training font keep only the contour: line drawings as well as silhouettes.
-                    // A test font is drawn as it is.
-                    var outline = !split.TestFonts.Contains(family) && (copy / 3) % 2 == 1;
+                    // Half the renderings of a training design keep only the contour: line drawings as well as
+                    // silhouettes. A test design is drawn as it is.
+                    var training = !split.TestFonts.Contains(family);
+                    var outline = training && (copy / 3) % 2 == 1;
                     var name = $"{label}_{family}_{copy:D2}.png";
-                    Render(typeface, glyph, Path.Combine(folder, name), random, strokable: family != "noto-color-emoji", outline);
+                    using var art = design.Art(glyph);
+                    Render(art, Path.Combine(folder, name), random, strokable: monochrome, outline);
                     rows.Add($"{name},{label},emoji,{family},{family},U+{char.ConvertToUtf32(glyph, 0):X4},{(outline ? "contour" : "filled")}");
                 }
+            }
+        }
+
+        foreach (var (label, files) in Drawings)
+        {
+            for (var copy = 0; copy < RendersPerDrawingClass; copy++)
+            {
+                var file = files[copy % files.Length];
+                var path = Path.Combine(assets, "openclipart", file);
+                using var art = GlyphArt.Of(
+                    SKBitmap.Decode(path) ?? throw new InvalidDataException($"The Open Clip Art picture '{path}' is missing or unreadable; run generate-data.sh, which extracts it."),
+                    $"Open Clip Art picture {file}");
+                var outline = (copy / 3) % 2 == 1;
+                var name = $"{label}_openclipart_{copy:D2}.png";
+                Render(art, Path.Combine(folder, name), random, strokable: false, outline);
+                rows.Add($"{name},{label},drawing,openclipart,{Path.GetFileNameWithoutExtension(file)},,{(outline ? "contour" : "filled")}");
             }
         }
 
@@ -317,25 +408,23 @@ internal static class SeedDataGenerator
         Console.WriteLine($"images: {rows.Count - 1} pictures in {folder}");
     }
 
-    private static SKTypeface Load(string path, int index) =>
+    internal static SKTypeface Load(string path, int index) =>
         SKTypeface.FromFile(path, index) ?? throw new FileNotFoundException($"Font '{path}' is missing; run generate-data.sh, which installs it.", path);
 
     /// <summary>
-    /// Draws one glyph at 4× resolution and box-filters it to 32 × 32: its ink box (measured from the pixels, so colour
+    /// Draws one glyph or picture at 4× resolution and box-filters it to 32 × 32: its ink box (measured from the pixels, so colour
     /// emoji with wide bitmap boxes are treated like outlines) scaled to 20–30 px on the longer side, centred within ±3 px,
-    /// rotated by up to ±8°, with a stroke of 0–1.2 px around vector outlines (bolder) and a dark ink. With
+    /// rotated by up to ±8°, with a stroke of 0–1.2 px around monochrome vector outlines (bolder) and a dark ink. With
     /// <paramref name="outline"/> only the contour of the ink is kept (1–1.5 px wide), which turns filled silhouettes into line
     /// drawings. Saved as 8-bit grey PNG.
     /// </summary>
-    private static void Render(SKTypeface typeface, string glyph, string path, Random random, bool strokable, bool outline)
+    private static void Render(GlyphArt art, string path, Random random, bool strokable, bool outline)
     {
         const int factor = 4;
         const int large = ImageSize * factor;
-        const float reference = 80;
-        using var font = new SKFont(typeface, reference);
-        font.MeasureText(glyph, out var metrics);
-        var ink = Draw(font, glyph, SKMatrix.CreateTranslation((large / 2f) - metrics.MidX, (large / 2f) - metrics.MidY), 0, 0);
-        var box = InkBox(ink, large) ?? throw new InvalidOperationException($"'{glyph}' draws nothing with {typeface.FamilyName}.");
+        var metrics = art.Bounds;
+        var ink = Draw(art, SKMatrix.CreateTranslation((large / 2f) - metrics.MidX, (large / 2f) - metrics.MidY), 0, 0);
+        var box = InkBox(ink, large) ?? throw new InvalidOperationException($"{art} draws nothing.");
         var target = (20 + (float)(random.NextDouble() * 10)) * factor;
         var scale = target / Math.Max(box.Width, box.Height);
         var centreX = (large / 2f) + ((float)((random.NextDouble() * 6) - 3) * factor);
@@ -349,7 +438,7 @@ internal static class SeedDataGenerator
             .PostConcat(SKMatrix.CreateScale(scale, scale))
             .PostConcat(SKMatrix.CreateRotationDegrees(rotation))
             .PostConcat(SKMatrix.CreateTranslation(centreX, centreY));
-        var grey = Draw(font, glyph, transform, stroke, inkLevel);
+        var grey = Draw(art, transform, stroke, inkLevel);
         if (outline)
         {
             grey = Contour(grey, large, erosion, inkLevel);
@@ -384,7 +473,7 @@ internal static class SeedDataGenerator
     /// it is, blended by coverage (alpha). Colour emoji thus become silhouettes like the monochrome fonts, without holes
     /// where their colours are light.
     /// </summary>
-    private static byte[] Draw(SKFont font, string glyph, SKMatrix transform, float stroke, byte inkLevel)
+    private static byte[] Draw(GlyphArt art, SKMatrix transform, float stroke, byte inkLevel)
     {
         const int large = ImageSize * 4;
         using var colour = new SKBitmap(new SKImageInfo(large, large, SKColorType.Rgba8888, SKAlphaType.Premul));
@@ -399,7 +488,7 @@ internal static class SeedDataGenerator
                 Style = stroke > 0 ? SKPaintStyle.StrokeAndFill : SKPaintStyle.Fill,
                 StrokeWidth = stroke,
             };
-            canvas.DrawText(glyph, 0, 0, SKTextAlign.Left, font, paint);
+            art.Draw(canvas, paint);
         }
 
         var grey = new byte[large * large];
