@@ -29,13 +29,13 @@ internal static class SeedExperiment
     {
         var clock = Stopwatch.StartNew();
         var data = SeedData.Load(run.DataFolder);
-        var loading = clock.Elapsed;
         Console.WriteLine(FormattableString.Invariant(
-            $"Data: {data.TrainingClips.Count} training clips / {data.TestClips.Count} test clips (voices {string.Join(", ", data.Split.TestVoices)}; noise {data.Split.TestNoise}); {data.TrainingImages.Count * (1 + ImageCopies)} training images ({data.TrainingImages.Count} files and {ImageCopies} augmented copy of each) / {data.TestImages.Count} test images (fonts {string.Join(", ", data.Split.TestFonts)}); loaded in {loading.TotalSeconds:F1} s."));
+            $"Data: {data.TrainingClips.Count} training clips / {data.TestClips.Count} test clips (voices {string.Join(", ", data.Split.TestVoices)}; noise {data.Split.TestNoise}); {data.TrainingImages.Count * (1 + ImageCopies)} training images ({data.TrainingImages.Count} files and {ImageCopies} augmented copy of each) / {data.TestImages.Count} test images (fonts {string.Join(", ", data.Split.TestFonts)})."));
         var testSpeech = SpeechDatasetReader.Read(data.TestClips, [Speech], AudioFeatures, SpeechFiles).Dataset;
         var testCharacters = ImageDatasetReader.Read(data.TestImages.Where(f => f.Fields["kind"] == "character").ToArray(), [Picture], Images, ImageFiles).Dataset;
         var testEmoji = ImageDatasetReader.Read(data.TestImages.Where(f => f.Fields["kind"] == "emoji").ToArray(), [Picture], Images, ImageFiles).Dataset;
         var test = MultitaskDataset.Merge(testSpeech, ImageDatasetReader.Read(data.TestImages, [Picture], Images, ImageFiles).Dataset);
+        var loading = clock.Elapsed;
 
         var results = new List<FamilyResult>();
         var progress = new ConsoleProgress { PlainEvery = 10 };
