@@ -46,6 +46,11 @@ public static partial class TorchBackend
         {
             text.AppendLine("libtorch: loaded");
             text.AppendLine($"CPU threads: {torch.get_num_threads()}");
+            if (OneDnnIsaCap.Applied is { } cap)
+            {
+                text.AppendLine($"oneDNN kernels capped at {cap} ({OneDnnIsaCap.Variable}): its AVX-512 convolution kernels computed NaN on this processor family");
+            }
+
             text.AppendLine($"CUDA available: {torch.cuda.is_available()}");
         }
         else
@@ -73,32 +78,33 @@ public static partial class TorchBackend
             throw new InvalidOperationException("UseReproducibleMath must run before libtorch is loaded: call it at the start of the program, before the first tensor, model or trainer.");
         }
 
+        OneDnnIsaCap.Apply(SetProcessEnvironment);
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ReproducibilityVariable)))
         {
             return false;
         }
 
-        // .NET keeps its own copy of the environment on Unix; MKL reads the C library's.
-        if (OperatingSystem.IsWindows())
+        SetProcessEnvironment(ReproducibilityVariable, ReproducibleMode);
+        return true;
+    }
+
+    /// <summary>Sets a variable in the environment native libraries read: .NET keeps its own copy of the environment
+    /// on Unix, while MKL and oneDNN read the C library's.</summary>
+    private static void SetProcessEnvironment(string name, string value)
+    {
+        if (!OperatingSystem.IsWindows() && SetEnvironment(name, value, 0) != 0)
         {
-            Environment.SetEnvironmentVariable(ReproducibilityVariable, ReproducibleMode);
-        }
-        else if (SetEnvironment(ReproducibilityVariable, ReproducibleMode, 0) != 0)
-        {
-            throw new InvalidOperationException($"Setting {ReproducibilityVariable} failed (errno {Marshal.GetLastPInvokeError()}).");
-        }
-        else
-        {
-            Environment.SetEnvironmentVariable(ReproducibilityVariable, ReproducibleMode);
+            throw new InvalidOperationException($"Setting {name} failed (errno {Marshal.GetLastPInvokeError()}).");
         }
 
-        return true;
+        Environment.SetEnvironmentVariable(name, value);
     }
 
     private static string? TryLoad()
     {
         try
         {
+            OneDnnIsaCap.Apply(SetProcessEnvironment);
             torch.InitializeDeviceType(DeviceType.CPU);
             using var probe = torch.ones(1);
             return null;
