@@ -1,13 +1,19 @@
+using System.Runtime.InteropServices;
+
 namespace MultitaskLearning.Runtime;
 
 /// <summary>
-/// Caps the instruction set of oneDNN (libtorch's CPU convolution and pooling kernels) where its AVX-512 kernels were
-/// seen to compute wrong values. On an AMD EPYC of family 1Ah (Zen 5; AVX-512 with VP2INTERSECT), libtorch 2.10's
-/// convolution backward pass returned NaN at random (autograd's anomaly mode names <c>ConvolutionBackward0</c>): the
-/// same seeded training diverged in some runs and not in others: 6 of 7 runs of the convolutional-encoder tests had a
-/// diverged case, 3 of 3 with <c>DNNL_MAX_CPU_ISA=AVX512_CORE</c>, none of 5 with <c>AVX2</c>. Zen 4 and Intel Xeon machines
-/// trained the same tests without it, so only family 1Ah and later AMD processors get the cap. A
-/// <c>DNNL_MAX_CPU_ISA</c> or <c>ONEDNN_MAX_CPU_ISA</c> already in the environment is left alone.
+/// Keeps libtorch off oneDNN's AVX-512 kernels where they were seen to compute wrong values. On an AMD EPYC of family
+/// 1Ah (Zen 5; AVX-512 with VP2INTERSECT), libtorch 2.10's convolution backward pass returned NaN at random (autograd's
+/// anomaly mode names <c>ConvolutionBackward0</c>): the same seeded training diverged in some runs and not in others —
+/// 6 of 7 runs of the convolutional-encoder tests had a diverged case, 3 of 3 with <c>DNNL_MAX_CPU_ISA=AVX512_CORE</c>,
+/// none of 5 with <c>AVX2</c> and none of 5 with oneDNN switched off. Zen 4 and Intel Xeon machines trained the same
+/// tests without it, so only AMD processors of family 1Ah and later are treated. There, before libtorch loads,
+/// <c>DNNL_MAX_CPU_ISA=AVX2</c> is set; once it has loaded, libtorch's use of oneDNN is switched off
+/// (<c>at::Context::setUserEnabledMkldnn(false)</c>, what PyTorch's <c>torch.backends.mkldnn.enabled = False</c> calls),
+/// which trained the main demo in 86–116 s against 126 s with the AVX2 cap. Where that entry point cannot be found (a
+/// libtorch built with another compiler) the cap stays. A <c>DNNL_MAX_CPU_ISA</c> or <c>ONEDNN_MAX_CPU_ISA</c> already
+/// in the environment means the user has chosen, and nothing is changed.
 /// </summary>
 internal static class OneDnnIsaCap
 {
@@ -20,13 +26,13 @@ internal static class OneDnnIsaCap
     public static string? For(ProcessorIdentity processor) =>
         processor.Vendor == "AuthenticAMD" && processor.Family >= 0x1A ? "AVX2" : null;
 
-    /// <summary>The cap this process set, or null when it set none.</summary>
+    /// <summary>What this process did: null (nothing), the cap it set, or that it switched oneDNN off.</summary>
     public static string? Applied { get; private set; }
 
-    /// <summary>Sets the cap for this processor in the process environment, once, unless the environment already has
-    /// one. oneDNN reads it when it first picks a kernel, so this runs before the first tensor operation.</summary>
+    /// <summary>Before libtorch loads: sets the cap for this processor in the process environment, once, unless the
+    /// environment already has one. oneDNN reads it when it first picks a kernel.</summary>
     /// <param name="setEnvironment">Sets a variable in the C library's environment, which oneDNN reads.</param>
-    public static void Apply(Action<string, string> setEnvironment)
+    public static void BeforeLoad(Action<string, string> setEnvironment)
     {
         if (Applied is not null
             || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))
@@ -37,6 +43,26 @@ internal static class OneDnnIsaCap
         }
 
         setEnvironment(Variable, cap);
-        Applied = cap;
+        Applied = $"{Variable}={cap}";
+    }
+
+    /// <summary>After libtorch has loaded: where the cap was set, switches libtorch's use of oneDNN off if libtorch
+    /// exports the entry point (its own kernels and MKL then run convolutions and pooling).</summary>
+    public static unsafe void AfterLoad()
+    {
+        if (Applied is null || Applied.StartsWith("oneDNN", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var name = OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so";
+        if (NativeLibrary.TryLoad(name, typeof(TorchSharp.torch).Assembly, null, out var library)
+            && NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out var globalContext)
+            && NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var setEnabled))
+        {
+            var context = ((delegate* unmanaged<IntPtr>)globalContext)();
+            ((delegate* unmanaged<IntPtr, byte, void>)setEnabled)(context, 0);
+            Applied = "oneDNN switched off";
+        }
     }
 }

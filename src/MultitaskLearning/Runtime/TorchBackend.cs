@@ -48,7 +48,7 @@ public static partial class TorchBackend
             text.AppendLine($"CPU threads: {torch.get_num_threads()}");
             if (OneDnnIsaCap.Applied is { } cap)
             {
-                text.AppendLine($"oneDNN kernels capped at {cap} ({OneDnnIsaCap.Variable}): its AVX-512 convolution kernels computed NaN on this processor family");
+                text.AppendLine($"oneDNN: {cap} (its AVX-512 convolution kernels computed NaN on this processor family)");
             }
 
             text.AppendLine($"CUDA available: {torch.cuda.is_available()}");
@@ -78,7 +78,7 @@ public static partial class TorchBackend
             throw new InvalidOperationException("UseReproducibleMath must run before libtorch is loaded: call it at the start of the program, before the first tensor, model or trainer.");
         }
 
-        OneDnnIsaCap.Apply(SetProcessEnvironment);
+        OneDnnIsaCap.BeforeLoad(SetProcessEnvironment);
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ReproducibilityVariable)))
         {
             return false;
@@ -104,8 +104,9 @@ public static partial class TorchBackend
     {
         try
         {
-            OneDnnIsaCap.Apply(SetProcessEnvironment);
+            OneDnnIsaCap.BeforeLoad(SetProcessEnvironment);
             torch.InitializeDeviceType(DeviceType.CPU);
+            OneDnnIsaCap.AfterLoad();
             using var probe = torch.ones(1);
             return null;
         }
