@@ -63,6 +63,13 @@ internal static class OneDnnIsaCap
             var context = ((delegate* unmanaged<IntPtr>)globalContext)();
             ((delegate* unmanaged<IntPtr, byte, void>)setEnabled)(context, 0);
             Applied = "oneDNN switched off";
+
+            // Without oneDNN, libtorch tries NNPACK for every convolution and, where NNPACK does not support the
+            // processor (this one), writes "Could not initialize NNPACK" each time before using its own kernels.
+            if (NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setNnpack))
+            {
+                ((delegate* unmanaged<IntPtr, byte, void>)setNnpack)(context, 0);
+            }
         }
     }
 }
