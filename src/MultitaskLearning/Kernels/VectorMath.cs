@@ -189,4 +189,46 @@ internal static unsafe class VectorMath
             parameters[i] -= learningRate * (nesterov ? d + (momentum * v) : v);
         }
     }
+
+    /// <summary>
+    /// One step of TorchSharp's (and PyTorch's) Adam or AdamW for a contiguous group of parameters that have all had
+    /// <paramref name="step"/> updates, this one included (t ≥ 1): with L2 decay (Adam) g ← g + λθ, with decoupled
+    /// decay (AdamW) θ ← θ(1 − ηλ); m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²;
+    /// θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε). No AMSGrad, no maximise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AdamStep(float* parameters, float* gradients, float* firstMoments, float* secondMoments, long length, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupledDecay, long step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        var stepSize = (float)(learningRate / (1 - Math.Pow(beta1, step)));
+        var correction = (float)Math.Sqrt(1 - Math.Pow(beta2, step));
+        var shrink = decoupledDecay ? (float)(1 - (learningRate * weightDecay)) : 1f;
+        var decay = decoupledDecay ? 0f : (float)weightDecay;
+        var (b1, b2) = ((float)beta1, (float)beta2);
+        var (c1, c2) = ((float)(1 - beta1), (float)(1 - beta2));
+        var eps = (float)epsilon;
+        var width = Vector<float>.Count;
+        long i = 0;
+        for (; i + width <= length; i += width)
+        {
+            var p = Vector.Load(parameters + i) * new Vector<float>(shrink);
+            var g = Vector.Load(gradients + i) + (new Vector<float>(decay) * Vector.Load(parameters + i));
+            var m = (Vector.Load(firstMoments + i) * new Vector<float>(b1)) + (g * new Vector<float>(c1));
+            var v = (Vector.Load(secondMoments + i) * new Vector<float>(b2)) + (g * g * new Vector<float>(c2));
+            m.Store(firstMoments + i);
+            v.Store(secondMoments + i);
+            var denominator = (Vector.SquareRoot(v) / new Vector<float>(correction)) + new Vector<float>(eps);
+            (p - (new Vector<float>(stepSize) * m / denominator)).Store(parameters + i);
+        }
+
+        for (; i < length; i++)
+        {
+            var g = gradients[i] + (decay * parameters[i]);
+            var m = (firstMoments[i] * b1) + (g * c1);
+            var v = (secondMoments[i] * b2) + (g * g * c2);
+            firstMoments[i] = m;
+            secondMoments[i] = v;
+            parameters[i] = (parameters[i] * shrink) - (stepSize * m / ((MathF.Sqrt(v) / correction) + eps));
+        }
+    }
 }

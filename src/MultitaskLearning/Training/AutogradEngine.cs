@@ -421,9 +421,9 @@ internal sealed class AutogradEngine : ITrainingEngine
         return options.Optimizer switch
         {
             OptimizerKind.Adam => optim.Adam(
-                groups.Select(g => new Adam.ParamGroup(g.Parameters, g.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay, false, false)), lr, weight_decay: options.WeightDecay),
+                groups.Select(g => new Adam.ParamGroup(g.Parameters, g.LearningRate, AdamSettings.Beta1, AdamSettings.Beta2, AdamSettings.Epsilon, options.WeightDecay, false, false)), lr, weight_decay: options.WeightDecay),
             OptimizerKind.AdamW => optim.AdamW(
-                groups.Select(g => new AdamW.ParamGroup(g.Parameters, g.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay, false, false)), lr, weight_decay: options.WeightDecay),
+                groups.Select(g => new AdamW.ParamGroup(g.Parameters, g.LearningRate, AdamSettings.Beta1, AdamSettings.Beta2, AdamSettings.Epsilon, options.WeightDecay, false, false)), lr, weight_decay: options.WeightDecay),
             OptimizerKind.Sgd => optim.SGD(
                 groups.Select(g => new SGD.ParamGroup(g.Parameters, g.LearningRate, options.Momentum, 0, options.WeightDecay, options.Nesterov, false)),
                 lr,

@@ -14,7 +14,7 @@ namespace MultitaskLearning.Training;
 /// <summary>
 /// The fused training engine (<see cref="TrainingEngine.Fused"/>) for models whose description (<see cref="NetworkDescription"/>)
 /// is a dense shared path with ReLU and one dense head per task (shared-trunk models with a dense encoder): the
-/// forward pass, the per-task losses and their gradients, the backward pass and the SGD update of one step run as a
+/// forward pass, the per-task losses and their gradients, the backward pass and the SGD, Adam or AdamW update of one step run as a
 /// few large matrix products (all heads in one) and fused loops over one flat parameter buffer, with no allocation,
 /// autograd graph or host synchronisation per step. Per-task gradients for Gram-based aggregators are taken with
 /// respect to the shared parameters (the task gradients flow back through the trunk together, stacked along the batch)
@@ -44,7 +44,11 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     private readonly List<IntPtr> allocations = [];
     private readonly float* parameters;
     private readonly float* gradients;
+    /// <summary>SGD's momentum buffer, or Adam's first moments (<c>exp_avg</c>).</summary>
     private readonly float* velocity;
+
+    /// <summary>Adam's second moments (<c>exp_avg_sq</c>); null for SGD.</summary>
+    private readonly float* secondMoments;
     private readonly float* taskGradients;
     private readonly float* gathered;
     private readonly float*[] activations;
@@ -60,6 +64,9 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     private readonly int targetWidth;
     private readonly int presentWidth;
     private bool firstStep = true;
+
+    /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
+    private long adamSteps;
 
     private FusedDenseEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, Linear[] layers, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
     {
@@ -115,6 +122,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             parameters = Allocate(totalLength);
             gradients = Allocate(totalLength);
             velocity = Allocate(totalLength);
+            secondMoments = options.Optimizer == OptimizerKind.Sgd ? null : Allocate(totalLength);
             taskGradients = aggregator is not null && options.AggregationSpace == AggregationSpace.SharedParameters ? Allocate(sharedLength * heads.Length) : null;
             gathered = Allocate((long)maxBatch * featureWidth);
             activations = new float*[layers.Length];
@@ -167,9 +175,12 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             return layers;
         }
 
-        if (options.Optimizer != OptimizerKind.Sgd)
+        switch (options.Optimizer)
         {
-            return $"the optimiser is {options.Optimizer}, and the fused engine implements SGD";
+            case OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.AdamW:
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimiser.");
         }
 
         if (options.LossWeighting is not (FixedWeighting or EqualWeighting))
@@ -318,12 +329,33 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             }
         }
 
-        var momentum = (float)options.Momentum;
-        var decay = (float)options.WeightDecay;
-        VectorMath.SgdStep(parameters, gradients, velocity, sharedLength, (float)learningRates.Shared, momentum, decay, options.Nesterov, firstStep);
-        VectorMath.SgdStep(parameters + sharedLength, gradients + sharedLength, velocity + sharedLength, totalLength - sharedLength, (float)learningRates.TaskSpecific, momentum, decay, options.Nesterov, firstStep);
-        firstStep = false;
+        Update(learningRates);
         return new StepOutcome(losses, counts, total);
+    }
+
+    /// <summary>The optimiser's update of every parameter, with the shared and the task-specific learning rate.</summary>
+    private void Update(StepLearningRates learningRates)
+    {
+        var taskSpecificLength = totalLength - sharedLength;
+        switch (options.Optimizer)
+        {
+            case OptimizerKind.Sgd:
+                var momentum = (float)options.Momentum;
+                var decay = (float)options.WeightDecay;
+                VectorMath.SgdStep(parameters, gradients, velocity, sharedLength, (float)learningRates.Shared, momentum, decay, options.Nesterov, firstStep);
+                VectorMath.SgdStep(parameters + sharedLength, gradients + sharedLength, velocity + sharedLength, taskSpecificLength, (float)learningRates.TaskSpecific, momentum, decay, options.Nesterov, firstStep);
+                break;
+            case OptimizerKind.Adam or OptimizerKind.AdamW:
+                adamSteps++;
+                var decoupled = options.Optimizer == OptimizerKind.AdamW;
+                VectorMath.AdamStep(parameters, gradients, velocity, secondMoments, sharedLength, learningRates.Shared, AdamSettings.Beta1, AdamSettings.Beta2, AdamSettings.Epsilon, options.WeightDecay, decoupled, adamSteps);
+                VectorMath.AdamStep(parameters + sharedLength, gradients + sharedLength, velocity + sharedLength, secondMoments + sharedLength, taskSpecificLength, learningRates.TaskSpecific, AdamSettings.Beta1, AdamSettings.Beta2, AdamSettings.Epsilon, options.WeightDecay, decoupled, adamSteps);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(learningRates), options.Optimizer, "Unknown optimiser.");
+        }
+
+        firstStep = false;
     }
 
     /// <inheritdoc/>
@@ -345,48 +377,31 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     public OptimizerSnapshot ExportOptimizerState()
     {
         var names = ParameterNames();
+        var (steps, buffers) = StateBuffers();
+        var hasState = steps > 0 && buffers.Length > 0;
+        var arrays = buffers.ToDictionary(b => b.Name, _ => new Dictionary<IntPtr, float[]>(), StringComparer.Ordinal);
+        if (hasState)
+        {
+            foreach (var (bufferName, flat) in buffers)
+            {
+                var perParameter = arrays[bufferName];
+                // Heads share their stacked parameter, so a parameter can be located more than once: one array each.
+                WithPinned(
+                    parameter => perParameter.TryGetValue(parameter.Handle, out var existing) ? existing : perParameter[parameter.Handle] = new float[parameter.numel()],
+                    locate => Transfer((float*)flat, locate, toTarget: true));
+            }
+        }
+
         var result = new Dictionary<string, ParameterOptimizerState>(StringComparer.Ordinal);
-        var arrays = new Dictionary<IntPtr, float[]>();
-        var pins = new List<GCHandle>();
-        try
+        foreach (var (handle, name) in names)
         {
-            float* Locate(Parameter parameter)
-            {
-                if (!arrays.TryGetValue(parameter.Handle, out var array))
-                {
-                    array = new float[parameter.numel()];
-                    arrays[parameter.Handle] = array;
-                    pins.Add(GCHandle.Alloc(array, GCHandleType.Pinned));
-                }
-
-                return (float*)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
-            }
-
-            if (!firstStep && options.Momentum > 0)
-            {
-                Transfer(velocity, Locate, toTarget: true);
-            }
-
-            foreach (var (handle, name) in names)
-            {
-                var buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
-                if (arrays.TryGetValue(handle, out var array))
-                {
-                    buffers["momentum"] = array;
-                }
-
-                result[name] = new ParameterOptimizerState(firstStep ? 0 : 1, buffers, !firstStep);
-            }
-        }
-        finally
-        {
-            foreach (var pin in pins)
-            {
-                pin.Free();
-            }
+            var parameterBuffers = hasState
+                ? buffers.ToDictionary(b => b.Name, b => arrays[b.Name][handle], StringComparer.Ordinal)
+                : new Dictionary<string, float[]>(StringComparer.Ordinal);
+            result[name] = new ParameterOptimizerState(steps, parameterBuffers, !firstStep);
         }
 
-        return new OptimizerSnapshot(OptimizerKind.Sgd, result);
+        return new OptimizerSnapshot(options.Optimizer, result);
     }
 
     /// <inheritdoc/>
@@ -394,30 +409,67 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     {
         var names = ParameterNames();
         var trainable = new TrainableParameters(network.named_parameters().Select(p => (p.name, p.parameter)).ToArray(), []);
-        OptimizerSnapshots.CheckMatches(snapshot, OptimizerKind.Sgd, options.Momentum, trainable);
-        var withMomentum = snapshot.Parameters.Values.Count(p => p.Buffers.ContainsKey("momentum"));
-        if (withMomentum == 0)
+        OptimizerSnapshots.CheckMatches(snapshot, options.Optimizer, options.Momentum, trainable);
+        var (_, buffers) = StateBuffers();
+        var steps = snapshot.Parameters.Values.Select(p => p.Steps).Distinct().ToArray();
+        if (steps.Length > 1)
         {
-            firstStep = true;
-            return;
+            throw new InvalidDataException($"The saved optimiser state has parameters at different step counts ({string.Join(", ", steps.Order())}); the fused engine updates every parameter at every step.");
         }
 
-        if (withMomentum != names.Count)
+        var withBuffers = buffers.Length == 0 ? 0 : snapshot.Parameters.Values.Count(p => buffers.All(b => p.Buffers.ContainsKey(b.Name)));
+        if (withBuffers != 0 && withBuffers != names.Count)
         {
-            throw new InvalidDataException($"The saved optimiser state has momentum for {withMomentum} of {names.Count} parameters; the fused engine keeps it for all or none.");
+            throw new InvalidDataException($"The saved optimiser state has {string.Join(" and ", buffers.Select(b => b.Name))} for {withBuffers} of {names.Count} parameters; the fused engine keeps it for all or none.");
         }
 
+        var savedSteps = steps.Length == 0 ? 0 : steps[0];
+        foreach (var (bufferName, flat) in withBuffers == 0 ? [] : buffers)
+        {
+            WithPinned(parameter => snapshot.Parameters[names[parameter.Handle]].Buffers[bufferName], locate => Transfer((float*)flat, locate, toTarget: false));
+        }
+
+        switch (options.Optimizer)
+        {
+            case OptimizerKind.Sgd:
+                firstStep = withBuffers == 0 && options.Momentum > 0 ? true : savedSteps == 0;
+                break;
+            case OptimizerKind.Adam or OptimizerKind.AdamW:
+                adamSteps = withBuffers == 0 ? 0 : savedSteps;
+                firstStep = adamSteps == 0;
+                if (withBuffers == 0)
+                {
+                    NativeMemory.Clear(velocity, (nuint)(totalLength * sizeof(float)));
+                    NativeMemory.Clear(secondMoments, (nuint)(totalLength * sizeof(float)));
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(snapshot), options.Optimizer, "Unknown optimiser.");
+        }
+    }
+
+    /// <summary>The optimiser's step count in <see cref="OptimizerSnapshot"/>'s terms and its flat buffers by name.</summary>
+    private (long Steps, (string Name, IntPtr Flat)[] Buffers) StateBuffers() => options.Optimizer switch
+    {
+        OptimizerKind.Sgd => (firstStep ? 0 : 1, options.Momentum > 0 ? [("momentum", (IntPtr)velocity)] : []),
+        OptimizerKind.Adam or OptimizerKind.AdamW => (adamSteps, [("exp_avg", (IntPtr)velocity), ("exp_avg_sq", (IntPtr)secondMoments)]),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimiser."),
+    };
+
+    /// <summary>Runs <paramref name="use"/> with a locator that pins, per parameter, the array <paramref name="array"/>
+    /// gives, and unpins them all afterwards.</summary>
+    private static void WithPinned(Func<Parameter, float[]> array, Action<Locator> use)
+    {
         var pins = new List<GCHandle>();
         try
         {
-            float* Locate(Parameter parameter)
+            use(parameter =>
             {
-                var array = snapshot.Parameters[names[parameter.Handle]].Buffers["momentum"];
-                pins.Add(GCHandle.Alloc(array, GCHandleType.Pinned));
-                return (float*)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
-            }
-
-            Transfer(velocity, Locate, toTarget: false);
+                var values = array(parameter);
+                pins.Add(GCHandle.Alloc(values, GCHandleType.Pinned));
+                return (float*)Marshal.UnsafeAddrOfPinnedArrayElement(values, 0);
+            });
         }
         finally
         {
@@ -426,8 +478,6 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
                 pin.Free();
             }
         }
-
-        firstStep = false;
     }
 
     public void Dispose()
@@ -506,8 +556,10 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
 
     private float* Allocate(long count)
     {
-        var pointer = (float*)NativeMemory.AlignedAlloc((nuint)(Math.Max(count, 1) * sizeof(float)), 64);
+        var bytes = (nuint)(Math.Max(count, 1) * sizeof(float));
+        var pointer = (float*)NativeMemory.AlignedAlloc(bytes, 64);
         allocations.Add((IntPtr)pointer);
+        NativeMemory.Clear(pointer, bytes); // Adam's moments start at zero
         return pointer;
     }
 

@@ -26,7 +26,14 @@ public sealed class EngineEquivalenceTests
         [nameof(TrainerOptions.TaskSampling)] = [("proportional", o => o.TaskSampling = TaskSampling.Proportional), ("round-robin", o => o.TaskSampling = TaskSampling.RoundRobin)],
         [nameof(TrainerOptions.SamplingTemperature)] = [("temperature 3", o => { o.TaskSampling = TaskSampling.Temperature; o.SamplingTemperature = 3; })],
         [nameof(TrainerOptions.BatchSize)] = [("7", o => o.BatchSize = 7)],
-        [nameof(TrainerOptions.Optimizer)] = [("sgd", o => o.Optimizer = OptimizerKind.Sgd)],
+        [nameof(TrainerOptions.Optimizer)] =
+        [
+            ("sgd", o => o.Optimizer = OptimizerKind.Sgd),
+            ("adam", o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.005; }),
+            ("adamw", o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.005; }),
+            ("adam, L2 decay, cosine, clipping", o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.005; o.WeightDecay = 0.01; o.Schedule = LearningRateSchedule.Cosine; o.GradientClipNorm = 0.3; }),
+            ("adamw, decoupled decay, shared rate 0.5, pcgrad", o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.005; o.WeightDecay = 0.05; o.SharedLearningRateFactor = 0.5; o.GradientAggregator = new PCGrad(randomOrder: false); }),
+        ],
         [nameof(TrainerOptions.LearningRate)] = [("0.02", o => o.LearningRate = 0.02)],
         [nameof(TrainerOptions.Momentum)] = [("0", o => o.Momentum = 0), ("0.5", o => o.Momentum = 0.5)],
         [nameof(TrainerOptions.Nesterov)] = [("on", o => o.Nesterov = true)],
@@ -63,7 +70,6 @@ public sealed class EngineEquivalenceTests
     /// <summary>Settings the fused engine refuses, and a word its refusal must contain.</summary>
     private static readonly Dictionary<string, (string Case, Action<TrainerOptions> Apply, string Named)[]> Refused = new(StringComparer.Ordinal)
     {
-        [nameof(TrainerOptions.Optimizer)] = [("adam", o => o.Optimizer = OptimizerKind.Adam, "Adam"), ("adamw", o => o.Optimizer = OptimizerKind.AdamW, "AdamW")],
         [nameof(TrainerOptions.LossWeighting)] =
         [
             ("uncertainty", o => o.LossWeighting = new UncertaintyWeighting(), "UncertaintyWeighting"),

@@ -10,7 +10,8 @@ using Xunit;
 namespace MultitaskLearning.Tests.Training;
 
 /// <summary>The fused engine trains the same model as the autograd engine (same initial weights, same batches): every
-/// loss, missing labels, weight decay, Nesterov, clipping, PCGrad and MGDA; and it refuses what it does not support.
+/// loss, missing labels, weight decay, Nesterov, clipping, PCGrad and MGDA (Adam and AdamW: EngineEquivalenceTests);
+/// and it refuses what it does not support.
 /// The tests that run the fused engine are skipped on processors without AVX2 and FMA, where the engine cannot run.</summary>
 public sealed class FusedEngineTests
 {
@@ -81,7 +82,6 @@ public sealed class FusedEngineTests
     }
 
     [TheoryRequiresAvx2] // without AVX2 the refusal names the processor instead
-    [InlineData("optimizer", "Adam")]
     [InlineData("weighting", "UncertaintyWeighting")]
     [InlineData("aggregator", "graddrop")]
     [InlineData("family", "hybrid")]
@@ -96,7 +96,6 @@ public sealed class FusedEngineTests
         {
             Epochs = 1,
             Engine = TrainingEngine.Fused,
-            Optimizer = change == "optimizer" ? OptimizerKind.Adam : OptimizerKind.Sgd,
             LossWeighting = change == "weighting" ? new UncertaintyWeighting() : new FixedWeighting(),
             GradientAggregator = change == "aggregator" ? new GradDrop() : null,
         }.Deterministic();

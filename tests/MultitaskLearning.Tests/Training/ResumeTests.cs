@@ -19,7 +19,7 @@ public sealed class ResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    public static TheoryData<string> Configurations() => ["autograd-famo-rlw-proportional", "autograd-uncertainty-pcgrad-relationships", "autograd-adamw-early-stopping", "sgd-round-robin-mgda", "two-inputs-adam-proportional"];
+    public static TheoryData<string> Configurations() => ["autograd-famo-rlw-proportional", "autograd-uncertainty-pcgrad-relationships", "autograd-adamw-early-stopping", "sgd-round-robin-mgda", "fused-adamw-step-schedule", "two-inputs-adam-proportional"];
 
     [Theory]
     [MemberData(nameof(Configurations))]
@@ -189,11 +189,12 @@ public sealed class ResumeTests : IDisposable
         var options = Options("sgd-round-robin-mgda");
         options.Epochs = 2;
         options.Engine = TrainingEngine.Automatic;
-        options.Optimizer = OptimizerKind.Adam;
+        options.GradientAggregator = null;
+        options.LossWeighting = new UncertaintyWeighting();
         options.Logger = messages;
         options.Checkpoints = new CheckpointOptions(folder) { EveryEpochs = 1 };
         new MultitaskTrainer(options).Fit(definition, split.Train, split.Validation).Dispose();
-        Assert.Contains(messages.Lines, l => l.StartsWith("Training engine: autograd (the fused engine does not apply: the optimiser is Adam", StringComparison.Ordinal));
+        Assert.Contains(messages.Lines, l => l.StartsWith("Training engine: autograd (the fused engine does not apply: loss weighting 'UncertaintyWeighting'", StringComparison.Ordinal));
         Assert.Contains(messages.Lines, l => l.StartsWith("Checkpoint written: ", StringComparison.Ordinal) && l.Contains("epoch-0002.mtl", StringComparison.Ordinal));
 
         options.Epochs = 2;
@@ -236,6 +237,15 @@ public sealed class ResumeTests : IDisposable
                 options.TaskSampling = TaskSampling.RoundRobin;
                 options.GradientAggregator = new Mgda(MgdaNormalization.LossPlus);
                 options.Schedule = LearningRateSchedule.Cosine;
+                break;
+            case "fused-adamw-step-schedule":
+                // The fused engine's Adam moments and step count go into the checkpoint and come back.
+                options.Engine = CpuFeatures.HasAvx2AndFma ? TrainingEngine.Fused : TrainingEngine.Autograd;
+                options.Optimizer = OptimizerKind.AdamW;
+                options.LearningRate = 0.005;
+                options.WeightDecay = 0.01;
+                options.Schedule = LearningRateSchedule.Step;
+                options.StepSize = 1;
                 break;
             default:
                 throw new ArgumentException(configuration);
