@@ -11,9 +11,9 @@ namespace MultitaskLearning.Runtime;
 /// tests without it, so only AMD processors of family 1Ah and later are treated. There, before libtorch loads,
 /// <c>DNNL_MAX_CPU_ISA=AVX2</c> is set; once it has loaded, libtorch's use of oneDNN is switched off
 /// (<c>at::Context::setUserEnabledMkldnn(false)</c>, what PyTorch's <c>torch.backends.mkldnn.enabled = False</c> calls),
-/// which trained the main demo in 86–128 s against 126 s with the AVX2 cap (this VM varies widely). Where that entry point cannot be found (a
-/// libtorch built with another compiler) the cap stays. A <c>DNNL_MAX_CPU_ISA</c> or <c>ONEDNN_MAX_CPU_ISA</c> already
-/// in the environment means the user has chosen, and nothing is changed.
+/// which trained the main demo in 86–128 s against 126 s with the AVX2 cap (this VM varies widely). Where that entry
+/// point cannot be found (a libtorch built with another compiler) the cap stays. A <c>DNNL_MAX_CPU_ISA</c> or
+/// <c>ONEDNN_MAX_CPU_ISA</c> already in the environment means the user has chosen, and nothing is changed.
 /// </summary>
 internal static class OneDnnIsaCap
 {
