@@ -7,8 +7,8 @@ namespace MultitaskLearning.Runtime;
 /// 1Ah (Zen 5; AVX-512 with VP2INTERSECT), libtorch 2.10's convolution backward pass returned NaN at random (autograd's
 /// anomaly mode names <c>ConvolutionBackward0</c>): the same seeded training diverged in some runs and not in others —
 /// 6 of 7 runs of the convolutional-encoder tests had a diverged case, 3 of 3 with <c>DNNL_MAX_CPU_ISA=AVX512_CORE</c>,
-/// none of 5 with <c>AVX2</c> and none of 5 with oneDNN switched off. Zen 4 and Intel Xeon machines trained the same
-/// tests without it, so only AMD processors of family 1Ah and later are treated. There, before libtorch loads,
+/// none of 5 with <c>AVX2</c> and none of 5 with oneDNN switched off. The same tests passed on the project's earlier
+/// machines (their processor models were not recorded), so only AMD processors of family 1Ah and later are treated. There, before libtorch loads,
 /// <c>DNNL_MAX_CPU_ISA=AVX2</c> is set; once it has loaded, libtorch's use of oneDNN is switched off
 /// (<c>at::Context::setUserEnabledMkldnn(false)</c>, what PyTorch's <c>torch.backends.mkldnn.enabled = False</c> calls),
 /// which trained the main demo in 86–128 s against 126 s with the AVX2 cap (this VM varies widely). Where that entry
@@ -29,6 +29,8 @@ internal static class OneDnnIsaCap
     /// <summary>What this process did: null (nothing), the cap it set, or that it switched oneDNN off.</summary>
     public static string? Applied { get; private set; }
 
+    private static bool capSet;
+
     /// <summary>Before libtorch loads: sets the cap for this processor in the process environment, once, unless the
     /// environment already has one. oneDNN reads it when it first picks a kernel.</summary>
     /// <param name="setEnvironment">Sets a variable in the C library's environment, which oneDNN reads.</param>
@@ -43,6 +45,7 @@ internal static class OneDnnIsaCap
         }
 
         setEnvironment(Variable, cap);
+        capSet = true;
         Applied = $"{Variable}={cap}";
     }
 
@@ -50,10 +53,12 @@ internal static class OneDnnIsaCap
     /// exports the entry point (its own kernels and MKL then run convolutions and pooling).</summary>
     public static unsafe void AfterLoad()
     {
-        if (Applied is null || Applied.StartsWith("oneDNN", StringComparison.Ordinal))
+        if (!capSet)
         {
             return;
         }
+
+        capSet = false; // once
 
         var name = OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so";
         if (NativeLibrary.TryLoad(name, typeof(TorchSharp.torch).Assembly, null, out var library)

@@ -432,7 +432,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         switch (options.Optimizer)
         {
             case OptimizerKind.Sgd:
-                firstStep = withBuffers == 0 && options.Momentum > 0 ? true : savedSteps == 0;
+                firstStep = withBuffers == 0;
                 break;
             case OptimizerKind.Adam or OptimizerKind.AdamW:
                 adamSteps = withBuffers == 0 ? 0 : savedSteps;

@@ -9,7 +9,7 @@ public sealed class OneDnnIsaCapTests
     [Theory]
     [InlineData("AuthenticAMD", 0x1A, "AVX2")] // Zen 5: its AVX-512 convolution backward pass returned NaN
     [InlineData("AuthenticAMD", 0x1B, "AVX2")]
-    [InlineData("AuthenticAMD", 0x19, null)] // Zen 3 and Zen 4 trained the same tests correctly
+    [InlineData("AuthenticAMD", 0x19, null)] // Zen 3 and Zen 4: the fault was not seen there
     [InlineData("GenuineIntel", 6, null)]
     [InlineData("", 0, null)] // not x86
     public void Cap_IsOnlyForTheAffectedProcessors(string vendor, int family, string? expected) =>
