@@ -5,7 +5,11 @@ namespace MultitaskLearning.Benchmarks;
 /// <summary>Runs a command and returns its standard output; used to run every timed repeat in a fresh process.</summary>
 internal static class ChildProcess
 {
-    public static string Run(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static string Run(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        RunCapturing(fileName, arguments, environment, workingDirectory).Output;
+
+    /// <summary>Runs a command; returns its standard output and standard error.</summary>
+    public static (string Output, string Error) RunCapturing(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -34,7 +38,7 @@ internal static class ChildProcess
             throw new InvalidOperationException($"{fileName} {string.Join(' ', info.ArgumentList)} exited with {process.ExitCode}: {error.Trim()}");
         }
 
-        return output;
+        return (output, error);
     }
 
     /// <summary>This benchmark program itself, with the given arguments.</summary>

@@ -19,8 +19,18 @@ l21.SetAction(parse => parse.GetValue(withPeer)
     ? L21Benchmark.RunWithPeer(parse.GetValue(repeats), parse.GetValue(python)!)
     : L21Benchmark.Run(parse.GetValue(repeats), parse.GetValue(seed), parse.GetValue(export)));
 
-var train = new Command("train", "Training steps/s against the PyTorch peer and a bare TorchSharp loop (MNIST workload, variants big/small × plain/pcgrad).") { repeats, python, cores };
-train.SetAction(parse => TrainComparison.Run(parse.GetValue(repeats), parse.GetValue(cores)!, parse.GetValue(python)!, TrainComparison.Variants, Console.Out));
+var workloads = new Option<string[]>("--workloads")
+{
+    Description = "Workloads to compare (default: all): " + string.Join(", ", TrainWorkload.All.Select(w => w.Name.Replace(' ', '-'))) + ".",
+    AllowMultipleArgumentsPerToken = true,
+};
+var train = new Command("train", "Training steps/s against the PyTorch peer and a bare TorchSharp loop (MNIST data: dense trunks with SGD, PCGrad and Adam; CNN, hybrid CNN and MMoE with Adam).") { repeats, python, cores, workloads };
+train.SetAction(parse =>
+{
+    var names = parse.GetValue(workloads);
+    var chosen = names is { Length: > 0 } ? names.Select(TrainWorkload.Parse).ToArray() : TrainWorkload.All;
+    return TrainComparison.Run(parse.GetValue(repeats), parse.GetValue(cores)!, parse.GetValue(python)!, chosen, Console.Out);
+});
 
 var aggregation = new Command("aggregation", "Cost of per-task gradients: PCGrad and MGDA (parameter and representation gradients) against plain training.") { repeats };
 aggregation.SetAction(parse => AggregationBenchmark.Run(parse.GetValue(repeats), Console.Out));
@@ -59,7 +69,7 @@ all.SetAction(parse =>
     var n = parse.GetValue(repeats);
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, AVX-512 kernels: {MultitaskLearning.Kernels.Sgemm.UsesAvx512}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
     Console.WriteLine();
-    TrainComparison.Run(n, [1, 2], parse.GetValue(python)!, TrainComparison.Variants, Console.Out);
+    TrainComparison.Run(n, [1, 2], parse.GetValue(python)!, TrainWorkload.All, Console.Out);
     Console.WriteLine();
     ProfileBenchmark.Run(Console.Out);
     Console.WriteLine();
@@ -83,16 +93,19 @@ var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
 var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 3 };
 var engine = new Option<string>("--engine") { DefaultValueFactory = _ => "automatic" };
 var json = new Option<bool>("--json");
+var model = new Option<string>("--model") { Description = "mlp (the dense trunk of --size), cnn, cnn-hybrid or mmoe.", DefaultValueFactory = _ => "mlp" };
+var optimizer = new Option<string>("--optimizer") { Description = "sgd (lr 0.05, momentum 0.9) or adam (lr 1e-3).", DefaultValueFactory = _ => "sgd" };
 var runSeed = new Option<int>("--seed") { Description = "Seed of the data order and the initial weights (as the peer's --seed).", DefaultValueFactory = _ => 0 };
-var once = new Command("train-once", "One training run of the peer workload (library or bare TorchSharp).") { implementation, size, grad, threads, epochs, engine, json, runSeed };
+var once = new Command("train-once", "One training run of the peer workload (library or bare TorchSharp).") { implementation, size, grad, threads, epochs, engine, json, runSeed, model, optimizer };
 once.SetAction(parse =>
 {
     var data = MnistWorkload.Load(parse.GetValue(runSeed));
     var workload = WorkloadSize.Parse(parse.GetValue(size)!);
+    var modelName = parse.GetValue(model)!;
     var result = parse.GetValue(implementation) switch
     {
-        "library" => LibraryRun.Train(LibraryRun.Dataset(data), workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs), Enum.Parse<TrainingEngine>(parse.GetValue(engine)!, ignoreCase: true), parse.GetValue(runSeed)),
-        "torchsharp" => BareTorchSharpLoop.Train(data, workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs), parse.GetValue(runSeed)),
+        "library" => LibraryRun.Train(LibraryRun.Dataset(data, modelName), workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs), Enum.Parse<TrainingEngine>(parse.GetValue(engine)!, ignoreCase: true), parse.GetValue(runSeed), modelName, parse.GetValue(optimizer)!),
+        "torchsharp" => BareTorchSharpLoop.Train(data, workload, parse.GetValue(grad)!, parse.GetValue(threads), parse.GetValue(epochs), parse.GetValue(runSeed), modelName, parse.GetValue(optimizer)!),
         var other => throw new ArgumentException($"--implementation must be library or torchsharp; got '{other}'."),
     };
     Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(result, ResultJson.Options) : result.ToString());

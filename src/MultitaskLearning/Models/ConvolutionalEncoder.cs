@@ -6,41 +6,71 @@ namespace MultitaskLearning.Models;
 
 /// <summary>
 /// Convolution blocks for [C, H, W] samples (Conv2d 3×3, padding 1 → activation → MaxPool 2×2) or [C, L] samples
-/// (Conv1d 3, padding 1 → activation → MaxPool 2), then flatten and the dense encoder layers.
+/// (Conv1d 3, padding 1 → activation → MaxPool 2), then flatten and the dense encoder layers. The blocks are built
+/// as one list of <see cref="LayerDescription"/>s (<see cref="Describe"/>), which the forward pass, the ONNX export
+/// and the fused training engine all walk.
 /// </summary>
 internal sealed class ConvolutionalEncoder : InputEncoder
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> convolutions;
     private readonly DenseStack dense;
-    private readonly Activation activation;
-    private readonly bool twoDimensional;
+    private readonly LayerDescription[] blocks;
 
     public ConvolutionalEncoder(InputDefinition input, Activation activation, double dropout)
         : base("encoder")
     {
-        this.activation = activation;
-        twoDimensional = input.SampleShape.Count == 3;
+        var twoDimensional = input.SampleShape.Count == 3;
         convolutions = new ModuleList<nn.Module<Tensor, Tensor>>();
+        var plan = new List<LayerDescription>();
         var channels = input.SampleShape[0];
+        var height = twoDimensional ? input.SampleShape[1] : 1;
+        var width = input.SampleShape[^1];
         foreach (var next in input.ConvolutionChannels)
         {
-            convolutions.Add(twoDimensional
-                ? nn.Conv2d(channels, next, kernel_size: 3, padding: 1)
-                : nn.Conv1d(channels, next, kernel_size: 3, padding: 1));
+            ConvolutionLayer layer;
+            if (twoDimensional)
+            {
+                var convolution = nn.Conv2d(channels, next, kernel_size: 3, padding: 1);
+                convolutions.Add(convolution);
+                layer = new ConvolutionLayer(channels, next, height, width, true, convolution);
+            }
+            else
+            {
+                var convolution = nn.Conv1d(channels, next, kernel_size: 3, padding: 1);
+                convolutions.Add(convolution);
+                layer = new ConvolutionLayer(channels, next, height, width, false, convolution);
+            }
+
+            var outputSize = next * height * width;
+            plan.Add(new LayerDescription(LayerKind.Convolution, channels * height * width, outputSize, Convolution: layer));
+            plan.Add(new LayerDescription(LayerKind.Activation, outputSize, outputSize, Activation: activation));
+            plan.Add(new LayerDescription(LayerKind.MaxPool, outputSize, next * layer.PooledHeight * layer.PooledWidth, Convolution: layer));
             channels = next;
+            height = layer.PooledHeight;
+            width = layer.PooledWidth;
         }
 
+        blocks = [.. plan];
         dense = new DenseStack("dense", input.ConvolvedSize, input.EncoderLayers, activation, dropout);
         RegisterComponents();
     }
 
+    /// <summary>The encoder's layers in order: convolution, activation and max-pool per block, then the dense encoder
+    /// layers (the flatten between them is implied: channels, then rows, then columns).</summary>
+    public IReadOnlyList<LayerDescription> Describe() => [.. blocks, .. dense.Describe()];
+
     public override Tensor Encode(Tensor batch)
     {
         var x = batch;
-        foreach (var convolution in convolutions)
+        foreach (var layer in blocks)
         {
-            x = ActivationFunctions.Apply(activation, convolution.forward(x));
-            x = twoDimensional ? nn.functional.max_pool2d(x, 2) : nn.functional.max_pool1d(x, 2);
+            x = layer.Kind switch
+            {
+                LayerKind.Convolution => layer.Convolution!.Module.forward(x),
+                LayerKind.Activation => ActivationFunctions.Apply(layer.Activation, x),
+                LayerKind.MaxPool => layer.Convolution!.TwoDimensional ? nn.functional.max_pool2d(x, 2) : nn.functional.max_pool1d(x, 2),
+                _ => throw new InvalidOperationException($"A convolution block has no {layer.Kind} layer."),
+            };
         }
 
         return dense.Forward(x.reshape(x.shape[0], -1));
@@ -49,20 +79,19 @@ internal sealed class ConvolutionalEncoder : InputEncoder
     public override string ToOnnx(OnnxGraphBuilder graph, string batch)
     {
         var x = batch;
-        long[] kernel = twoDimensional ? [3, 3] : [3];
-        long[] pads = twoDimensional ? [1, 1, 1, 1] : [1, 1];
-        long[] pool = twoDimensional ? [2, 2] : [2];
-        foreach (var convolution in convolutions)
+        foreach (var layer in blocks)
         {
-            var (weight, bias) = convolution switch
+            var shape = layer.Convolution;
+            long[] kernel = shape?.TwoDimensional == true ? [3, 3] : [3];
+            long[] pads = shape?.TwoDimensional == true ? [1, 1, 1, 1] : [1, 1];
+            long[] pool = shape?.TwoDimensional == true ? [2, 2] : [2];
+            x = layer.Kind switch
             {
-                Conv2d c => (c.weight!, c.bias!),
-                Conv1d c => (c.weight!, c.bias!),
-                _ => throw new InvalidOperationException($"Convolution module {convolution.GetType().Name} has no ONNX form."),
+                LayerKind.Convolution => graph.Node("Conv", [x, graph.Weight("conv_weight", shape!.Weight), graph.Weight("conv_bias", shape.Bias)], OnnxGraphBuilder.Ints("kernel_shape", kernel), OnnxGraphBuilder.Ints("pads", pads)),
+                LayerKind.Activation => ActivationFunctions.ToOnnx(graph, layer.Activation, x),
+                LayerKind.MaxPool => graph.Node("MaxPool", [x], OnnxGraphBuilder.Ints("kernel_shape", pool), OnnxGraphBuilder.Ints("strides", pool)),
+                _ => throw new InvalidOperationException($"A convolution block has no {layer.Kind} layer."),
             };
-            x = graph.Node("Conv", [x, graph.Weight("conv_weight", weight), graph.Weight("conv_bias", bias)], OnnxGraphBuilder.Ints("kernel_shape", kernel), OnnxGraphBuilder.Ints("pads", pads));
-            x = ActivationFunctions.ToOnnx(graph, activation, x);
-            x = graph.Node("MaxPool", [x], OnnxGraphBuilder.Ints("kernel_shape", pool), OnnxGraphBuilder.Ints("strides", pool));
         }
 
         return dense.ToOnnx(graph, graph.Node("Flatten", [x], OnnxGraphBuilder.Int("axis", 1)));

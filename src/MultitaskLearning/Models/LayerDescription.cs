@@ -9,10 +9,13 @@ namespace MultitaskLearning.Models;
 /// <param name="Activation">The function of an <see cref="LayerKind.Activation"/> layer.</param>
 /// <param name="DropoutRate">The rate of a <see cref="LayerKind.Dropout"/> layer.</param>
 /// <param name="Dense">The module of a <see cref="LayerKind.Dense"/> layer.</param>
+/// <param name="Convolution">The convolution of a <see cref="LayerKind.Convolution"/> layer, or the one a
+/// <see cref="LayerKind.MaxPool"/> layer pools.</param>
 internal sealed record LayerDescription(
     LayerKind Kind,
     int InputSize,
     int OutputSize,
     Activation Activation = Activation.ReLU,
     double DropoutRate = 0,
-    Linear? Dense = null);
+    Linear? Dense = null,
+    ConvolutionLayer? Convolution = null);

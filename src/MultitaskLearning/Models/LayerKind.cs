@@ -13,8 +13,12 @@ internal enum LayerKind
     /// <summary>Dropout with <see cref="LayerDescription.DropoutRate"/> while training.</summary>
     Dropout,
 
-    /// <summary>A convolutional encoder (convolutions, activations and pooling).</summary>
-    ConvolutionalEncoder,
+    /// <summary>A convolution that keeps the spatial size (<see cref="LayerDescription.Convolution"/> holds its shape and parameters).</summary>
+    Convolution,
+
+    /// <summary>A max-pool of 2 (× 2) over the spatial dimensions of the preceding convolution's output
+    /// (<see cref="LayerDescription.Convolution"/> is that convolution), floor-sized.</summary>
+    MaxPool,
 
     /// <summary>MMoE/CGC experts with per-task softmax gates.</summary>
     ExpertMixture,

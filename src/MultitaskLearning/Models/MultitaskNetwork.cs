@@ -271,7 +271,7 @@ public sealed class MultitaskNetwork : nn.Module
     }
 
     /// <summary>The layers applied to one input's samples, as built: the shared path to the representation and each
-    /// task's own layers. Encoders other than dense ones and the learned-sharing modules appear as one layer each.</summary>
+    /// task's own layers. The learned-sharing modules (experts, cross-stitch columns) appear as one layer each.</summary>
     /// <param name="inputName">The input.</param>
     internal NetworkDescription Describe(string inputName)
     {
@@ -280,7 +280,7 @@ public sealed class MultitaskNetwork : nn.Module
         IReadOnlyList<LayerDescription> Encoder(InputEncoder encoder) => encoder switch
         {
             DenseEncoder dense => dense.Layers.Describe(),
-            ConvolutionalEncoder => [new LayerDescription(LayerKind.ConvolutionalEncoder, input.SampleSize, input.EncodedSize)],
+            ConvolutionalEncoder convolutional => convolutional.Describe(),
             _ => throw new InvalidOperationException($"Encoder type {encoder.GetType().Name} has no description."),
         };
 

@@ -27,6 +27,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     private readonly MultitaskNetwork network;
     private readonly PreparedInput input;
     private readonly Linear[] layers;
+    private readonly ConvolutionStage[] convolutions;
     private readonly HeadTask[] heads;
     private readonly int[] widths;
     private readonly int headWidth;
@@ -61,6 +62,16 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     private readonly float* targets;
     private readonly float* present;
     private readonly int featureWidth;
+
+    /// <summary>The first convolution's input in channels-last layout (null without convolutions).</summary>
+    private readonly float* channelsLast;
+
+    /// <summary>The last max-pool's output flattened channels-first: the first dense layer's input.</summary>
+    private readonly float* flattened;
+    private readonly float* poolGradientA;
+    private readonly float* poolGradientB;
+    private readonly float* convolutionOutputGradient;
+    private readonly float* columnGradient;
     private readonly int targetWidth;
     private readonly int presentWidth;
     private bool firstStep = true;
@@ -68,7 +79,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedDenseEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, Linear[] layers, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
+    private FusedDenseEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, Linear[] layers, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
     {
         this.options = options;
         this.network = network;
@@ -89,9 +100,19 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             targetOffset += task.TargetWidth;
         }
 
+        long offset = 0;
+        convolutions = new ConvolutionStage[convolutionLayers.Length];
+        for (var c = 0; c < convolutions.Length; c++)
+        {
+            var shape = convolutionLayers[c];
+            var weightOffset = offset;
+            offset += (long)ConvolutionKernels.UnfoldedWidth(shape) * shape.OutChannels;
+            convolutions[c] = new ConvolutionStage(shape, weightOffset, offset);
+            offset += shape.OutChannels;
+        }
+
         weightOffsets = new long[layers.Length];
         biasOffsets = new long[layers.Length];
-        long offset = 0;
         for (var l = 0; l < layers.Length; l++)
         {
             weightOffsets[l] = offset;
@@ -110,7 +131,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         maxBatch = BatchScheduler.BatchSize(options, input.Count);
         var taskSlots = aggregator is null ? 1 : heads.Length;
         var widest = widths.Max();
-        featureWidth = widths[0];
+        featureWidth = convolutions.Length > 0 ? convolutionLayers[0].InChannels * convolutionLayers[0].Height * convolutionLayers[0].Width : widths[0];
         targetWidth = (int)input.Targets.shape[1];
         presentWidth = (int)input.Present.shape[1];
         features = Runtime.TensorMemory.Floats(input.Features);
@@ -136,6 +157,31 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             backwardA = Allocate((long)taskSlots * maxBatch * widest);
             backwardB = Allocate((long)taskSlots * maxBatch * widest);
             representationGradients = aggregator is not null ? Allocate((long)heads.Length * maxBatch * widths[^1]) : null;
+            if (convolutions.Length > 0)
+            {
+                channelsLast = Allocate((long)maxBatch * featureWidth);
+                flattened = Allocate((long)maxBatch * widths[0]);
+                long pooled = 0, outputs = 0, unfolded = 0;
+                foreach (var stage in convolutions)
+                {
+                    var shape = stage.Shape;
+                    var positions = (long)maxBatch * shape.Height * shape.Width;
+                    var pooledLength = (long)maxBatch * shape.PooledHeight * shape.PooledWidth * shape.OutChannels;
+                    stage.Columns = Allocate(positions * ConvolutionKernels.UnfoldedWidth(shape));
+                    stage.Outputs = Allocate(positions * shape.OutChannels);
+                    stage.Pooled = Allocate(pooledLength);
+                    stage.Winners = (int*)Allocate(pooledLength);
+                    pooled = Math.Max(pooled, pooledLength);
+                    outputs = Math.Max(outputs, positions * shape.OutChannels);
+                    unfolded = Math.Max(unfolded, positions * ConvolutionKernels.UnfoldedWidth(shape));
+                }
+
+                poolGradientA = Allocate(pooled);
+                poolGradientB = Allocate(pooled);
+                convolutionOutputGradient = Allocate(outputs);
+                columnGradient = convolutions.Length > 1 ? Allocate(unfolded) : null;
+            }
+
             LoadFromNetwork();
         }
         catch
@@ -222,8 +268,8 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         return null;
     }
 
-    /// <summary>Why the engine cannot run the described layers: it implements a shared path of dense layers each
-    /// followed by ReLU, and one stacked dense head per task.</summary>
+    /// <summary>Why the engine cannot run the described layers: it implements a shared path of convolution blocks
+    /// (convolution, ReLU, max-pool) followed by dense layers each followed by ReLU, and one stacked dense head per task.</summary>
     private static string? UnsupportedLayers(NetworkDescription description)
     {
         if (description.Shared.Count == 0)
@@ -231,17 +277,26 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             return $"the {description.Family.ToName()} model has no shared layers on input '{description.InputName}'";
         }
 
+        // Leading convolution blocks of three layers each; the loop below checks their order.
+        var blockLayers = 0;
+        while (blockLayers < description.Shared.Count && description.Shared[blockLayers].Kind == LayerKind.Convolution)
+        {
+            blockLayers += 3;
+        }
+
         for (var i = 0; i < description.Shared.Count; i++)
         {
             var layer = description.Shared[i];
-            var expected = i % 2 == 0 ? LayerKind.Dense : LayerKind.Activation;
+            var expected = i < blockLayers
+                ? (i % 3) switch { 0 => LayerKind.Convolution, 1 => LayerKind.Activation, _ => LayerKind.MaxPool }
+                : (i - blockLayers) % 2 == 0 ? LayerKind.Dense : LayerKind.Activation;
             string? problem = layer.Kind switch
             {
-                LayerKind.Dense or LayerKind.Activation when layer.Kind != expected => $"the shared layers are not dense layers each followed by an activation (layer {i + 1} is {layer.Kind})",
-                LayerKind.Dense => null,
+                LayerKind.Dense or LayerKind.Activation or LayerKind.Convolution or LayerKind.MaxPool when layer.Kind != expected =>
+                    $"the shared layers are not convolution blocks (convolution, activation, max-pool) followed by dense layers each followed by an activation (layer {i + 1} is {layer.Kind}, expected {expected})",
+                LayerKind.Dense or LayerKind.Convolution or LayerKind.MaxPool => null,
                 LayerKind.Activation => layer.Activation == Activation.ReLU ? null : $"the activation is {layer.Activation}, and the fused engine implements ReLU",
                 LayerKind.Dropout => "dropout is on",
-                LayerKind.ConvolutionalEncoder => $"input '{description.InputName}' has a convolutional encoder",
                 LayerKind.ExpertMixture => "the model mixes experts (MMoE/CGC)",
                 LayerKind.CrossStitch => "the model has cross-stitch columns",
                 LayerKind.StackedTaskLayer => "a task layer is shared",
@@ -275,8 +330,10 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         var input = data.Inputs[0];
         var names = tasks.Select(t => t.Name).ToList();
         var indices = input.Layout.Tasks.Select(t => names.IndexOf(t.Name)).ToArray();
-        var dense = network.Describe(input.InputName).Shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
-        return new FusedDenseEngine(options, network, input, dense, indices, tasks.Count, weighting.CurrentWeights(), random);
+        var shared = network.Describe(input.InputName).Shared;
+        var convolutionLayers = shared.Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Convolution!).ToArray();
+        var dense = shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
+        return new FusedDenseEngine(options, network, input, convolutionLayers, dense, indices, tasks.Count, weighting.CurrentWeights(), random);
     }
 
     /// <inheritdoc/>
@@ -516,6 +573,40 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             }
         }
 
+        foreach (var stage in convolutions)
+        {
+            // The flat buffer holds the kernel as [(row, column, input channel), output channel]; the module as
+            // [output channel, input channel, (row,) column].
+            var shape = stage.Shape;
+            var weight = locate(shape.Weight);
+            var flat = flatBase + stage.WeightOffset;
+            int kh = shape.KernelHeight, kw = ConvolutionLayer.KernelWidth, cin = shape.InChannels, cout = shape.OutChannels;
+            for (var o = 0; o < cout; o++)
+            {
+                for (var i = 0; i < cin; i++)
+                {
+                    for (var dy = 0; dy < kh; dy++)
+                    {
+                        for (var dx = 0; dx < kw; dx++)
+                        {
+                            var module = ((((long)o * cin) + i) * kh + dy) * kw + dx;
+                            var engine = ((((long)dy * kw) + dx) * cin + i) * cout + o;
+                            if (toTarget)
+                            {
+                                weight[module] = flat[engine];
+                            }
+                            else
+                            {
+                                flat[engine] = weight[module];
+                            }
+                        }
+                    }
+                }
+            }
+
+            Copy(locate(shape.Bias), flatBase + stage.BiasOffset, cout);
+        }
+
         for (var l = 0; l < layers.Length; l++)
         {
             // The flat buffer holds W_lᵀ [in, out], so the forward product packs contiguous rows.
@@ -593,7 +684,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private float* Forward(float* x, int batch)
     {
-        var previous = x;
+        var previous = convolutions.Length > 0 ? ConvolutionsForward(x, batch) : x;
         for (var l = 0; l < layers.Length; l++)
         {
             int inWidth = widths[l], outWidth = widths[l + 1];
@@ -608,6 +699,62 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         VectorMath.BroadcastRows(parameters + headBiasOffset, headWidth, headOutputs, batch);
         Sgemm.Multiply(false, false, batch, headWidth, h, 1, previous, h, parameters + headWeightOffset, headWidth, 1, headOutputs, headWidth, threads);
         return previous;
+    }
+
+    /// <summary>The convolution blocks: per block, unfold, one product with the bias preset, ReLU, max-pool; returns
+    /// the last block's output flattened channels-first (the first dense layer's input).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private float* ConvolutionsForward(float* x, int batch)
+    {
+        var first = convolutions[0].Shape;
+        ConvolutionKernels.ToChannelsLast(x, batch, first.InChannels, first.Height * first.Width, channelsLast);
+        var input = channelsLast;
+        foreach (var stage in convolutions)
+        {
+            var shape = stage.Shape;
+            var positions = batch * shape.Height * shape.Width;
+            var unfolded = ConvolutionKernels.UnfoldedWidth(shape);
+            ConvolutionKernels.Unfold(input, batch, shape, stage.Columns);
+            VectorMath.BroadcastRows(parameters + stage.BiasOffset, shape.OutChannels, stage.Outputs, positions);
+            Sgemm.Multiply(false, false, positions, shape.OutChannels, unfolded, 1, stage.Columns, unfolded, parameters + stage.WeightOffset, shape.OutChannels, 1, stage.Outputs, shape.OutChannels, threads);
+            VectorMath.ReluInPlace(stage.Outputs, (long)positions * shape.OutChannels);
+            ConvolutionKernels.MaxPool(stage.Outputs, batch, shape, stage.Pooled, stage.Winners);
+            input = stage.Pooled;
+        }
+
+        var last = convolutions[^1].Shape;
+        ConvolutionKernels.ToChannelsFirst(input, batch, last.OutChannels, last.PooledHeight * last.PooledWidth, flattened);
+        return flattened;
+    }
+
+    /// <summary>Back-propagates the gradient of the flattened convolution output (channels-first, [batch, width])
+    /// through the convolution blocks; the parameter gradients go to <paramref name="target"/> (shared layout).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ConvolutionsBackward(float* flattenedGradient, int batch, float* target)
+    {
+        var last = convolutions[^1].Shape;
+        float* pooledGradient = poolGradientA, spare = poolGradientB;
+        ConvolutionKernels.ToChannelsLast(flattenedGradient, batch, last.OutChannels, last.PooledHeight * last.PooledWidth, pooledGradient);
+        for (var c = convolutions.Length - 1; c >= 0; c--)
+        {
+            var stage = convolutions[c];
+            var shape = stage.Shape;
+            var positions = batch * shape.Height * shape.Width;
+            var outputLength = (long)positions * shape.OutChannels;
+            var unfolded = ConvolutionKernels.UnfoldedWidth(shape);
+            ConvolutionKernels.MaxPoolBackward(pooledGradient, stage.Winners, (long)batch * shape.PooledHeight * shape.PooledWidth * shape.OutChannels, convolutionOutputGradient, outputLength);
+            VectorMath.ReluBackward(convolutionOutputGradient, stage.Outputs, outputLength);
+            Sgemm.Multiply(true, false, unfolded, shape.OutChannels, positions, 1, stage.Columns, unfolded, convolutionOutputGradient, shape.OutChannels, 0, target + stage.WeightOffset, shape.OutChannels, threads);
+            VectorMath.ColumnSums(convolutionOutputGradient, positions, shape.OutChannels, target + stage.BiasOffset);
+            if (c > 0)
+            {
+                Sgemm.Multiply(false, true, positions, unfolded, shape.OutChannels, 1, convolutionOutputGradient, shape.OutChannels, parameters + stage.WeightOffset, shape.OutChannels, 0, columnGradient, unfolded, threads);
+                ConvolutionKernels.Fold(columnGradient, batch, shape, spare);
+                var swap = pooledGradient;
+                pooledGradient = spare;
+                spare = swap;
+            }
+        }
     }
 
     /// <summary>Per-task mean losses over labelled rows and dL/dz of the weighted total Σ α_t L_t into <see cref="headGradients"/>.</summary>
@@ -727,7 +874,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         {
             int inWidth = widths[l], outWidth = widths[l + 1];
             var a = activations[l];
-            var previous = l > 0 ? activations[l - 1] : x;
+            var previous = l > 0 ? activations[l - 1] : convolutions.Length > 0 ? flattened : x;
             var block = (long)batch * outWidth;
             for (var k = 0; k < taskCount; k++)
             {
@@ -737,13 +884,18 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
                 VectorMath.ColumnSums(dz, batch, outWidth, target + (k * stride) + biasOffsets[l]);
             }
 
-            if (l > 0)
+            if (l > 0 || convolutions.Length > 0)
             {
                 Sgemm.Multiply(false, true, taskCount * batch, inWidth, outWidth, 1, current, outWidth, parameters + weightOffsets[l], outWidth, 0, other, inWidth, threads);
                 var swap = current;
                 current = other;
                 other = swap;
             }
+        }
+
+        for (var k = 0; k < taskCount && convolutions.Length > 0; k++)
+        {
+            ConvolutionsBackward(current + ((long)k * batch * widths[0]), batch, target + (k * stride));
         }
     }
 
@@ -801,6 +953,25 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         }
 
         TrunkBackward(x, batch, 1, gradients, 0);
+    }
+
+    /// <summary>One convolution block: where its parameters sit in the flat buffers, and the buffers the forward pass
+    /// fills for the backward pass (unfolded input, ReLU output, pooled output, pooling winners).</summary>
+    private sealed class ConvolutionStage(ConvolutionLayer shape, long weightOffset, long biasOffset)
+    {
+        public ConvolutionLayer Shape { get; } = shape;
+
+        public long WeightOffset { get; } = weightOffset;
+
+        public long BiasOffset { get; } = biasOffset;
+
+        public float* Columns { get; set; }
+
+        public float* Outputs { get; set; }
+
+        public float* Pooled { get; set; }
+
+        public int* Winners { get; set; }
     }
 
     /// <summary>One task's place in the fused head.</summary>
