@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using MultitaskLearning.Models;
 
@@ -6,7 +7,7 @@ namespace MultitaskLearning.Kernels;
 /// <summary>
 /// The data movement around the fused engine's convolutions, which run as matrix products (<see cref="Sgemm"/>):
 /// unfolding of channels-last ("NHWC") samples into one row per output position (im2col) and its adjoint (col2im),
-/// the 2 (× 2) max-pool and its gradient, and the conversions between the channels-first layout of samples and
+/// the ReLU of the 2 (× 2) max-pool and its gradient, and the conversions between the channels-first layout of samples and
 /// flattened features ("NCHW", PyTorch's) and the channels-last layout the products want. A row of the unfolded
 /// matrix lists the kernel taps row by row, column by column, and the input channels within each tap.
 /// </summary>
@@ -15,12 +16,12 @@ internal static unsafe class ConvolutionKernels
     /// <summary>Values per unfolded row: kernel rows × kernel columns × input channels.</summary>
     public static int UnfoldedWidth(ConvolutionLayer layer) => layer.KernelHeight * ConvolutionLayer.KernelWidth * layer.InChannels;
 
-    /// <summary>columns[(b, y, x), (dy, dx, c)] = input[b, y + dy − pad, x + dx − 1, c], zero outside the sample.</summary>
+    /// <summary>columns[(b, y, x), (dy, dx, c)] = input[b, y + dy − pad, x + dx − 1, c], zero outside the sample.
+    /// For each kernel row the three taps are adjacent in the input, so an inner position copies one run of 3·C values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unfold(float* input, int batch, ConvolutionLayer layer, float* columns)
     {
         int h = layer.Height, w = layer.Width, c = layer.InChannels, kh = layer.KernelHeight, pad = kh / 2;
-        var bytes = (long)c * sizeof(float);
         var row = columns;
         for (var b = 0; b < batch; b++)
         {
@@ -29,23 +30,22 @@ internal static unsafe class ConvolutionKernels
             {
                 for (var x = 0; x < w; x++)
                 {
-                    for (var dy = 0; dy < kh; dy++)
+                    for (var dy = 0; dy < kh; dy++, row += 3 * c)
                     {
                         var yy = y + dy - pad;
-                        for (var dx = 0; dx < ConvolutionLayer.KernelWidth; dx++)
+                        if (yy < 0 || yy >= h)
                         {
-                            var xx = x + dx - 1;
-                            if (yy >= 0 && yy < h && xx >= 0 && xx < w)
-                            {
-                                Buffer.MemoryCopy(sample + ((((long)yy * w) + xx) * c), row, bytes, bytes);
-                            }
-                            else
-                            {
-                                new Span<float>(row, c).Clear();
-                            }
-
-                            row += c;
+                            Clear(row, 3 * c);
+                            continue;
                         }
+
+                        // Taps x − 1, x, x + 1 of input row yy; the ones outside the sample are zero.
+                        var first = Math.Max(x - 1, 0);
+                        var last = Math.Min(x + 1, w - 1);
+                        var skipped = first - (x - 1);
+                        Clear(row, skipped * c);
+                        Copy(sample + ((((long)yy * w) + first) * c), row + (skipped * c), (last - first + 1) * c);
+                        Clear(row + ((skipped + last - first + 1) * c), (3 - skipped - (last - first + 1)) * c);
                     }
                 }
             }
@@ -67,76 +67,150 @@ internal static unsafe class ConvolutionKernels
             {
                 for (var x = 0; x < w; x++)
                 {
-                    for (var dy = 0; dy < kh; dy++)
+                    for (var dy = 0; dy < kh; dy++, row += 3 * c)
                     {
                         var yy = y + dy - pad;
-                        for (var dx = 0; dx < ConvolutionLayer.KernelWidth; dx++)
+                        if (yy < 0 || yy >= h)
                         {
-                            var xx = x + dx - 1;
-                            if (yy >= 0 && yy < h && xx >= 0 && xx < w)
-                            {
-                                VectorMath.Add(row, sample + ((((long)yy * w) + xx) * c), c);
-                            }
-
-                            row += c;
+                            continue;
                         }
+
+                        var first = Math.Max(x - 1, 0);
+                        var last = Math.Min(x + 1, w - 1);
+                        var skipped = first - (x - 1);
+                        VectorMath.Add(row + (skipped * c), sample + ((((long)yy * w) + first) * c), (last - first + 1) * c);
                     }
                 }
             }
         }
     }
 
-    /// <summary>Max-pool of 2 (× 2), floor-sized, over channels-last [batch, H, W, C] into [batch, H/2, W/2, C];
-    /// <paramref name="winners"/> gets, per output, the index in <paramref name="input"/> of the first largest value in
-    /// scan order (as libtorch).</summary>
+    /// <summary>ReLU of the max-pool of 2 (× 2), floor-sized, over channels-last [batch, H, W, C] into
+    /// [batch, H/2, W/2, C] — the same as pooling the ReLU of the input, because ReLU is monotone.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxPool(float* input, int batch, ConvolutionLayer layer, float* output, int* winners)
+    public static void MaxPoolRelu(float* input, int batch, ConvolutionLayer layer, float* output)
     {
         int h = layer.Height, w = layer.Width, c = layer.OutChannels, ph = layer.PoolHeight;
         int oh = layer.PooledHeight, ow = layer.PooledWidth;
-        long o = 0;
+        var lanes = Vector<float>.Count;
+        var o = output;
         for (var b = 0; b < batch; b++)
         {
-            var sampleBase = (long)b * h * w * c;
+            var sample = input + ((long)b * h * w * c);
             for (var y = 0; y < oh; y++)
             {
-                for (var x = 0; x < ow; x++)
+                for (var x = 0; x < ow; x++, o += c)
                 {
-                    for (var ch = 0; ch < c; ch++, o++)
+                    var window = sample + ((((long)y * ph * w) + (x * 2)) * c);
+                    var ch = 0;
+                    for (; ch + lanes <= c; ch += lanes)
                     {
-                        var best = sampleBase + ((((long)y * ph * w) + (x * 2)) * c) + ch;
-                        var max = input[best];
-                        for (var dy = 0; dy < ph; dy++)
+                        var max = Vector.Max(Vector.Load(window + ch), Vector.Load(window + c + ch));
+                        if (ph == 2)
                         {
-                            for (var dx = 0; dx < 2; dx++)
-                            {
-                                var index = sampleBase + ((((long)((y * ph) + dy) * w) + (x * 2) + dx) * c) + ch;
-                                var value = input[index];
-                                if (value > max)
-                                {
-                                    max = value;
-                                    best = index;
-                                }
-                            }
+                            max = Vector.Max(max, Vector.Max(Vector.Load(window + (w * c) + ch), Vector.Load(window + (w * c) + c + ch)));
                         }
 
-                        output[o] = max;
-                        winners[o] = checked((int)best);
+                        Vector.Max(max, Vector<float>.Zero).Store(o + ch);
+                    }
+
+                    for (; ch < c; ch++)
+                    {
+                        var max = MathF.Max(window[ch], window[c + ch]);
+                        if (ph == 2)
+                        {
+                            max = MathF.Max(max, MathF.Max(window[(w * c) + ch], window[(w * c) + c + ch]));
+                        }
+
+                        o[ch] = MathF.Max(max, 0);
                     }
                 }
             }
         }
     }
 
-    /// <summary>The gradient of <see cref="MaxPool"/>: each pooled gradient goes to its window's winner; everything
-    /// else of <paramref name="inputGradient"/> (<paramref name="inputLength"/> values) is zero.</summary>
+    /// <summary>The gradient of <see cref="MaxPoolRelu"/> with respect to its input (<paramref name="inputGradient"/>,
+    /// [batch, H, W, C], overwritten): each pooled gradient whose output is positive goes to the first position of
+    /// its window, in scan order, that holds the maximum (libtorch's choice); everything else is zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxPoolBackward(float* outputGradient, int* winners, long outputLength, float* inputGradient, long inputLength)
+    public static void MaxPoolReluBackward(float* input, float* output, float* outputGradient, int batch, ConvolutionLayer layer, float* inputGradient)
     {
-        new Span<float>(inputGradient, checked((int)inputLength)).Clear();
-        for (long o = 0; o < outputLength; o++)
+        int h = layer.Height, w = layer.Width, c = layer.OutChannels, ph = layer.PoolHeight;
+        int oh = layer.PooledHeight, ow = layer.PooledWidth;
+        if (oh * ph != h || ow * 2 != w)
         {
-            inputGradient[winners[o]] += outputGradient[o];
+            new Span<float>(inputGradient, checked(batch * h * w * c)).Clear(); // rows or columns the pool drops
+        }
+
+        var lanes = Vector<float>.Count;
+        long o = 0;
+        Span<long> offsets = stackalloc long[4];
+        offsets[0] = 0;
+        offsets[1] = c;
+        offsets[2] = (long)w * c;
+        offsets[3] = ((long)w * c) + c;
+        var positions = ph * 2;
+        for (var b = 0; b < batch; b++)
+        {
+            var sampleOffset = (long)b * h * w * c;
+            for (var y = 0; y < oh; y++)
+            {
+                for (var x = 0; x < ow; x++, o += c)
+                {
+                    var windowOffset = sampleOffset + ((((long)y * ph * w) + (x * 2)) * c);
+                    var window = input + windowOffset;
+                    var gradientWindow = inputGradient + windowOffset;
+                    var ch = 0;
+                    for (; ch + lanes <= c; ch += lanes)
+                    {
+                        var max = Vector.Load(output + o + ch);
+                        var gradient = Vector.Load(outputGradient + o + ch);
+                        var taken = Vector.LessThanOrEqual(max, Vector<float>.Zero);
+                        for (var p = 0; p < positions; p++)
+                        {
+                            var winner = Vector.AndNot(Vector.Equals(Vector.Load(window + offsets[p] + ch), max), taken);
+                            Vector.ConditionalSelect(winner, gradient, Vector<float>.Zero).Store(gradientWindow + offsets[p] + ch);
+                            taken |= winner;
+                        }
+                    }
+
+                    for (; ch < c; ch++)
+                    {
+                        var max = output[o + ch];
+                        var taken = max <= 0;
+                        for (var p = 0; p < positions; p++)
+                        {
+                            var winner = !taken && window[offsets[p] + ch] == max;
+                            gradientWindow[offsets[p] + ch] = winner ? outputGradient[o + ch] : 0;
+                            taken |= winner;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(float* source, float* target, int count)
+    {
+        if (count >= 16)
+        {
+            Buffer.MemoryCopy(source, target, (long)count * sizeof(float), (long)count * sizeof(float));
+            return;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            target[i] = source[i];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Clear(float* target, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            target[i] = 0;
         }
     }
 

@@ -170,7 +170,6 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
                     stage.Columns = Allocate(positions * ConvolutionKernels.UnfoldedWidth(shape));
                     stage.Outputs = Allocate(positions * shape.OutChannels);
                     stage.Pooled = Allocate(pooledLength);
-                    stage.Winners = (int*)Allocate(pooledLength);
                     pooled = Math.Max(pooled, pooledLength);
                     outputs = Math.Max(outputs, positions * shape.OutChannels);
                     unfolded = Math.Max(unfolded, positions * ConvolutionKernels.UnfoldedWidth(shape));
@@ -701,7 +700,19 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         return previous;
     }
 
-    /// <summary>The convolution blocks: per block, unfold, one product with the bias preset, ReLU, max-pool; returns
+    /// <summary>Runs <paramref name="body"/>(first sample, count) over the batch split among the kernel threads.</summary>
+    private void ForSampleRanges(int batch, Action<int, int> body)
+    {
+        var chunks = Math.Min(threads.Active, batch);
+        threads.Run(chunks, chunk =>
+        {
+            var first = (int)((long)batch * chunk / chunks);
+            var end = (int)((long)batch * (chunk + 1) / chunks);
+            body(first, end - first);
+        });
+    }
+
+    /// <summary>The convolution blocks: per block, unfold, one product with the bias preset, max-pool then ReLU; returns
     /// the last block's output flattened channels-first (the first dense layer's input).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private float* ConvolutionsForward(float* x, int batch)
@@ -714,11 +725,15 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             var shape = stage.Shape;
             var positions = batch * shape.Height * shape.Width;
             var unfolded = ConvolutionKernels.UnfoldedWidth(shape);
-            ConvolutionKernels.Unfold(input, batch, shape, stage.Columns);
+            var samplePositions = shape.Height * shape.Width;
+            var inputSize = samplePositions * shape.InChannels;
+            var from = input;
+            ForSampleRanges(batch, (first, count) => ConvolutionKernels.Unfold(from + ((long)first * inputSize), count, shape, stage.Columns + ((long)first * samplePositions * unfolded)));
             VectorMath.BroadcastRows(parameters + stage.BiasOffset, shape.OutChannels, stage.Outputs, positions);
             Sgemm.Multiply(false, false, positions, shape.OutChannels, unfolded, 1, stage.Columns, unfolded, parameters + stage.WeightOffset, shape.OutChannels, 1, stage.Outputs, shape.OutChannels, threads);
-            VectorMath.ReluInPlace(stage.Outputs, (long)positions * shape.OutChannels);
-            ConvolutionKernels.MaxPool(stage.Outputs, batch, shape, stage.Pooled, stage.Winners);
+            var outputSize = samplePositions * shape.OutChannels;
+            var pooledSize = shape.PooledHeight * shape.PooledWidth * shape.OutChannels;
+            ForSampleRanges(batch, (first, count) => ConvolutionKernels.MaxPoolRelu(stage.Outputs + ((long)first * outputSize), count, shape, stage.Pooled + ((long)first * pooledSize)));
             input = stage.Pooled;
         }
 
@@ -740,16 +755,20 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             var stage = convolutions[c];
             var shape = stage.Shape;
             var positions = batch * shape.Height * shape.Width;
-            var outputLength = (long)positions * shape.OutChannels;
             var unfolded = ConvolutionKernels.UnfoldedWidth(shape);
-            ConvolutionKernels.MaxPoolBackward(pooledGradient, stage.Winners, (long)batch * shape.PooledHeight * shape.PooledWidth * shape.OutChannels, convolutionOutputGradient, outputLength);
-            VectorMath.ReluBackward(convolutionOutputGradient, stage.Outputs, outputLength);
+            var outputSize = shape.Height * shape.Width * shape.OutChannels;
+            var pooledSize = shape.PooledHeight * shape.PooledWidth * shape.OutChannels;
+            var inputSize = shape.Height * shape.Width * shape.InChannels;
+            var pooled = pooledGradient;
+            ForSampleRanges(batch, (first, count) => ConvolutionKernels.MaxPoolReluBackward(
+                stage.Outputs + ((long)first * outputSize), stage.Pooled + ((long)first * pooledSize), pooled + ((long)first * pooledSize), count, shape, convolutionOutputGradient + ((long)first * outputSize)));
             Sgemm.Multiply(true, false, unfolded, shape.OutChannels, positions, 1, stage.Columns, unfolded, convolutionOutputGradient, shape.OutChannels, 0, target + stage.WeightOffset, shape.OutChannels, threads);
             VectorMath.ColumnSums(convolutionOutputGradient, positions, shape.OutChannels, target + stage.BiasOffset);
             if (c > 0)
             {
                 Sgemm.Multiply(false, true, positions, unfolded, shape.OutChannels, 1, convolutionOutputGradient, shape.OutChannels, parameters + stage.WeightOffset, shape.OutChannels, 0, columnGradient, unfolded, threads);
-                ConvolutionKernels.Fold(columnGradient, batch, shape, spare);
+                var foldTarget = spare;
+                ForSampleRanges(batch, (first, count) => ConvolutionKernels.Fold(columnGradient + ((long)first * shape.Height * shape.Width * unfolded), count, shape, foldTarget + ((long)first * inputSize)));
                 var swap = pooledGradient;
                 pooledGradient = spare;
                 spare = swap;
@@ -956,7 +975,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     }
 
     /// <summary>One convolution block: where its parameters sit in the flat buffers, and the buffers the forward pass
-    /// fills for the backward pass (unfolded input, ReLU output, pooled output, pooling winners).</summary>
+    /// fills for the backward pass (unfolded input, convolution output before ReLU, pooled output after ReLU).</summary>
     private sealed class ConvolutionStage(ConvolutionLayer shape, long weightOffset, long biasOffset)
     {
         public ConvolutionLayer Shape { get; } = shape;
@@ -970,8 +989,6 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         public float* Outputs { get; set; }
 
         public float* Pooled { get; set; }
-
-        public int* Winners { get; set; }
     }
 
     /// <summary>One task's place in the fused head.</summary>

@@ -178,6 +178,106 @@ public sealed class EngineEquivalenceTests
         }
     }
 
+    /// <summary>Convolutional encoders on the fused engine (unfold + product, max-pool then ReLU) against autograd's
+    /// Conv2d/Conv1d, ReLU and max-pool: odd spatial sizes (the pool drops a row and a column), several channels,
+    /// one and two blocks, dense encoder layers after them, every optimiser and per-task gradients through the
+    /// convolutions (parameter space) or the representation.</summary>
+    [TheoryRequiresAvx2]
+    [InlineData("2-D 1×8×8, one block, sgd")]
+    [InlineData("2-D 2×7×9, two blocks, encoder layer, adam")]
+    [InlineData("1-D 2×11, two blocks, adamw, batch 7")]
+    [InlineData("2-D 3×6×6, pcgrad on the parameters")]
+    [InlineData("2-D 1×9×8, mgda on the representation, nesterov")]
+    public void ConvolutionalEncoder_BothEnginesTrainTheSameModel(string name)
+    {
+        int[] shape = name.StartsWith("2-D 1×8×8", StringComparison.Ordinal) ? [1, 8, 8]
+            : name.StartsWith("2-D 2×7×9", StringComparison.Ordinal) ? [2, 7, 9]
+            : name.StartsWith("1-D", StringComparison.Ordinal) ? [2, 11]
+            : name.StartsWith("2-D 3×6×6", StringComparison.Ordinal) ? [3, 6, 6]
+            : [1, 9, 8];
+        var data = Images(90, shape, seed: 4);
+        var split = DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
+        int[] channels = name.Contains("two blocks", StringComparison.Ordinal) ? [3, 4] : [3];
+        int[] encoderLayers = name.Contains("encoder layer", StringComparison.Ordinal) ? [6] : [];
+        var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = channels, EncoderLayers = encoderLayers })
+            .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [5] }).Build();
+        TrainerOptions Options(TrainingEngine engine)
+        {
+            var options = new TrainerOptions { Epochs = 3, BatchSize = name.Contains("batch 7", StringComparison.Ordinal) ? 7 : 16, LearningRate = 0.05, Seed = 7, Engine = engine }.Deterministic();
+            if (name.Contains("adam", StringComparison.Ordinal))
+            {
+                options.Optimizer = name.Contains("adamw", StringComparison.Ordinal) ? OptimizerKind.AdamW : OptimizerKind.Adam;
+                options.LearningRate = 0.01;
+                options.WeightDecay = 0.01;
+            }
+
+            if (name.Contains("pcgrad", StringComparison.Ordinal))
+            {
+                options.GradientAggregator = new PCGrad(randomOrder: false);
+            }
+
+            if (name.Contains("mgda", StringComparison.Ordinal))
+            {
+                options.GradientAggregator = new Mgda();
+                options.AggregationSpace = AggregationSpace.SharedRepresentation;
+                options.Nesterov = true;
+            }
+
+            return options;
+        }
+
+        using var fused = new MultitaskTrainer(Options(TrainingEngine.Fused)).Fit(definition, split.Train, split.Validation);
+        using var autograd = new MultitaskTrainer(Options(TrainingEngine.Autograd)).Fit(definition, split.Train, split.Validation);
+        Assert.Equal(TrainingEngine.Fused, fused.TrainingHistory!.Engine);
+        Assert.Equal(TrainingEngine.Autograd, autograd.TrainingHistory!.Engine);
+        AssertSameModel(autograd, fused);
+    }
+
+    /// <summary>Random samples of the given shape whose labels depend on where the bright values are: a class
+    /// (brightest third of the last axis), a binary task (first channel brighter than the mean) and a regression
+    /// target (mean of the first half), with a tenth of the regression labels missing.</summary>
+    private static MultitaskDataset Images(int count, int[] shape, int seed)
+    {
+        var random = new Random(seed);
+        var size = shape.Aggregate(1, (a, b) => a * b);
+        var width = shape[^1];
+        var values = new float[count * size];
+        var classes = new int?[count];
+        var flags = new int?[count];
+        var targets = new double?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var sample = values.AsSpan(i * size, size);
+            for (var p = 0; p < size; p++)
+            {
+                sample[p] = (float)random.NextDouble();
+            }
+
+            var third = random.Next(3);
+            for (var p = 0; p < size; p++)
+            {
+                if ((p % width) * 3 / width == third)
+                {
+                    sample[p] += 1;
+                }
+            }
+
+            classes[i] = third;
+            var firstChannel = size / shape[0];
+            flags[i] = sample[..firstChannel].ToArray().Average() > sample.ToArray().Average() ? 1 : 0;
+            targets[i] = i % 10 == 3 ? null : sample[..(size / 2)].ToArray().Average();
+        }
+
+        return new MultitaskDatasetBuilder([TaskDefinition.Multiclass("third", 3), TaskDefinition.Binary("first"), TaskDefinition.Regression("level")])
+            .AddSamples("image", values, shape, new Dictionary<string, LabelColumn>
+            {
+                ["third"] = LabelColumn.FromClassIndices(classes),
+                ["first"] = LabelColumn.FromClassIndices(flags),
+                ["level"] = LabelColumn.FromValues(targets),
+            })
+            .Build();
+    }
+
     [TheoryRequiresAvx2] // without AVX2 the refusal names the processor instead
     [MemberData(nameof(RefusedCases))]
     public void RefusedOption_FusedEngineNamesTheReason(string option, string value)
@@ -196,23 +296,23 @@ public sealed class EngineEquivalenceTests
     [InlineData("activation")]
     [InlineData("loss")]
     [InlineData("tower")]
-    [InlineData("convolution")]
+    [InlineData("cross-stitch")]
     [InlineData("experts")]
     public void UnimplementedLayersAndLosses_AreRefusedFromTheNetworksDescription(string change)
     {
         var data = change switch
         {
             "loss" => WithHuberTask(),
-            "convolution" => SyntheticData.Quadrants(40),
             _ => FusedEngineTests.MixedTasks(60, seed: 5),
         };
         var family = change switch
         {
             "tower" => ModelFamily.Hybrid,
             "experts" => ModelFamily.Mmoe,
+            "cross-stitch" => ModelFamily.CrossStitch,
             _ => ModelFamily.SharedTrunk,
         };
-        var definition = MultitaskModelBuilder.FromDataset(data, i => change == "convolution" ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [2] } : i)
+        var definition = MultitaskModelBuilder.FromDataset(data)
             .UseFamily(family, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4], Activation = change == "activation" ? Activation.Tanh : Activation.ReLU })
             .Build();
         var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused }.Deterministic();
@@ -222,7 +322,7 @@ public sealed class EngineEquivalenceTests
             "activation" => "Tanh",
             "loss" => "Huber",
             "tower" => "besides its head",
-            "convolution" => "convolutional",
+            "cross-stitch" => "cross-stitch",
             _ => "experts",
         };
         Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
