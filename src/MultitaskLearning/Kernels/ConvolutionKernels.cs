@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using MultitaskLearning.Models;
 
 namespace MultitaskLearning.Kernels;
 
@@ -13,13 +12,10 @@ namespace MultitaskLearning.Kernels;
 /// </summary>
 internal static unsafe class ConvolutionKernels
 {
-    /// <summary>Values per unfolded row: kernel rows × kernel columns × input channels.</summary>
-    public static int UnfoldedWidth(ConvolutionLayer layer) => layer.KernelHeight * ConvolutionLayer.KernelWidth * layer.InChannels;
-
     /// <summary>columns[(b, y, x), (dy, dx, c)] = input[b, y + dy − pad, x + dx − 1, c], zero outside the sample.
     /// For each kernel row the three taps are adjacent in the input, so an inner position copies one run of 3·C values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Unfold(float* input, int batch, ConvolutionLayer layer, float* columns)
+    public static void Unfold(float* input, int batch, ConvolutionGeometry layer, float* columns)
     {
         int h = layer.Height, w = layer.Width, c = layer.InChannels, kh = layer.KernelHeight, pad = kh / 2;
         var row = columns;
@@ -55,7 +51,7 @@ internal static unsafe class ConvolutionKernels
     /// <summary>The adjoint of <see cref="Unfold"/>: input gradient[b, y', x', c] = Σ of the unfolded gradients that
     /// <see cref="Unfold"/> copied from there. <paramref name="inputGradient"/> is overwritten.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Fold(float* columnGradient, int batch, ConvolutionLayer layer, float* inputGradient)
+    public static void Fold(float* columnGradient, int batch, ConvolutionGeometry layer, float* inputGradient)
     {
         int h = layer.Height, w = layer.Width, c = layer.InChannels, kh = layer.KernelHeight, pad = kh / 2;
         new Span<float>(inputGradient, checked(batch * h * w * c)).Clear();
@@ -88,7 +84,7 @@ internal static unsafe class ConvolutionKernels
     /// <summary>ReLU of the max-pool of 2 (× 2), floor-sized, over channels-last [batch, H, W, C] into
     /// [batch, H/2, W/2, C] — the same as pooling the ReLU of the input, because ReLU is monotone.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxPoolRelu(float* input, int batch, ConvolutionLayer layer, float* output)
+    public static void MaxPoolRelu(float* input, int batch, ConvolutionGeometry layer, float* output)
     {
         int h = layer.Height, w = layer.Width, c = layer.OutChannels, ph = layer.PoolHeight;
         int oh = layer.PooledHeight, ow = layer.PooledWidth;
@@ -133,7 +129,7 @@ internal static unsafe class ConvolutionKernels
     /// [batch, H, W, C], overwritten): each pooled gradient whose output is positive goes to the first position of
     /// its window, in scan order, that holds the maximum (libtorch's choice); everything else is zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxPoolReluBackward(float* input, float* output, float* outputGradient, int batch, ConvolutionLayer layer, float* inputGradient)
+    public static void MaxPoolReluBackward(float* input, float* output, float* outputGradient, int batch, ConvolutionGeometry layer, float* inputGradient)
     {
         int h = layer.Height, w = layer.Width, c = layer.OutChannels, ph = layer.PoolHeight;
         int oh = layer.PooledHeight, ow = layer.PooledWidth;

@@ -1,3 +1,4 @@
+using MultitaskLearning.Kernels;
 using TorchSharp.Modules;
 
 namespace MultitaskLearning.Models;
@@ -32,18 +33,6 @@ internal sealed record ConvolutionLayer(int InChannels, int OutChannels, int Hei
         _ => throw new InvalidOperationException($"{Module.GetType().Name} is not a convolution."),
     };
 
-    /// <summary>Kernel rows: 3, or 1 for one-dimensional samples.</summary>
-    public int KernelHeight => TwoDimensional ? 3 : 1;
-
-    /// <summary>Kernel columns.</summary>
-    public const int KernelWidth = 3;
-
-    /// <summary>Rows after the max-pool (floor of half; 1 for one-dimensional samples).</summary>
-    public int PooledHeight => TwoDimensional ? Height / 2 : 1;
-
-    /// <summary>Columns after the max-pool (floor of half).</summary>
-    public int PooledWidth => Width / 2;
-
-    /// <summary>Rows of the max-pool window: 2, or 1 for one-dimensional samples.</summary>
-    public int PoolHeight => TwoDimensional ? 2 : 1;
+    /// <summary>The block's sizes, as the fused engine's kernels take them.</summary>
+    public ConvolutionGeometry Geometry => new(InChannels, OutChannels, Height, Width, TwoDimensional);
 }

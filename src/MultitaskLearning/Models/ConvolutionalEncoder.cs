@@ -44,10 +44,10 @@ internal sealed class ConvolutionalEncoder : InputEncoder
             var outputSize = next * height * width;
             plan.Add(new LayerDescription(LayerKind.Convolution, channels * height * width, outputSize, Convolution: layer));
             plan.Add(new LayerDescription(LayerKind.Activation, outputSize, outputSize, Activation: activation));
-            plan.Add(new LayerDescription(LayerKind.MaxPool, outputSize, next * layer.PooledHeight * layer.PooledWidth, Convolution: layer));
+            plan.Add(new LayerDescription(LayerKind.MaxPool, outputSize, next * layer.Geometry.PooledHeight * layer.Geometry.PooledWidth, Convolution: layer));
             channels = next;
-            height = layer.PooledHeight;
-            width = layer.PooledWidth;
+            height = layer.Geometry.PooledHeight;
+            width = layer.Geometry.PooledWidth;
         }
 
         blocks = [.. plan];

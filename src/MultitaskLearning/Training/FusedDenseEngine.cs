@@ -104,10 +104,10 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         convolutions = new ConvolutionStage[convolutionLayers.Length];
         for (var c = 0; c < convolutions.Length; c++)
         {
-            var shape = convolutionLayers[c];
+            var shape = convolutionLayers[c].Geometry;
             var weightOffset = offset;
-            offset += (long)ConvolutionKernels.UnfoldedWidth(shape) * shape.OutChannels;
-            convolutions[c] = new ConvolutionStage(shape, weightOffset, offset);
+            offset += (long)shape.UnfoldedWidth * shape.OutChannels;
+            convolutions[c] = new ConvolutionStage(convolutionLayers[c], weightOffset, offset);
             offset += shape.OutChannels;
         }
 
@@ -167,12 +167,12 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
                     var shape = stage.Shape;
                     var positions = (long)maxBatch * shape.Height * shape.Width;
                     var pooledLength = (long)maxBatch * shape.PooledHeight * shape.PooledWidth * shape.OutChannels;
-                    stage.Columns = Allocate(positions * ConvolutionKernels.UnfoldedWidth(shape));
+                    stage.Columns = Allocate(positions * shape.UnfoldedWidth);
                     stage.Outputs = Allocate(positions * shape.OutChannels);
                     stage.Pooled = Allocate(pooledLength);
                     pooled = Math.Max(pooled, pooledLength);
                     outputs = Math.Max(outputs, positions * shape.OutChannels);
-                    unfolded = Math.Max(unfolded, positions * ConvolutionKernels.UnfoldedWidth(shape));
+                    unfolded = Math.Max(unfolded, positions * shape.UnfoldedWidth);
                 }
 
                 poolGradientA = Allocate(pooled);
@@ -577,9 +577,9 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             // The flat buffer holds the kernel as [(row, column, input channel), output channel]; the module as
             // [output channel, input channel, (row,) column].
             var shape = stage.Shape;
-            var weight = locate(shape.Weight);
+            var weight = locate(stage.Layer.Weight);
             var flat = flatBase + stage.WeightOffset;
-            int kh = shape.KernelHeight, kw = ConvolutionLayer.KernelWidth, cin = shape.InChannels, cout = shape.OutChannels;
+            int kh = shape.KernelHeight, kw = ConvolutionGeometry.KernelWidth, cin = shape.InChannels, cout = shape.OutChannels;
             for (var o = 0; o < cout; o++)
             {
                 for (var i = 0; i < cin; i++)
@@ -603,7 +603,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
                 }
             }
 
-            Copy(locate(shape.Bias), flatBase + stage.BiasOffset, cout);
+            Copy(locate(stage.Layer.Bias), flatBase + stage.BiasOffset, cout);
         }
 
         for (var l = 0; l < layers.Length; l++)
@@ -724,7 +724,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         {
             var shape = stage.Shape;
             var positions = batch * shape.Height * shape.Width;
-            var unfolded = ConvolutionKernels.UnfoldedWidth(shape);
+            var unfolded = shape.UnfoldedWidth;
             var samplePositions = shape.Height * shape.Width;
             var inputSize = samplePositions * shape.InChannels;
             var from = input;
@@ -755,7 +755,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
             var stage = convolutions[c];
             var shape = stage.Shape;
             var positions = batch * shape.Height * shape.Width;
-            var unfolded = ConvolutionKernels.UnfoldedWidth(shape);
+            var unfolded = shape.UnfoldedWidth;
             var outputSize = shape.Height * shape.Width * shape.OutChannels;
             var pooledSize = shape.PooledHeight * shape.PooledWidth * shape.OutChannels;
             var inputSize = shape.Height * shape.Width * shape.InChannels;
@@ -976,9 +976,11 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
 
     /// <summary>One convolution block: where its parameters sit in the flat buffers, and the buffers the forward pass
     /// fills for the backward pass (unfolded input, convolution output before ReLU, pooled output after ReLU).</summary>
-    private sealed class ConvolutionStage(ConvolutionLayer shape, long weightOffset, long biasOffset)
+    private sealed class ConvolutionStage(ConvolutionLayer layer, long weightOffset, long biasOffset)
     {
-        public ConvolutionLayer Shape { get; } = shape;
+        public ConvolutionLayer Layer { get; } = layer;
+
+        public ConvolutionGeometry Shape { get; } = layer.Geometry;
 
         public long WeightOffset { get; } = weightOffset;
 
