@@ -6,7 +6,8 @@ namespace MultitaskLearning.Benchmarks;
 
 /// <summary>
 /// The peer's workload written directly against TorchSharp, line for line like <c>peers/pytorch_mtl_bench.py</c>
-/// (nn.Sequential trunk, two Linear heads, cross-entropy, SGD with momentum, one dispose scope per step): the baseline
+/// (the same modules for each model — dense trunk, CNN, CNN with towers, MMoE — cross-entropy, SGD with momentum or
+/// Adam, one dispose scope per step): the baseline
 /// that shows what the library adds or saves over a hand-written loop.
 /// </summary>
 internal static class BareTorchSharpLoop

@@ -13,8 +13,8 @@ namespace MultitaskLearning.Training;
 
 /// <summary>
 /// The fused training engine (<see cref="TrainingEngine.Fused"/>) for models whose description (<see cref="NetworkDescription"/>)
-/// is a dense shared path with ReLU and one dense head per task (shared-trunk models with a dense encoder): the
-/// forward pass, the per-task losses and their gradients, the backward pass and the SGD, Adam or AdamW update of one step run as a
+/// is a shared path of convolution blocks (convolution, ReLU, max-pool; possibly none) and dense layers with ReLU, and
+/// one dense head per task (shared-trunk models with a dense or convolutional encoder): the forward pass, the per-task losses and their gradients, the backward pass and the SGD, Adam or AdamW update of one step run as a
 /// few large matrix products (all heads in one) and fused loops over one flat parameter buffer, with no allocation,
 /// autograd graph or host synchronisation per step. Per-task gradients for Gram-based aggregators are taken with
 /// respect to the shared parameters (the task gradients flow back through the trunk together, stacked along the batch)
