@@ -20,7 +20,7 @@ internal static class BareTorchSharpLoop
         }
 
         set_num_threads(threads);
-        using var x = LibraryRun.IsConvolutional(model) ? tensor(data.Pixels, [data.Count, 1, 28, 28]) : tensor(data.Pixels, [data.Count, MnistWorkload.Width]);
+        using var x = TrainWorkload.IsConvolutional(model) ? tensor(data.Pixels, [data.Count, 1, 28, 28]) : tensor(data.Pixels, [data.Count, MnistWorkload.Width]);
         using var yDigit = tensor(data.Digits.Select(d => (long)d).ToArray());
         using var yParity = yDigit.remainder(2);
         manual_seed(seed);
@@ -31,7 +31,7 @@ internal static class BareTorchSharpLoop
             "adam" => optim.Adam(network.All, 1e-3),
             _ => throw new ArgumentException($"Unknown optimiser '{optimizer}'."),
         };
-        var batch = LibraryRun.IsConvolutional(model) ? 64 : size.BatchSize;
+        var batch = TrainWorkload.BatchSizeFor(model, size);
         var stepsPerEpoch = data.Count / batch;
         var epochEnds = new List<double>();
         var clock = Stopwatch.StartNew();

@@ -13,7 +13,7 @@ internal static class LibraryRun
     public static MultitaskDataset Dataset(MnistWorkload data, string model = "mlp")
     {
         var tasks = new[] { Digit, Parity };
-        int[] shape = IsConvolutional(model) ? [1, 28, 28] : [MnistWorkload.Width];
+        int[] shape = TrainWorkload.IsConvolutional(model) ? [1, 28, 28] : [MnistWorkload.Width];
         return new MultitaskDatasetBuilder(tasks)
             .AddSamples("image", data.Pixels, shape, new Dictionary<string, LabelColumn>
             {
@@ -37,7 +37,7 @@ internal static class LibraryRun
             "mmoe" => (ModelFamily.Mmoe, new ArchitectureOptions { TrunkLayers = [256, 128], Experts = 4, TowerLayers = [64] }),
             _ => throw new ArgumentException($"Unknown model '{model}'; use mlp, cnn, cnn-hybrid or mmoe."),
         };
-        var encoder = IsConvolutional(model) ? EncoderKind.Convolutional : EncoderKind.Dense;
+        var encoder = TrainWorkload.IsConvolutional(model) ? EncoderKind.Convolutional : EncoderKind.Dense;
         return MultitaskModelBuilder.FromDataset(dataset, input => input with { Standardize = false, Encoder = encoder })
             .UseFamily(family, architecture)
             .Build();
@@ -65,8 +65,6 @@ internal static class LibraryRun
         Seed = seed,
     };
 
-    public static bool IsConvolutional(string model) => model is "cnn" or "cnn-hybrid";
-
     /// <summary>Trains and evaluates; returns the peer's JSON fields.</summary>
     public static RunResult Train(MultitaskDataset dataset, WorkloadSize size, string grad, int threads, int epochs = 3, TrainingEngine engine = TrainingEngine.Automatic, int seed = 0, string model = "mlp", string optimizer = "sgd")
     {
@@ -79,7 +77,7 @@ internal static class LibraryRun
         };
         var space = grad == "mgda-rep" ? AggregationSpace.SharedRepresentation : AggregationSpace.SharedParameters;
         var definition = Definition(dataset, size, model);
-        var batch = IsConvolutional(model) ? 64 : size.BatchSize;
+        var batch = TrainWorkload.BatchSizeFor(model, size);
         var trainer = new MultitaskTrainer(Options(size, threads, epochs, aggregator, space, engine, seed, optimizer, batch));
         // Timed like the peer: the training loop only (TrainingProgress.Elapsed starts after data and model are prepared).
         var epochEnds = new List<double>();

@@ -124,34 +124,33 @@ internal sealed class PeerRunner : IDisposable
     {
         if (cores == 1)
         {
-            return Train(workload, (1, 1), seed);
+            return Train(workload, (1, 1), cores, seed);
         }
 
         if (!bestSplits.TryGetValue(workload.Name, out var split))
         {
-            var trials = TwoCoreSplits.Select(s => (Split: s, Result: Train(workload, s, seed))).ToArray();
+            var trials = TwoCoreSplits.Select(s => (Split: s, Result: Train(workload, s, cores, seed))).ToArray();
             split = trials.MaxBy(t => t.Result.StepsPerSecond).Split;
             bestSplits[workload.Name] = split;
         }
 
-        return Train(workload, split, seed);
+        return Train(workload, split, cores, seed);
     }
 
     /// <summary>The two-core thread split chosen for each workload so far, as "torch t + OpenBLAS b".</summary>
     public string Splits => string.Join("; ", bestSplits.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}: torch {p.Value.Torch} + OpenBLAS {p.Value.Blas}")));
 
-    private RunResult Train(TrainWorkload workload, (int Torch, int Blas) split, int seed)
+    private RunResult Train(TrainWorkload workload, (int Torch, int Blas) split, int cores, int seed)
     {
         var output = ChildProcess.Run(
             Python,
-            [script, "--data", dataDirectory, "--workload", workload.Model, "--size", workload.Size.Name, "--grad", workload.Grad, "--optimizer", workload.Optimizer,
-                "--epochs", workload.Epochs.ToString(CultureInfo.InvariantCulture), "--threads", split.Torch.ToString(CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture)],
+            [script, "--data", dataDirectory, .. workload.Arguments, "--threads", split.Torch.ToString(CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture)],
             PeerEnvironment(split.Blas));
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         var root = json.RootElement;
         var steady = root.GetProperty("steady_steps_per_s");
         return new RunResult(
-            "pytorch", workload.Size.Name, workload.Grad, split.Torch + split.Blas - 1, root.GetProperty("steps").GetInt32(), root.GetProperty("train_s").GetDouble(),
+            "pytorch", workload.Size.Name, workload.Grad, cores, root.GetProperty("steps").GetInt32(), root.GetProperty("train_s").GetDouble(),
             root.GetProperty("steps_per_s").GetDouble(), steady.ValueKind == JsonValueKind.Null ? double.NaN : steady.GetDouble(),
             root.GetProperty("acc_digit").GetDouble(), root.GetProperty("acc_parity").GetDouble());
     }

@@ -22,15 +22,18 @@ internal sealed record TrainWorkload(string Name, string Model, WorkloadSize Siz
         new("mmoe adam", "mmoe", WorkloadSize.Big, "plain", "adam", 2),
     ];
 
-    /// <summary>Samples per step: 64 for the convolutional models, the size's batch otherwise.</summary>
-    public int BatchSize => Model is "cnn" or "cnn-hybrid" ? 64 : Size.BatchSize;
+    /// <summary>Whether a model reads the images as 1 × 28 × 28 through a convolutional encoder.</summary>
+    public static bool IsConvolutional(string model) => model is "cnn" or "cnn-hybrid";
+
+    /// <summary>Samples per step of a model: 64 for the convolutional ones, the size's batch otherwise (as the peer).</summary>
+    public static int BatchSizeFor(string model, WorkloadSize size) => IsConvolutional(model) ? 64 : size.BatchSize;
 
     /// <summary>The workload named by a <c>--workloads</c> value (the name with '-' or '_' for the space).</summary>
     public static TrainWorkload Parse(string name) =>
         All.FirstOrDefault(w => string.Equals(w.Name.Replace(' ', '-'), name.Replace('_', '-').Replace(' ', '-'), StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown workload '{name}'; use one of {string.Join(", ", All.Select(w => w.Name.Replace(' ', '-')))}.");
 
-    /// <summary>The arguments that select this workload in <c>train-once</c> and in the PyTorch peer.</summary>
+    /// <summary>The arguments that select this workload in <c>train-once</c> and in the PyTorch peer (the same names in both).</summary>
     public IEnumerable<string> Arguments =>
         ["--model", Model, "--size", Size.Name, "--grad", Grad, "--optimizer", Optimizer, "--epochs", Epochs.ToString(CultureInfo.InvariantCulture)];
 }

@@ -1,4 +1,5 @@
 using MultitaskLearning.Graphs;
+using MultitaskLearning.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -27,27 +28,19 @@ internal sealed class ConvolutionalEncoder : InputEncoder
         var width = input.SampleShape[^1];
         foreach (var next in input.ConvolutionChannels)
         {
-            ConvolutionLayer layer;
-            if (twoDimensional)
-            {
-                var convolution = nn.Conv2d(channels, next, kernel_size: 3, padding: 1);
-                convolutions.Add(convolution);
-                layer = new ConvolutionLayer(channels, next, height, width, true, convolution);
-            }
-            else
-            {
-                var convolution = nn.Conv1d(channels, next, kernel_size: 3, padding: 1);
-                convolutions.Add(convolution);
-                layer = new ConvolutionLayer(channels, next, height, width, false, convolution);
-            }
-
+            var geometry = new ConvolutionGeometry(channels, next, height, width, twoDimensional);
+            nn.Module<Tensor, Tensor> convolution = twoDimensional
+                ? nn.Conv2d(channels, next, kernel_size: 3, padding: 1)
+                : nn.Conv1d(channels, next, kernel_size: 3, padding: 1);
+            convolutions.Add(convolution);
+            var layer = new ConvolutionLayer(geometry, convolution);
             var outputSize = next * height * width;
             plan.Add(new LayerDescription(LayerKind.Convolution, channels * height * width, outputSize, Convolution: layer));
             plan.Add(new LayerDescription(LayerKind.Activation, outputSize, outputSize, Activation: activation));
-            plan.Add(new LayerDescription(LayerKind.MaxPool, outputSize, next * layer.Geometry.PooledHeight * layer.Geometry.PooledWidth, Convolution: layer));
+            plan.Add(new LayerDescription(LayerKind.MaxPool, outputSize, next * geometry.PooledHeight * geometry.PooledWidth, Convolution: layer));
             channels = next;
-            height = layer.Geometry.PooledHeight;
-            width = layer.Geometry.PooledWidth;
+            height = geometry.PooledHeight;
+            width = geometry.PooledWidth;
         }
 
         blocks = [.. plan];
@@ -68,7 +61,7 @@ internal sealed class ConvolutionalEncoder : InputEncoder
             {
                 LayerKind.Convolution => layer.Convolution!.Module.forward(x),
                 LayerKind.Activation => ActivationFunctions.Apply(layer.Activation, x),
-                LayerKind.MaxPool => layer.Convolution!.TwoDimensional ? nn.functional.max_pool2d(x, 2) : nn.functional.max_pool1d(x, 2),
+                LayerKind.MaxPool => layer.Convolution!.Geometry.TwoDimensional ? nn.functional.max_pool2d(x, 2) : nn.functional.max_pool1d(x, 2),
                 _ => throw new InvalidOperationException($"A convolution block has no {layer.Kind} layer."),
             };
         }
@@ -81,19 +74,22 @@ internal sealed class ConvolutionalEncoder : InputEncoder
         var x = batch;
         foreach (var layer in blocks)
         {
-            var shape = layer.Convolution;
-            long[] kernel = shape?.TwoDimensional == true ? [3, 3] : [3];
-            long[] pads = shape?.TwoDimensional == true ? [1, 1, 1, 1] : [1, 1];
-            long[] pool = shape?.TwoDimensional == true ? [2, 2] : [2];
             x = layer.Kind switch
             {
-                LayerKind.Convolution => graph.Node("Conv", [x, graph.Weight("conv_weight", shape!.Weight), graph.Weight("conv_bias", shape.Bias)], OnnxGraphBuilder.Ints("kernel_shape", kernel), OnnxGraphBuilder.Ints("pads", pads)),
+                LayerKind.Convolution => graph.Node(
+                    "Conv",
+                    [x, graph.Weight("conv_weight", layer.Convolution!.Weight), graph.Weight("conv_bias", layer.Convolution.Bias)],
+                    OnnxGraphBuilder.Ints("kernel_shape", Window(layer, 3)),
+                    OnnxGraphBuilder.Ints("pads", layer.Convolution.Geometry.TwoDimensional ? [1, 1, 1, 1] : [1, 1])),
                 LayerKind.Activation => ActivationFunctions.ToOnnx(graph, layer.Activation, x),
-                LayerKind.MaxPool => graph.Node("MaxPool", [x], OnnxGraphBuilder.Ints("kernel_shape", pool), OnnxGraphBuilder.Ints("strides", pool)),
+                LayerKind.MaxPool => graph.Node("MaxPool", [x], OnnxGraphBuilder.Ints("kernel_shape", Window(layer, 2)), OnnxGraphBuilder.Ints("strides", Window(layer, 2))),
                 _ => throw new InvalidOperationException($"A convolution block has no {layer.Kind} layer."),
             };
         }
 
         return dense.ToOnnx(graph, graph.Node("Flatten", [x], OnnxGraphBuilder.Int("axis", 1)));
     }
+
+    /// <summary>A square window of <paramref name="size"/> over the layer's spatial dimensions, as ONNX lists it.</summary>
+    private static long[] Window(LayerDescription layer, long size) => layer.Convolution!.Geometry.TwoDimensional ? [size, size] : [size];
 }

@@ -4,8 +4,8 @@ namespace MultitaskLearning.Training;
 /// How one training step is computed. The trainer's loop (<see cref="TrainingLoop"/>) owns everything else — epochs,
 /// batches, the learning-rate schedule, divergence checks, validation, early stopping, checkpoints, progress and the
 /// thread guard — and calls an engine only through this interface. Engines: <see cref="AutogradEngine"/> (TorchSharp
-/// autograd and optimisers; every model and option; the reference) and <see cref="FusedDenseEngine"/> (hand-written
-/// kernels for the configurations its <see cref="FusedDenseEngine.Unsupported"/> accepts).
+/// autograd and optimisers; every model and option; the reference) and <see cref="FusedEngine"/> (hand-written
+/// kernels for the configurations its <see cref="FusedEngine.Unsupported"/> accepts).
 /// </summary>
 internal interface ITrainingEngine : IDisposable
 {

@@ -216,11 +216,11 @@ internal sealed class TrainingRun : IDisposable
                 Logger.LogInformation("Training engine: autograd (requested).");
                 return new AutogradEngine(Options, Network, TrainData, Tasks, Weighting, Parameters, Random, Recorder);
             case TrainingEngine.Fused or TrainingEngine.Automatic:
-                var reason = FusedDenseEngine.Unsupported(Options, Network, TrainData);
+                var reason = FusedEngine.Unsupported(Options, Network, TrainData);
                 if (reason is null)
                 {
                     Logger.LogInformation("Training engine: fused ({Why}).", engine == TrainingEngine.Fused ? "requested" : "the configuration is a dense shared-trunk model with SGD");
-                    return FusedDenseEngine.Create(Options, Network, TrainData, Tasks, Weighting, Random);
+                    return FusedEngine.Create(Options, Network, TrainData, Tasks, Weighting, Random);
                 }
 
                 if (engine == TrainingEngine.Fused)

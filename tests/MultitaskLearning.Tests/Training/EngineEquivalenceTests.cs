@@ -182,47 +182,35 @@ public sealed class EngineEquivalenceTests
     /// Conv2d/Conv1d, ReLU and max-pool: odd spatial sizes (the pool drops a row and a column), several channels,
     /// one and two blocks, dense encoder layers after them, every optimiser and per-task gradients through the
     /// convolutions (parameter space) or the representation.</summary>
+    /// <summary>The convolutional cases: sample shape, convolution channels, dense encoder layers, options.</summary>
+    private static readonly Dictionary<string, (int[] Shape, int[] Channels, int[] EncoderLayers, Action<TrainerOptions> Apply)> ConvolutionCases = new(StringComparer.Ordinal)
+    {
+        ["2-D 1×8×8, one block, sgd"] = ([1, 8, 8], [3], [], _ => { }),
+        ["2-D 2×7×9, two blocks, encoder layer, adam"] = ([2, 7, 9], [3, 4], [6], o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; o.WeightDecay = 0.01; }),
+        ["1-D 2×11, two blocks, adamw, batch 7"] = ([2, 11], [3, 4], [], o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.BatchSize = 7; }),
+        ["2-D 3×6×6, pcgrad on the parameters"] = ([3, 6, 6], [3], [], o => o.GradientAggregator = new PCGrad(randomOrder: false)),
+        ["2-D 1×9×8, mgda on the representation, nesterov"] = ([1, 9, 8], [3], [], o => { o.GradientAggregator = new Mgda(); o.AggregationSpace = AggregationSpace.SharedRepresentation; o.Nesterov = true; }),
+    };
+
+    public static TheoryData<string> ConvolutionCaseNames() => new(ConvolutionCases.Keys);
+
+    /// <summary>Convolutional encoders on the fused engine (unfold + product, max-pool then ReLU) against autograd's
+    /// Conv2d/Conv1d, ReLU and max-pool: odd spatial sizes (the pool drops a row and a column), several channels,
+    /// one and two blocks, dense encoder layers after them, every optimiser and per-task gradients through the
+    /// convolutions (parameter space) or the representation.</summary>
     [TheoryRequiresAvx2]
-    [InlineData("2-D 1×8×8, one block, sgd")]
-    [InlineData("2-D 2×7×9, two blocks, encoder layer, adam")]
-    [InlineData("1-D 2×11, two blocks, adamw, batch 7")]
-    [InlineData("2-D 3×6×6, pcgrad on the parameters")]
-    [InlineData("2-D 1×9×8, mgda on the representation, nesterov")]
+    [MemberData(nameof(ConvolutionCaseNames))]
     public void ConvolutionalEncoder_BothEnginesTrainTheSameModel(string name)
     {
-        int[] shape = name.StartsWith("2-D 1×8×8", StringComparison.Ordinal) ? [1, 8, 8]
-            : name.StartsWith("2-D 2×7×9", StringComparison.Ordinal) ? [2, 7, 9]
-            : name.StartsWith("1-D", StringComparison.Ordinal) ? [2, 11]
-            : name.StartsWith("2-D 3×6×6", StringComparison.Ordinal) ? [3, 6, 6]
-            : [1, 9, 8];
+        var (shape, channels, encoderLayers, apply) = ConvolutionCases[name];
         var data = Images(90, shape, seed: 4);
         var split = DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
-        int[] channels = name.Contains("two blocks", StringComparison.Ordinal) ? [3, 4] : [3];
-        int[] encoderLayers = name.Contains("encoder layer", StringComparison.Ordinal) ? [6] : [];
         var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = channels, EncoderLayers = encoderLayers })
             .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [5] }).Build();
         TrainerOptions Options(TrainingEngine engine)
         {
-            var options = new TrainerOptions { Epochs = 3, BatchSize = name.Contains("batch 7", StringComparison.Ordinal) ? 7 : 16, LearningRate = 0.05, Seed = 7, Engine = engine }.Deterministic();
-            if (name.Contains("adam", StringComparison.Ordinal))
-            {
-                options.Optimizer = name.Contains("adamw", StringComparison.Ordinal) ? OptimizerKind.AdamW : OptimizerKind.Adam;
-                options.LearningRate = 0.01;
-                options.WeightDecay = 0.01;
-            }
-
-            if (name.Contains("pcgrad", StringComparison.Ordinal))
-            {
-                options.GradientAggregator = new PCGrad(randomOrder: false);
-            }
-
-            if (name.Contains("mgda", StringComparison.Ordinal))
-            {
-                options.GradientAggregator = new Mgda();
-                options.AggregationSpace = AggregationSpace.SharedRepresentation;
-                options.Nesterov = true;
-            }
-
+            var options = new TrainerOptions { Epochs = 3, BatchSize = 16, LearningRate = 0.05, Seed = 7, Engine = engine }.Deterministic();
+            apply(options);
             return options;
         }
 

@@ -21,7 +21,7 @@ namespace MultitaskLearning.Training;
 /// or to the shared representation (one trunk backward pass). The network's parameters are read at the start and
 /// written back by <see cref="StoreToNetwork"/>.
 /// </summary>
-internal sealed unsafe class FusedDenseEngine : ITrainingEngine
+internal sealed unsafe class FusedEngine : ITrainingEngine
 {
     private readonly TrainerOptions options;
     private readonly MultitaskNetwork network;
@@ -79,7 +79,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedDenseEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, Linear[] layers, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
+    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, Linear[] layers, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
     {
         this.options = options;
         this.network = network;
@@ -131,7 +131,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         maxBatch = BatchScheduler.BatchSize(options, input.Count);
         var taskSlots = aggregator is null ? 1 : heads.Length;
         var widest = widths.Max();
-        featureWidth = convolutions.Length > 0 ? convolutionLayers[0].InChannels * convolutionLayers[0].Height * convolutionLayers[0].Width : widths[0];
+        featureWidth = convolutions.Length > 0 ? convolutions[0].Shape.InChannels * convolutions[0].Shape.Height * convolutions[0].Shape.Width : widths[0];
         targetWidth = (int)input.Targets.shape[1];
         presentWidth = (int)input.Present.shape[1];
         features = Runtime.TensorMemory.Floats(input.Features);
@@ -324,7 +324,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     }
 
     /// <summary>Creates the engine for a configuration that <see cref="Unsupported"/> accepts.</summary>
-    public static FusedDenseEngine Create(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
+    public static FusedEngine Create(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
     {
         var input = data.Inputs[0];
         var names = tasks.Select(t => t.Name).ToList();
@@ -332,7 +332,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
         var shared = network.Describe(input.InputName).Shared;
         var convolutionLayers = shared.Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Convolution!).ToArray();
         var dense = shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
-        return new FusedDenseEngine(options, network, input, convolutionLayers, dense, indices, tasks.Count, weighting.CurrentWeights(), random);
+        return new FusedEngine(options, network, input, convolutionLayers, dense, indices, tasks.Count, weighting.CurrentWeights(), random);
     }
 
     /// <inheritdoc/>
@@ -980,7 +980,7 @@ internal sealed unsafe class FusedDenseEngine : ITrainingEngine
     {
         public ConvolutionLayer Layer { get; } = layer;
 
-        public ConvolutionGeometry Shape { get; } = layer.Geometry;
+        public ConvolutionGeometry Shape => Layer.Geometry;
 
         public long WeightOffset { get; } = weightOffset;
 
