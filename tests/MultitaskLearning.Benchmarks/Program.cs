@@ -42,8 +42,20 @@ memory.SetAction(parse => MemoryBenchmark.Run(Console.Out, parse.GetValue(memory
 var pipeline = new Command("pipeline", "Files/s of WAV → log-mel and image → tensor, cold and warm, 1 and 2 threads.");
 pipeline.SetAction(_ => PipelineBenchmark.Run(Console.Out));
 
-var profile = new Command("profile", "Where a step's time goes: products, packing and the rest, against libtorch's products.");
-profile.SetAction(_ => ProfileBenchmark.Run(Console.Out));
+var profilePart = new Option<string>("--part") { Description = "dense (the MLP steps), cnn (the pieces of a convolutional step) or all.", DefaultValueFactory = _ => "all" };
+profilePart.AcceptOnlyFromAmong("dense", "cnn", "all");
+var profile = new Command("profile", "Where a step's time goes: products, packing and the rest, against libtorch's products.") { profilePart };
+profile.SetAction(parse =>
+{
+    var part = parse.GetValue(profilePart)!;
+    var result = part == "cnn" ? 0 : ProfileBenchmark.Run(Console.Out);
+    if (part != "dense")
+    {
+        ConvolutionProfile.Run(Console.Out, PeakFlops.Measure(1));
+    }
+
+    return result;
+});
 
 var busyRepeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 3 };
 var busy = new Command("busy", "Training with one core taken by another process, per engine and thread count.") { busyRepeats };
@@ -73,6 +85,7 @@ all.SetAction(parse =>
     Console.WriteLine();
     ProfileBenchmark.Run(Console.Out);
     Console.WriteLine();
+    ConvolutionProfile.Run(Console.Out, PeakFlops.Measure(1));
     AggregationBenchmark.Run(n, Console.Out);
     Console.WriteLine();
     MemoryBenchmark.Run(Console.Out);

@@ -198,49 +198,100 @@ internal static unsafe class Sgemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transA, float* a, int lda, float alpha, int ic, int mc, int pc, int kc, float* packed, int mr)
     {
+        var scale = Vector128.Create(alpha);
+        if (transA)
+        {
+            // Element (i, p) at a[p·lda + i]: a block of rows of A (contiguous along i) holds a stretch of every panel.
+            // Panel by panel within a block of 16 rows, so that both the rows read and the panel stretch written stay in
+            // the first-level cache (whole rows spread over all panels at once hit one cache set: the panels are
+            // 12·256 floats, a multiple of 4 KiB, apart).
+            for (var p0 = 0; p0 < kc; p0 += 16)
+            {
+                var p1 = Math.Min(p0 + 16, kc);
+                for (var ir = 0; ir < mc; ir += mr)
+                {
+                    var rows = Math.Min(mr, mc - ir);
+                    for (var p = p0; p < p1; p++)
+                    {
+                        var source = a + ((long)(pc + p) * lda) + ic + ir;
+                        var target = packed + ((long)ir * kc) + ((long)p * mr);
+                        var r = 0;
+                        for (; r + 4 <= rows; r += 4)
+                        {
+                            (Vector128.Load(source + r) * scale).Store(target + r);
+                        }
+
+                        for (; r < rows; r++)
+                        {
+                            target[r] = alpha * source[r];
+                        }
+
+                        for (; r < mr; r++)
+                        {
+                            target[r] = 0;
+                        }
+                    }
+                }
+            }
+
+            return;
+        }
+
         for (var ir = 0; ir < mc; ir += mr)
         {
             var rows = Math.Min(mr, mc - ir);
             var panel = packed + ((long)ir * kc);
-            if (transA)
+            // Element (i, p) at a[i·lda + p]: four rows by four values at a time, transposed in registers.
+            var r0 = 0;
+            for (; r0 + 4 <= rows; r0 += 4)
             {
-                // Element (i, p) at a[p·lda + i]: the rows of a panel are contiguous for each p.
-                for (var p = 0; p < kc; p++)
+                var s0 = a + ((long)(ic + ir + r0) * lda) + pc;
+                var s1 = s0 + lda;
+                var s2 = s1 + lda;
+                var s3 = s2 + lda;
+                var target = panel + r0;
+                var p = 0;
+                if (Sse.IsSupported)
                 {
-                    var source = a + ((long)(pc + p) * lda) + ic + ir;
-                    var target = panel + ((long)p * mr);
-                    var r = 0;
-                    for (; r < rows; r++)
+                    for (; p + 4 <= kc; p += 4, target += 4 * mr)
                     {
-                        target[r] = alpha * source[r];
-                    }
-
-                    for (; r < mr; r++)
-                    {
-                        target[r] = 0;
+                        var t0 = Sse.UnpackLow(Vector128.Load(s0 + p), Vector128.Load(s1 + p));
+                        var t1 = Sse.UnpackLow(Vector128.Load(s2 + p), Vector128.Load(s3 + p));
+                        var t2 = Sse.UnpackHigh(Vector128.Load(s0 + p), Vector128.Load(s1 + p));
+                        var t3 = Sse.UnpackHigh(Vector128.Load(s2 + p), Vector128.Load(s3 + p));
+                        (Sse.MoveLowToHigh(t0, t1) * scale).Store(target);
+                        (Sse.MoveHighToLow(t1, t0) * scale).Store(target + mr);
+                        (Sse.MoveLowToHigh(t2, t3) * scale).Store(target + (2 * mr));
+                        (Sse.MoveHighToLow(t3, t2) * scale).Store(target + (3 * mr));
                     }
                 }
-            }
-            else
-            {
-                for (var r = 0; r < mr; r++)
+
+                for (; p < kc; p++, target += mr)
                 {
-                    var target = panel + r;
-                    if (r >= rows)
-                    {
-                        for (var p = 0; p < kc; p++)
-                        {
-                            target[(long)p * mr] = 0;
-                        }
+                    target[0] = alpha * s0[p];
+                    target[1] = alpha * s1[p];
+                    target[2] = alpha * s2[p];
+                    target[3] = alpha * s3[p];
+                }
+            }
 
-                        continue;
-                    }
-
-                    var source = a + ((long)(ic + ir + r) * lda) + pc;
+            for (var r = r0; r < mr; r++)
+            {
+                var target = panel + r;
+                if (r >= rows)
+                {
                     for (var p = 0; p < kc; p++)
                     {
-                        target[(long)p * mr] = alpha * source[p];
+                        target[(long)p * mr] = 0;
                     }
+
+                    continue;
+                }
+
+                var source = a + ((long)(ic + ir + r) * lda) + pc;
+                for (var p = 0; p < kc; p++)
+                {
+                    target[(long)p * mr] = alpha * source[p];
                 }
             }
         }

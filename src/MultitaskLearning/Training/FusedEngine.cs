@@ -107,7 +107,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             var shape = convolutionLayers[c].Geometry;
             var weightOffset = offset;
             offset += (long)shape.UnfoldedWidth * shape.OutChannels;
-            convolutions[c] = new ConvolutionStage(convolutionLayers[c], weightOffset, offset);
+            convolutions[c] = new ConvolutionStage(convolutionLayers[c], weightOffset, offset, direct: c == 0 && DirectConvolution.Handles(shape));
             offset += shape.OutChannels;
         }
 
@@ -159,7 +159,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             representationGradients = aggregator is not null ? Allocate((long)heads.Length * maxBatch * widths[^1]) : null;
             if (convolutions.Length > 0)
             {
-                channelsLast = Allocate((long)maxBatch * featureWidth);
+                channelsLast = convolutions[0].Direct ? null : Allocate((long)maxBatch * featureWidth);
                 flattened = Allocate((long)maxBatch * widths[0]);
                 long pooled = 0, outputs = 0, unfolded = 0;
                 foreach (var stage in convolutions)
@@ -167,7 +167,16 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                     var shape = stage.Shape;
                     var positions = (long)maxBatch * shape.Height * shape.Width;
                     var pooledLength = (long)maxBatch * shape.PooledHeight * shape.PooledWidth * shape.OutChannels;
-                    stage.Columns = Allocate(positions * shape.UnfoldedWidth);
+                    if (stage.Direct)
+                    {
+                        stage.Padded = Allocate(maxBatch * DirectConvolution.PaddedSampleLength(shape)); // zero border
+                        stage.WeightGradientParts = Allocate((long)threads.Count * shape.UnfoldedWidth * shape.OutChannels);
+                    }
+                    else
+                    {
+                        stage.Columns = Allocate(positions * shape.UnfoldedWidth);
+                    }
+
                     stage.Outputs = Allocate(positions * shape.OutChannels);
                     stage.Pooled = Allocate(pooledLength);
                     pooled = Math.Max(pooled, pooledLength);
@@ -717,9 +726,18 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private float* ConvolutionsForward(float* x, int batch)
     {
-        var first = convolutions[0].Shape;
-        ConvolutionKernels.ToChannelsLast(x, batch, first.InChannels, first.Height * first.Width, channelsLast);
+        var head = convolutions[0];
         var input = channelsLast;
+        if (head.Direct)
+        {
+            var padded = DirectConvolution.PaddedSampleLength(head.Shape);
+            ForSampleRanges(batch, (first, count) => DirectConvolution.PadChannelsLast(x + ((long)first * featureWidth), count, head.Shape, head.Padded + (first * padded)));
+        }
+        else
+        {
+            ConvolutionKernels.ToChannelsLast(x, batch, head.Shape.InChannels, head.Shape.Height * head.Shape.Width, channelsLast);
+        }
+
         foreach (var stage in convolutions)
         {
             var shape = stage.Shape;
@@ -727,11 +745,21 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             var unfolded = shape.UnfoldedWidth;
             var samplePositions = shape.Height * shape.Width;
             var inputSize = samplePositions * shape.InChannels;
-            var from = input;
-            ForSampleRanges(batch, (first, count) => ConvolutionKernels.Unfold(from + ((long)first * inputSize), count, shape, stage.Columns + ((long)first * samplePositions * unfolded)));
-            VectorMath.BroadcastRows(parameters + stage.BiasOffset, shape.OutChannels, stage.Outputs, positions);
-            Sgemm.Multiply(false, false, positions, shape.OutChannels, unfolded, 1, stage.Columns, unfolded, parameters + stage.WeightOffset, shape.OutChannels, 1, stage.Outputs, shape.OutChannels, threads);
             var outputSize = samplePositions * shape.OutChannels;
+            if (stage.Direct)
+            {
+                var padded = DirectConvolution.PaddedSampleLength(shape);
+                ForSampleRanges(batch, (first, count) => DirectConvolution.Forward(
+                    stage.Padded + (first * padded), count, shape, parameters + stage.WeightOffset, parameters + stage.BiasOffset, stage.Outputs + ((long)first * outputSize)));
+            }
+            else
+            {
+                var from = input;
+                ForSampleRanges(batch, (first, count) => ConvolutionKernels.Unfold(from + ((long)first * inputSize), count, shape, stage.Columns + ((long)first * samplePositions * unfolded)));
+                VectorMath.BroadcastRows(parameters + stage.BiasOffset, shape.OutChannels, stage.Outputs, positions);
+                Sgemm.Multiply(false, false, positions, shape.OutChannels, unfolded, 1, stage.Columns, unfolded, parameters + stage.WeightOffset, shape.OutChannels, 1, stage.Outputs, shape.OutChannels, threads);
+            }
+
             var pooledSize = shape.PooledHeight * shape.PooledWidth * shape.OutChannels;
             ForSampleRanges(batch, (first, count) => ConvolutionKernels.MaxPoolRelu(stage.Outputs + ((long)first * outputSize), count, shape, stage.Pooled + ((long)first * pooledSize)));
             input = stage.Pooled;
@@ -762,7 +790,15 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             var pooled = pooledGradient;
             ForSampleRanges(batch, (first, count) => ConvolutionKernels.MaxPoolReluBackward(
                 stage.Outputs + ((long)first * outputSize), stage.Pooled + ((long)first * pooledSize), pooled + ((long)first * pooledSize), count, shape, convolutionOutputGradient + ((long)first * outputSize)));
-            Sgemm.Multiply(true, false, unfolded, shape.OutChannels, positions, 1, stage.Columns, unfolded, convolutionOutputGradient, shape.OutChannels, 0, target + stage.WeightOffset, shape.OutChannels, threads);
+            if (stage.Direct)
+            {
+                DirectWeightGradient(stage, batch, target + stage.WeightOffset);
+            }
+            else
+            {
+                Sgemm.Multiply(true, false, unfolded, shape.OutChannels, positions, 1, stage.Columns, unfolded, convolutionOutputGradient, shape.OutChannels, 0, target + stage.WeightOffset, shape.OutChannels, threads);
+            }
+
             VectorMath.ColumnSums(convolutionOutputGradient, positions, shape.OutChannels, target + stage.BiasOffset);
             if (c > 0)
             {
@@ -773,6 +809,28 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 pooledGradient = spare;
                 spare = swap;
             }
+        }
+    }
+
+    /// <summary>The weight gradient of a directly computed convolution (<see cref="DirectConvolution"/>) from
+    /// <see cref="convolutionOutputGradient"/>: one part per kernel thread over its samples, then their sum.</summary>
+    private void DirectWeightGradient(ConvolutionStage stage, int batch, float* target)
+    {
+        var shape = stage.Shape;
+        var length = (long)shape.UnfoldedWidth * shape.OutChannels;
+        var padded = DirectConvolution.PaddedSampleLength(shape);
+        var outputSize = (long)shape.Height * shape.Width * shape.OutChannels;
+        var chunks = Math.Min(threads.Active, batch);
+        threads.Run(chunks, chunk =>
+        {
+            var first = (int)((long)batch * chunk / chunks);
+            var end = (int)((long)batch * (chunk + 1) / chunks);
+            DirectConvolution.WeightGradient(stage.Padded + (first * padded), convolutionOutputGradient + (first * outputSize), end - first, shape, stage.WeightGradientParts + (chunk * length));
+        });
+        Buffer.MemoryCopy(stage.WeightGradientParts, target, length * sizeof(float), length * sizeof(float));
+        for (var chunk = 1; chunk < chunks; chunk++)
+        {
+            VectorMath.Add(stage.WeightGradientParts + (chunk * length), target, length);
         }
     }
 
@@ -975,9 +1033,19 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>One convolution block: where its parameters sit in the flat buffers, and the buffers the forward pass
-    /// fills for the backward pass (unfolded input, convolution output before ReLU, pooled output after ReLU).</summary>
-    private sealed class ConvolutionStage(ConvolutionLayer layer, long weightOffset, long biasOffset)
+    /// fills for the backward pass (unfolded or padded input, convolution output before ReLU, pooled output after ReLU).</summary>
+    private sealed class ConvolutionStage(ConvolutionLayer layer, long weightOffset, long biasOffset, bool direct)
     {
+        /// <summary>Whether the convolution is computed directly from padded samples (<see cref="DirectConvolution"/>)
+        /// rather than unfolded and multiplied.</summary>
+        public bool Direct { get; } = direct;
+
+        /// <summary>The zero-padded channels-last input of a direct convolution.</summary>
+        public float* Padded { get; set; }
+
+        /// <summary>Per-thread parts of a direct convolution's weight gradient.</summary>
+        public float* WeightGradientParts { get; set; }
+
         public ConvolutionLayer Layer { get; } = layer;
 
         public ConvolutionGeometry Shape => Layer.Geometry;

@@ -178,10 +178,6 @@ public sealed class EngineEquivalenceTests
         }
     }
 
-    /// <summary>Convolutional encoders on the fused engine (unfold + product, max-pool then ReLU) against autograd's
-    /// Conv2d/Conv1d, ReLU and max-pool: odd spatial sizes (the pool drops a row and a column), several channels,
-    /// one and two blocks, dense encoder layers after them, every optimiser and per-task gradients through the
-    /// convolutions (parameter space) or the representation.</summary>
     /// <summary>The convolutional cases: sample shape, convolution channels, dense encoder layers, options.</summary>
     private static readonly Dictionary<string, (int[] Shape, int[] Channels, int[] EncoderLayers, Action<TrainerOptions> Apply)> ConvolutionCases = new(StringComparer.Ordinal)
     {
@@ -190,12 +186,15 @@ public sealed class EngineEquivalenceTests
         ["1-D 2×11, two blocks, adamw, batch 7"] = ([2, 11], [3, 4], [], o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.BatchSize = 7; }),
         ["2-D 3×6×6, pcgrad on the parameters"] = ([3, 6, 6], [3], [], o => o.GradientAggregator = new PCGrad(randomOrder: false)),
         ["2-D 1×9×8, mgda on the representation, nesterov"] = ([1, 9, 8], [3], [], o => { o.GradientAggregator = new Mgda(); o.AggregationSpace = AggregationSpace.SharedRepresentation; o.Nesterov = true; }),
+        ["2-D 1×10×10, 24 then 4 channels (direct first block in vectors), adam"] = ([1, 10, 10], [24, 4], [], o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
+        ["2-D 4×6×6, unfolded first block (4 input channels)"] = ([4, 6, 6], [3], [], _ => { }),
     };
 
     public static TheoryData<string> ConvolutionCaseNames() => new(ConvolutionCases.Keys);
 
-    /// <summary>Convolutional encoders on the fused engine (unfold + product, max-pool then ReLU) against autograd's
-    /// Conv2d/Conv1d, ReLU and max-pool: odd spatial sizes (the pool drops a row and a column), several channels,
+    /// <summary>Convolutional encoders on the fused engine (first blocks with few input channels computed directly,
+    /// the others unfolded and multiplied; max-pool then ReLU) against autograd's Conv2d/Conv1d, ReLU and max-pool:
+    /// vector and scalar channel counts, odd spatial sizes (the pool drops a row and a column), several channels,
     /// one and two blocks, dense encoder layers after them, every optimiser and per-task gradients through the
     /// convolutions (parameter space) or the representation.</summary>
     [TheoryRequiresAvx2]
