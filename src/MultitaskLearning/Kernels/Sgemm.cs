@@ -82,7 +82,13 @@ internal static unsafe class Sgemm
         bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc,
         KernelThreads? threads, bool wide)
     {
-        ScaleC(m, n, beta, c, ldc);
+        // With β = 0 the first k-block stores its tiles instead of adding them to a cleared C (one pass over C fewer).
+        var overwrite = beta == 0 && k > 0 && alpha != 0;
+        if (!overwrite)
+        {
+            ScaleC(m, n, beta, c, ldc);
+        }
+
         if (k <= 0 || alpha == 0)
         {
             return;
@@ -93,7 +99,7 @@ internal static unsafe class Sgemm
         int mr = wide ? 12 : 6, nr = wide ? 32 : 16;
         if (workers <= 1 || flops < 4e6)
         {
-            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n, wide);
+            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n, wide, overwrite);
             return;
         }
 
@@ -106,12 +112,12 @@ internal static unsafe class Sgemm
         var chunks = Math.Min(extent / unit, workers);
         if (chunks <= 1)
         {
-            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n, wide);
+            Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, n, wide, overwrite);
             return;
         }
 
         var units = (extent + unit - 1) / unit;
-        var job = new Job(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, splitColumns, unit, units, chunks, wide);
+        var job = new Job(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, splitColumns, unit, units, chunks, wide, overwrite);
         threads!.Run(chunks, job.RunChunk);
     }
 
@@ -141,7 +147,7 @@ internal static unsafe class Sgemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Serial(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc, int j0, int j1, bool wide)
+    private static void Serial(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc, int j0, int j1, bool wide, bool overwrite)
     {
         int mr = wide ? 12 : 6, nr = wide ? 32 : 16;
         var buffers = PackBuffers.Current;
@@ -181,11 +187,11 @@ internal static unsafe class Sgemm
                             var cTile = c + ((long)(ic + ir) * ldc) + jc + jr;
                             if (wide)
                             {
-                                Kernel12x32(kc, aPanel, bPanel, cTile, ldc, mrTile, nrTile);
+                                Kernel12x32(kc, aPanel, bPanel, cTile, ldc, mrTile, nrTile, overwrite && pc == 0);
                             }
                             else
                             {
-                                Kernel6x16(kc, aPanel, bPanel, cTile, ldc, mrTile, nrTile);
+                                Kernel6x16(kc, aPanel, bPanel, cTile, ldc, mrTile, nrTile, overwrite && pc == 0);
                             }
                         }
                     }
@@ -211,6 +217,19 @@ internal static unsafe class Sgemm
                 for (var ir = 0; ir < mc; ir += mr)
                 {
                     var rows = Math.Min(mr, mc - ir);
+                    if (rows == 12 && mr == 12 && alpha == 1)
+                    {
+                        for (var p = p0; p < p1; p++)
+                        {
+                            var source = a + ((long)(pc + p) * lda) + ic + ir;
+                            var target = packed + ((long)ir * kc) + ((long)p * 12);
+                            Vector256.Load(source).Store(target);
+                            Vector128.Load(source + 8).Store(target + 8);
+                        }
+
+                        continue;
+                    }
+
                     for (var p = p0; p < p1; p++)
                     {
                         var source = a + ((long)(pc + p) * lda) + ic + ir;
@@ -357,7 +376,7 @@ internal static unsafe class Sgemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel12x32(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    private static void Kernel12x32(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -407,6 +426,23 @@ internal static unsafe class Sgemm
             b += 32;
         }
 
+        if (mr == 12 && nr == 32 && overwrite)
+        {
+            Store(c, c00, c01);
+            Store(c + ldc, c10, c11);
+            Store(c + (2 * ldc), c20, c21);
+            Store(c + (3 * ldc), c30, c31);
+            Store(c + (4 * ldc), c40, c41);
+            Store(c + (5 * ldc), c50, c51);
+            Store(c + (6 * ldc), c60, c61);
+            Store(c + (7 * ldc), c70, c71);
+            Store(c + (8 * ldc), c80, c81);
+            Store(c + (9 * ldc), c90, c91);
+            Store(c + (10 * ldc), ca0, ca1);
+            Store(c + (11 * ldc), cb0, cb1);
+            return;
+        }
+
         if (mr == 12 && nr == 32)
         {
             Add(c, c00, c01);
@@ -437,7 +473,7 @@ internal static unsafe class Sgemm
         Store(tile + 288, c90, c91);
         Store(tile + 320, ca0, ca1);
         Store(tile + 352, cb0, cb1);
-        AddPartial(tile, 32, c, ldc, mr, nr);
+        AddPartial(tile, 32, c, ldc, mr, nr, overwrite);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -455,13 +491,13 @@ internal static unsafe class Sgemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddPartial(float* tile, int tileStride, float* c, int ldc, int mr, int nr)
+    private static void AddPartial(float* tile, int tileStride, float* c, int ldc, int mr, int nr, bool overwrite)
     {
         for (var i = 0; i < mr; i++)
         {
             for (var j = 0; j < nr; j++)
             {
-                c[((long)i * ldc) + j] += tile[(i * tileStride) + j];
+                c[((long)i * ldc) + j] = overwrite ? tile[(i * tileStride) + j] : c[((long)i * ldc) + j] + tile[(i * tileStride) + j];
             }
         }
     }
@@ -490,7 +526,7 @@ internal static unsafe class Sgemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, int mr, int nr)
+    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -533,13 +569,13 @@ internal static unsafe class Sgemm
         c41.Store(tile + 72);
         c50.Store(tile + 80);
         c51.Store(tile + 88);
-        AddPartial(tile, 16, c, ldc, mr, nr);
+        AddPartial(tile, 16, c, ldc, mr, nr, overwrite);
     }
 
     /// <summary>One multi-threaded product: chunk i covers a contiguous range of column (or row) panels.</summary>
     private sealed class Job(
         bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc,
-        bool splitColumns, int unit, int units, int chunks, bool wide)
+        bool splitColumns, int unit, int units, int chunks, bool wide, bool overwrite)
     {
         public void RunChunk(int chunk)
         {
@@ -547,7 +583,7 @@ internal static unsafe class Sgemm
             var last = (int)((long)units * (chunk + 1) / chunks) * unit;
             if (splitColumns)
             {
-                Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, first, Math.Min(last, n), wide);
+                Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, first, Math.Min(last, n), wide, overwrite);
             }
             else
             {
@@ -555,7 +591,7 @@ internal static unsafe class Sgemm
                 if (rows > 0)
                 {
                     var aStart = transA ? a + first : a + ((long)first * lda);
-                    Serial(transA, transB, rows, n, k, alpha, aStart, lda, b, ldb, c + ((long)first * ldc), ldc, 0, n, wide);
+                    Serial(transA, transB, rows, n, k, alpha, aStart, lda, b, ldb, c + ((long)first * ldc), ldc, 0, n, wide, overwrite);
                 }
             }
         }
