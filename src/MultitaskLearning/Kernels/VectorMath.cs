@@ -42,24 +42,31 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>Copies <paramref name="row"/> into each of the <paramref name="rows"/> rows of <paramref name="matrix"/>.</summary>
+    public static void BroadcastRows(float* row, int width, float* matrix, int rows) => BroadcastRows(row, width, matrix, rows, width);
+
+    /// <summary>Copies <paramref name="row"/> into the first <paramref name="width"/> values of each of the
+    /// <paramref name="rows"/> rows of <paramref name="matrix"/>, whose rows are <paramref name="stride"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BroadcastRows(float* row, int width, float* matrix, int rows)
+    public static void BroadcastRows(float* row, int width, float* matrix, int rows, int stride)
     {
         var bytes = (uint)(width * sizeof(float));
         for (var i = 0; i < rows; i++)
         {
-            Unsafe.CopyBlockUnaligned(matrix + ((long)i * width), row, bytes);
+            Unsafe.CopyBlockUnaligned(matrix + ((long)i * stride), row, bytes);
         }
     }
 
     /// <summary>sums[j] ← Σ_i matrix[i, j] over <paramref name="rows"/> rows of width <paramref name="width"/>.</summary>
+    public static void ColumnSums(float* matrix, int rows, int width, float* sums) => ColumnSums(matrix, rows, width, width, sums);
+
+    /// <summary>sums[j] ← Σ_i matrix[i·stride + j] for j &lt; <paramref name="width"/> over <paramref name="rows"/> rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ColumnSums(float* matrix, int rows, int width, float* sums)
+    public static void ColumnSums(float* matrix, int rows, int width, int stride, float* sums)
     {
         new Span<float>(sums, width).Clear();
         for (var i = 0; i < rows; i++)
         {
-            Add(matrix + ((long)i * width), sums, width);
+            Add(matrix + ((long)i * stride), sums, width);
         }
     }
 

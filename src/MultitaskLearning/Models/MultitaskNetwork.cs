@@ -331,14 +331,14 @@ public sealed class MultitaskNetwork : nn.Module
         return new NetworkDescription(family, inputName, shared, tasks);
     }
 
-    /// <summary>For the fused training engine: the stacked head weight [T_b, in, out] and bias [T_b, out] of the block
-    /// holding a task, the task's slice in them, and the block's layer count.</summary>
-    internal (Parameter Weight, Parameter Bias, int Slice, int Layers) HeadOf(string taskName)
+    /// <summary>For the fused training engine: the stacked weight [T_b, in, out] and bias [T_b, out] of layer
+    /// <paramref name="layer"/> of the block holding a task (its last layer is the head), and the task's slice in them.</summary>
+    internal (Parameter Weight, Parameter Bias, int Slice) TaskLayerOf(string taskName, int layer)
     {
         var block = blockOfTask[taskName];
         var names = Definition.TaskBlocks[block];
         var module = taskBlocks[BlockKey(block)];
-        return (module.Weight(module.LayerCount - 1), module.Bias(module.LayerCount - 1), names.ToList().IndexOf(taskName), module.LayerCount);
+        return (module.Weight(layer), module.Bias(layer), names.ToList().IndexOf(taskName));
     }
 
     /// <inheritdoc/>

@@ -13,13 +13,14 @@ namespace MultitaskLearning.Training;
 
 /// <summary>
 /// The fused training engine (<see cref="TrainingEngine.Fused"/>) for models whose description (<see cref="NetworkDescription"/>)
-/// is a shared path of convolution blocks (convolution, ReLU, max-pool; possibly none) and dense layers with ReLU, and
-/// one dense head per task (shared-trunk models with a dense or convolutional encoder): the forward pass, the per-task losses and their gradients, the backward pass and the SGD, Adam or AdamW update of one step run as a
-/// few large matrix products (all heads in one) and fused loops over one flat parameter buffer, with no allocation,
-/// autograd graph or host synchronisation per step. Per-task gradients for Gram-based aggregators are taken with
-/// respect to the shared parameters (the task gradients flow back through the trunk together, stacked along the batch)
-/// or to the shared representation (one trunk backward pass). The network's parameters are read at the start and
-/// written back by <see cref="StoreToNetwork"/>.
+/// is a shared path of convolution blocks (convolution, ReLU, max-pool; possibly none) and dense layers with ReLU, then
+/// per task a tower of dense ReLU layers (possibly none) and a dense head (shared-trunk and hybrid models with a dense or
+/// convolutional encoder): the forward pass, the per-task losses and their gradients, the backward pass and the SGD,
+/// Adam or AdamW update of one step run as a few large matrix products (the first task layer of all tasks in one) and
+/// fused loops over one flat parameter buffer, with no allocation, autograd graph or host synchronisation per step.
+/// Per-task gradients for Gram-based aggregators are taken with respect to the shared parameters (the task gradients
+/// flow back through the trunk together, stacked along the batch) or to the shared representation (one trunk backward
+/// pass). The network's parameters are read at the start and written back by <see cref="StoreToNetwork"/>.
 /// </summary>
 internal sealed unsafe class FusedEngine : ITrainingEngine
 {
@@ -34,8 +35,23 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly int maxBatch;
     private readonly long[] weightOffsets;
     private readonly long[] biasOffsets;
-    private readonly long headWeightOffset;
-    private readonly long headBiasOffset;
+    private readonly long firstWeightOffset;
+    private readonly long firstBiasOffset;
+
+    /// <summary>Task layers per task (1: a head only; more: a tower of ReLU layers, then the head).</summary>
+    private readonly int taskLevels;
+
+    /// <summary>Columns of the first task layer of all tasks together (the heads' outputs when there are no towers).</summary>
+    private readonly int firstWidth;
+
+    /// <summary>Columns of tower level l of all tasks together (levels 0 … taskLevels − 2).</summary>
+    private readonly int[] towerWidths;
+    private readonly float*[] towerOutputs;
+    private readonly float*[] towerGradients;
+
+    /// <summary>The first task layer's outputs and their gradients: the heads', or tower level 0's.</summary>
+    private readonly float* firstOutputs;
+    private readonly float* firstGradients;
     private readonly long sharedLength;
     private readonly long totalLength;
     private readonly int globalTaskCount;
@@ -79,7 +95,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, Linear[] layers, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
+    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, Linear[] layers, int[][] taskSizes, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
     {
         this.options = options;
         this.network = network;
@@ -91,13 +107,24 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var layout = input.Layout;
         widths = [(int)layers[0].weight!.shape[1], .. layers.Select(l => (int)l.weight!.shape[0])];
         headWidth = layout.TotalWidth;
+        taskLevels = taskSizes[0].Length - 1;
+        towerWidths = new int[taskLevels - 1];
+        for (var l = 0; l < towerWidths.Length; l++)
+        {
+            towerWidths[l] = taskSizes.Sum(sizes => sizes[l + 1]);
+        }
+
+        firstWidth = taskLevels == 1 ? headWidth : towerWidths[0];
         var targetOffset = 0;
+        var firstOffset = 0;
         heads = new HeadTask[layout.Tasks.Count];
         for (var t = 0; t < heads.Length; t++)
         {
             var task = layout.Tasks[t];
-            heads[t] = new HeadTask(task, t, taskIndices[t], layout.Offsets[t], task.OutputSize, targetOffset, (float)taskWeights[taskIndices[t]]);
+            var first = taskLevels == 1 ? layout.Offsets[t] : firstOffset;
+            heads[t] = new HeadTask(task, t, taskIndices[t], layout.Offsets[t], task.OutputSize, targetOffset, (float)taskWeights[taskIndices[t]], first, taskSizes[t][1], []);
             targetOffset += task.TargetWidth;
+            firstOffset += taskSizes[t][1];
         }
 
         long offset = 0;
@@ -122,10 +149,28 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
 
         sharedLength = offset;
-        headWeightOffset = offset;
-        offset += (long)widths[^1] * headWidth;
-        headBiasOffset = offset;
-        offset += headWidth;
+        firstWeightOffset = offset;
+        offset += (long)widths[^1] * firstWidth;
+        firstBiasOffset = offset;
+        offset += firstWidth;
+        for (var t = 0; t < heads.Length; t++)
+        {
+            // Tower level l (≥ 1) of task t reads its columns of level l − 1 and writes its columns of level l, or its head outputs.
+            var levels = new TowerLevel[taskLevels - 1];
+            for (var l = 1; l < taskLevels; l++)
+            {
+                int inWidth = taskSizes[t][l], outWidth = taskSizes[t][l + 1];
+                var inputOffset = taskSizes.Take(t).Sum(sizes => sizes[l]);
+                var outputOffset = l == taskLevels - 1 ? heads[t].Offset : taskSizes.Take(t).Sum(sizes => sizes[l + 1]);
+                var weightOffset = offset;
+                offset += (long)inWidth * outWidth;
+                levels[l - 1] = new TowerLevel(weightOffset, offset, inWidth, outWidth, inputOffset, outputOffset);
+                offset += outWidth;
+            }
+
+            heads[t] = heads[t] with { Levels = levels };
+        }
+
         totalLength = offset;
 
         maxBatch = BatchScheduler.BatchSize(options, input.Count);
@@ -154,6 +199,16 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
             headOutputs = Allocate((long)maxBatch * headWidth);
             headGradients = Allocate((long)maxBatch * headWidth);
+            towerOutputs = new float*[towerWidths.Length];
+            towerGradients = new float*[towerWidths.Length];
+            for (var l = 0; l < towerWidths.Length; l++)
+            {
+                towerOutputs[l] = Allocate((long)maxBatch * towerWidths[l]);
+                towerGradients[l] = Allocate((long)maxBatch * towerWidths[l]);
+            }
+
+            firstOutputs = taskLevels == 1 ? headOutputs : towerOutputs[0];
+            firstGradients = taskLevels == 1 ? headGradients : towerGradients[0];
             backwardA = Allocate((long)taskSlots * maxBatch * widest);
             backwardB = Allocate((long)taskSlots * maxBatch * widest);
             representationGradients = aggregator is not null ? Allocate((long)heads.Length * maxBatch * widths[^1]) : null;
@@ -277,7 +332,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>Why the engine cannot run the described layers: it implements a shared path of convolution blocks
-    /// (convolution, ReLU, max-pool) followed by dense layers each followed by ReLU, and one stacked dense head per task.</summary>
+    /// (convolution, ReLU, max-pool) followed by dense layers each followed by ReLU, and per task stacked dense layers
+    /// each followed by ReLU except the last (the head), as deep for every task.</summary>
     private static string? UnsupportedLayers(NetworkDescription description)
     {
         if (description.Shared.Count == 0)
@@ -321,11 +377,36 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             return "the shared layers do not end with an activation";
         }
 
+        // Per task: stacked task layers each followed by an activation, the last (the head) by none; the same depth for all.
         foreach (var (task, layers) in description.Tasks)
         {
-            if (layers.Count != 1 || layers[0].Kind != LayerKind.StackedTaskLayer)
+            for (var i = 0; i < layers.Count; i++)
             {
-                return $"the {description.Family.ToName()} model gives task '{task}' layers besides its head ({string.Join(", ", layers.Select(l => l.Kind))})";
+                var layer = layers[i];
+                var expected = i % 2 == 0 ? LayerKind.StackedTaskLayer : LayerKind.Activation;
+                string? problem = layer.Kind switch
+                {
+                    LayerKind.Dropout => $"dropout is on in the layers of task '{task}'",
+                    LayerKind.Dense or LayerKind.Activation or LayerKind.Convolution or LayerKind.MaxPool or LayerKind.ExpertMixture or LayerKind.CrossStitch or LayerKind.StackedTaskLayer when layer.Kind != expected =>
+                        $"the {description.Family.ToName()} model gives task '{task}' layers other than task layers each followed by an activation ({string.Join(", ", layers.Select(l => l.Kind))})",
+                    LayerKind.StackedTaskLayer => null,
+                    LayerKind.Activation => layer.Activation == Activation.ReLU ? null : $"the activation of task '{task}' is {layer.Activation}, and the fused engine implements ReLU",
+                    _ => throw new ArgumentOutOfRangeException(nameof(description), layer.Kind, "Unknown layer kind."),
+                };
+                if (problem is not null)
+                {
+                    return problem;
+                }
+            }
+
+            if (layers.Count % 2 == 0)
+            {
+                return $"the layers of task '{task}' do not end with its head";
+            }
+
+            if (layers.Count != description.Tasks[0].Layers.Count)
+            {
+                return $"the tasks have towers of different depths ('{description.Tasks[0].Task}': {description.Tasks[0].Layers.Count} layers, '{task}': {layers.Count})";
             }
         }
 
@@ -341,7 +422,12 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var shared = network.Describe(input.InputName).Shared;
         var convolutionLayers = shared.Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Convolution!).ToArray();
         var dense = shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
-        return new FusedEngine(options, network, input, convolutionLayers, dense, indices, tasks.Count, weighting.CurrentWeights(), random);
+        var taskLayers = network.Describe(input.InputName).Tasks.ToDictionary(t => t.Task, t => t.Layers, StringComparer.Ordinal);
+        var taskSizes = input.Layout.Tasks
+            .Select(t => taskLayers[t.Name].Where(l => l.Kind == LayerKind.StackedTaskLayer).ToArray())
+            .Select(levels => levels.Select(l => l.InputSize).Append(levels[^1].OutputSize).ToArray())
+            .ToArray();
+        return new FusedEngine(options, network, input, convolutionLayers, dense, taskSizes, indices, tasks.Count, weighting.CurrentWeights(), random);
     }
 
     /// <inheritdoc/>
@@ -371,13 +457,14 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             }
         }
 
-        // Heads: each task's columns get only that task's gradient.
+        // Task layers: each task's columns get only that task's gradient.
+        TowersBackward(batch);
         var h = widths[^1];
-        Sgemm.Multiply(true, false, h, headWidth, batch, 1, representation, h, headGradients, headWidth, 0, gradients + headWeightOffset, headWidth, threads);
-        VectorMath.ColumnSums(headGradients, batch, headWidth, gradients + headBiasOffset);
+        Sgemm.Multiply(true, false, h, firstWidth, batch, 1, representation, h, firstGradients, firstWidth, 0, gradients + firstWeightOffset, firstWidth, threads);
+        VectorMath.ColumnSums(firstGradients, batch, firstWidth, gradients + firstBiasOffset);
         if (aggregator is null)
         {
-            Sgemm.Multiply(false, true, batch, h, headWidth, 1, headGradients, headWidth, parameters + headWeightOffset, headWidth, 0, backwardA, h, threads);
+            Sgemm.Multiply(false, true, batch, h, firstWidth, 1, firstGradients, firstWidth, parameters + firstWeightOffset, firstWidth, 0, backwardA, h, threads);
             TrunkBackward(x, batch, 1, gradients, 0);
         }
         else
@@ -639,17 +726,26 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             Copy(locate(layers[l].bias!), flatBase + biasOffsets[l], widths[l + 1]);
         }
 
+        // The task blocks hold layer l as [tasks, in, out]: slice t is task t's [in, out], the engine's own layout; the
+        // first layer's slices become columns of one [h, all tasks' widths] matrix.
         var h = widths[^1];
         foreach (var head in heads)
         {
-            var (weight, bias, slice, _) = network.HeadOf(head.Task.Name);
-            var w = locate(weight) + ((long)slice * h * head.Width);
+            var (weight, bias, slice) = network.TaskLayerOf(head.Task.Name, 0);
+            var w = locate(weight) + ((long)slice * h * head.FirstWidth);
             for (var r = 0; r < h; r++)
             {
-                Copy(w + ((long)r * head.Width), flatBase + headWeightOffset + ((long)r * headWidth) + head.Offset, head.Width);
+                Copy(w + ((long)r * head.FirstWidth), flatBase + firstWeightOffset + ((long)r * firstWidth) + head.FirstOffset, head.FirstWidth);
             }
 
-            Copy(locate(bias) + ((long)slice * head.Width), flatBase + headBiasOffset + head.Offset, head.Width);
+            Copy(locate(bias) + ((long)slice * head.FirstWidth), flatBase + firstBiasOffset + head.FirstOffset, head.FirstWidth);
+            for (var l = 1; l < taskLevels; l++)
+            {
+                var level = head.Levels[l - 1];
+                var (levelWeight, levelBias, levelSlice) = network.TaskLayerOf(head.Task.Name, l);
+                Copy(locate(levelWeight) + ((long)levelSlice * level.InWidth * level.OutWidth), flatBase + level.WeightOffset, (long)level.InWidth * level.OutWidth);
+                Copy(locate(levelBias) + ((long)levelSlice * level.OutWidth), flatBase + level.BiasOffset, level.OutWidth);
+            }
         }
     }
 
@@ -703,10 +799,51 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             previous = a;
         }
 
+        // The first task layer of every task in one product, then each task's tower levels and head.
         var h = widths[^1];
-        VectorMath.BroadcastRows(parameters + headBiasOffset, headWidth, headOutputs, batch);
-        Sgemm.Multiply(false, false, batch, headWidth, h, 1, previous, h, parameters + headWeightOffset, headWidth, 1, headOutputs, headWidth, threads);
+        VectorMath.BroadcastRows(parameters + firstBiasOffset, firstWidth, firstOutputs, batch);
+        Sgemm.Multiply(false, false, batch, firstWidth, h, 1, previous, h, parameters + firstWeightOffset, firstWidth, 1, firstOutputs, firstWidth, threads);
+        for (var l = 1; l < taskLevels; l++)
+        {
+            VectorMath.ReluInPlace(towerOutputs[l - 1], (long)batch * towerWidths[l - 1]);
+            var last = l == taskLevels - 1;
+            var output = last ? headOutputs : towerOutputs[l];
+            var outputStride = last ? headWidth : towerWidths[l];
+            foreach (var head in heads)
+            {
+                var level = head.Levels[l - 1];
+                var target = output + level.OutputOffset;
+                VectorMath.BroadcastRows(parameters + level.BiasOffset, level.OutWidth, target, batch, outputStride);
+                Sgemm.Multiply(false, false, batch, level.OutWidth, level.InWidth, 1, towerOutputs[l - 1] + level.InputOffset, towerWidths[l - 1], parameters + level.WeightOffset, level.OutWidth, 1, target, outputStride, threads);
+            }
+        }
+
         return previous;
+    }
+
+    /// <summary>Back-propagates the heads' gradients through each task's tower levels down to the first task layer's
+    /// outputs (<see cref="firstGradients"/>); the tower and head parameters' gradients go to <see cref="gradients"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void TowersBackward(int batch)
+    {
+        for (var l = taskLevels - 1; l >= 1; l--)
+        {
+            var last = l == taskLevels - 1;
+            var outputGradient = last ? headGradients : towerGradients[l];
+            var outputStride = last ? headWidth : towerWidths[l];
+            var inputStride = towerWidths[l - 1];
+            foreach (var head in heads)
+            {
+                var level = head.Levels[l - 1];
+                var dz = outputGradient + level.OutputOffset;
+                var input = towerOutputs[l - 1] + level.InputOffset;
+                Sgemm.Multiply(true, false, level.InWidth, level.OutWidth, batch, 1, input, inputStride, dz, outputStride, 0, gradients + level.WeightOffset, level.OutWidth, threads);
+                VectorMath.ColumnSums(dz, batch, level.OutWidth, outputStride, gradients + level.BiasOffset);
+                Sgemm.Multiply(false, true, batch, level.InWidth, level.OutWidth, 1, dz, outputStride, parameters + level.WeightOffset, level.OutWidth, 0, towerGradients[l - 1] + level.InputOffset, inputStride, threads);
+            }
+
+            VectorMath.ReluBackward(towerGradients[l - 1], towerOutputs[l - 1], (long)batch * inputStride);
+        }
     }
 
     /// <summary>Runs <paramref name="body"/>(first sample, count) over the batch split among the kernel threads.</summary>
@@ -990,8 +1127,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         {
             var head = presentHeads[i];
             Sgemm.Multiply(
-                false, true, batch, h, head.Width, 1, headGradients + head.Offset, headWidth,
-                parameters + headWeightOffset + head.Offset, headWidth, 0, perTask + (i * representationBlock), h, threads);
+                false, true, batch, h, head.FirstWidth, 1, firstGradients + head.FirstOffset, firstWidth,
+                parameters + firstWeightOffset + head.FirstOffset, firstWidth, 0, perTask + (i * representationBlock), h, threads);
         }
 
         var gram = new double[k, k];
@@ -1061,6 +1198,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         public float* Pooled { get; set; }
     }
 
-    /// <summary>One task's place in the fused head.</summary>
-    private sealed record HeadTask(TaskDefinition Task, int LayoutIndex, int GlobalIndex, int Offset, int Width, int TargetOffset, float Alpha);
+    /// <summary>One task's place in the engine: its head outputs' columns (<paramref name="Offset"/>,
+    /// <paramref name="Width"/>), its columns of the first task layer, and its tower levels after that.</summary>
+    private sealed record HeadTask(TaskDefinition Task, int LayoutIndex, int GlobalIndex, int Offset, int Width, int TargetOffset, float Alpha, int FirstOffset, int FirstWidth, TowerLevel[] Levels);
+
+    /// <summary>Layer l ≥ 1 of one task's layers: its parameters in the flat buffers ([in, out] and [out]) and the
+    /// columns it reads (of tower level l − 1) and writes (of tower level l, or of the head outputs).</summary>
+    private sealed record TowerLevel(long WeightOffset, long BiasOffset, int InWidth, int OutWidth, int InputOffset, int OutputOffset);
 }

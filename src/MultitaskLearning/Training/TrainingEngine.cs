@@ -9,11 +9,12 @@ public enum TrainingEngine
     /// <summary>TorchSharp's autograd: every model family, loss, weighting and aggregator.</summary>
     Autograd,
 
-    /// <summary>A hand-fused forward and backward pass for shared-trunk models with one input, a dense or convolutional
-    /// encoder and ReLU (no dropout) on the CPU, trained with SGD, Adam or AdamW, fixed or equal loss weights, cross-entropy, binary cross-entropy or squared-error
-    /// losses and no aggregator or a Gram-based one (PCGrad, MGDA, …). Parameters live in one flat buffer with in-place
-    /// optimiser updates; all heads run as one matrix product; products, convolutions included, use the library's
-    /// AVX-512/AVX2 kernels.
+    /// <summary>A hand-fused forward and backward pass for shared-trunk and hybrid models with one input, a dense or
+    /// convolutional encoder and ReLU (no dropout) on the CPU, trained with SGD, Adam or AdamW, fixed or equal loss
+    /// weights, cross-entropy, binary cross-entropy or squared-error losses and no aggregator or a Gram-based one (PCGrad,
+    /// MGDA, …). Parameters live in one flat buffer with in-place optimiser updates; the first task layer of all tasks
+    /// (heads, or the first tower layers) runs as one matrix product; products, convolutions included, use the
+    /// library's AVX-512/AVX2 kernels, and first convolutions with few input channels are computed directly.
     /// Fit throws when the configuration is not supported, naming the reason.</summary>
     Fused,
 }

@@ -84,13 +84,13 @@ public sealed class FusedEngineTests
     [TheoryRequiresAvx2] // without AVX2 the refusal names the processor instead
     [InlineData("weighting", "UncertaintyWeighting")]
     [InlineData("aggregator", "graddrop")]
-    [InlineData("family", "hybrid")]
+    [InlineData("family", "task-specific")]
     [InlineData("dropout", "dropout")]
     public void Fused_RefusesWhatItDoesNotImplement_NamingTheReason(string change, string named)
     {
         var data = MixedTasks(60, seed: 5);
         var definition = MultitaskModelBuilder.FromDataset(data)
-            .UseFamily(change == "family" ? ModelFamily.Hybrid : ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8], Dropout = change == "dropout" ? 0.1 : 0 })
+            .UseFamily(change == "family" ? ModelFamily.TaskSpecific : ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8], Dropout = change == "dropout" ? 0.1 : 0 })
             .Build();
         var options = new TrainerOptions
         {
