@@ -59,11 +59,16 @@ internal static unsafe class VectorMath
     /// <summary>sums[j] ← Σ_i matrix[i, j] over <paramref name="rows"/> rows of width <paramref name="width"/>.</summary>
     public static void ColumnSums(float* matrix, int rows, int width, float* sums) => ColumnSums(matrix, rows, width, width, sums);
 
-    /// <summary>sums[j] ← Σ_i matrix[i·stride + j] for j &lt; <paramref name="width"/> over <paramref name="rows"/> rows.</summary>
+    /// <summary>sums[j] ← Σ_i matrix[i·stride + j] for j &lt; <paramref name="width"/> over <paramref name="rows"/> rows
+    /// (added to the sums already there when <paramref name="accumulate"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ColumnSums(float* matrix, int rows, int width, int stride, float* sums)
+    public static void ColumnSums(float* matrix, int rows, int width, int stride, float* sums, bool accumulate = false)
     {
-        new Span<float>(sums, width).Clear();
+        if (!accumulate)
+        {
+            new Span<float>(sums, width).Clear();
+        }
+
         for (var i = 0; i < rows; i++)
         {
             Add(matrix + ((long)i * stride), sums, width);

@@ -87,7 +87,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly float* poolGradientA;
     private readonly float* poolGradientB;
     private readonly float* convolutionOutputGradient;
-    private readonly float* columnGradient;
+
+    /// <summary>Per kernel thread, the unfolded rows of one chunk of samples (and, in the backward pass, their gradient).</summary>
+    private readonly float* columnChunks;
+    private readonly long columnChunkLength;
     private readonly int targetWidth;
     private readonly int presentWidth;
     private bool firstStep = true;
@@ -216,7 +219,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             {
                 channelsLast = convolutions[0].Direct ? null : Allocate((long)maxBatch * featureWidth);
                 flattened = Allocate((long)maxBatch * widths[0]);
-                long pooled = 0, outputs = 0, unfolded = 0;
+                long pooled = 0, outputs = 0;
                 foreach (var stage in convolutions)
                 {
                     var shape = stage.Shape;
@@ -225,24 +228,24 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                     if (stage.Direct)
                     {
                         stage.Padded = Allocate(maxBatch * DirectConvolution.PaddedSampleLength(shape)); // zero border
-                        stage.WeightGradientParts = Allocate((long)threads.Count * shape.UnfoldedWidth * shape.OutChannels);
                     }
                     else
                     {
-                        stage.Columns = Allocate(positions * shape.UnfoldedWidth);
+                        columnChunkLength = Math.Max(columnChunkLength, (long)stage.SamplesPerChunk * shape.Height * shape.Width * shape.UnfoldedWidth);
                     }
 
+                    stage.WeightGradientParts = Allocate((long)threads.Count * shape.UnfoldedWidth * shape.OutChannels);
+                    stage.BiasGradientParts = Allocate((long)threads.Count * shape.OutChannels);
                     stage.Outputs = Allocate(positions * shape.OutChannels);
                     stage.Pooled = Allocate(pooledLength);
                     pooled = Math.Max(pooled, pooledLength);
                     outputs = Math.Max(outputs, positions * shape.OutChannels);
-                    unfolded = Math.Max(unfolded, positions * shape.UnfoldedWidth);
                 }
 
                 poolGradientA = Allocate(pooled);
                 poolGradientB = Allocate(pooled);
                 convolutionOutputGradient = Allocate(outputs);
-                columnGradient = convolutions.Length > 1 ? Allocate(unfolded) : null;
+                columnChunks = columnChunkLength > 0 ? Allocate(threads.Count * columnChunkLength) : null;
             }
 
             LoadFromNetwork();
@@ -847,16 +850,34 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>Runs <paramref name="body"/>(first sample, count) over the batch split among the kernel threads.</summary>
-    private void ForSampleRanges(int batch, Action<int, int> body)
+    private void ForSampleRanges(int batch, Action<int, int> body) => ForSampleRanges(batch, (_, first, count) => body(first, count));
+
+    /// <summary>Runs <paramref name="body"/>(part, first sample, count) over the batch split into one contiguous part
+    /// per kernel thread; returns the number of parts.</summary>
+    private int ForSampleRanges(int batch, Action<int, int, int> body)
     {
-        var chunks = Math.Min(threads.Active, batch);
-        threads.Run(chunks, chunk =>
+        var parts = Math.Min(threads.Active, batch);
+        threads.Run(parts, part =>
         {
-            var first = (int)((long)batch * chunk / chunks);
-            var end = (int)((long)batch * (chunk + 1) / chunks);
-            body(first, end - first);
+            var first = ChunkStart(batch, part, parts);
+            body(part, first, ChunkStart(batch, part + 1, parts) - first);
         });
+        return parts;
     }
+
+    /// <summary>As <see cref="ForSampleRanges(int, Action{int, int, int})"/>, each thread's part taken
+    /// <paramref name="samplesPerChunk"/> samples at a time: <paramref name="body"/>(part, first sample, count, whether
+    /// it is the part's first chunk).</summary>
+    private int ForSampleChunks(int batch, int samplesPerChunk, Action<int, int, int, bool> body) => ForSampleRanges(batch, (part, first, count) =>
+    {
+        for (var start = first; start < first + count; start += samplesPerChunk)
+        {
+            body(part, start, Math.Min(samplesPerChunk, first + count - start), start == first);
+        }
+    });
+
+    /// <summary>The first sample of part <paramref name="part"/> of <paramref name="parts"/> over the batch.</summary>
+    private static int ChunkStart(int batch, int part, int parts) => (int)((long)batch * part / parts);
 
     /// <summary>The convolution blocks: per block, unfold, one product with the bias preset, max-pool then ReLU; returns
     /// the last block's output flattened channels-first (the first dense layer's input).</summary>
@@ -891,10 +912,19 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             }
             else
             {
+                // Each thread unfolds a few samples at a time into its own cache-sized buffer and multiplies them, so the
+                // unfolded matrix (9·C values per output position) is never written out whole.
                 var from = input;
-                ForSampleRanges(batch, (first, count) => ConvolutionKernels.Unfold(from + ((long)first * inputSize), count, shape, stage.Columns + ((long)first * samplePositions * unfolded)));
-                VectorMath.BroadcastRows(parameters + stage.BiasOffset, shape.OutChannels, stage.Outputs, positions);
-                Sgemm.Multiply(false, false, positions, shape.OutChannels, unfolded, 1, stage.Columns, unfolded, parameters + stage.WeightOffset, shape.OutChannels, 1, stage.Outputs, shape.OutChannels, threads);
+                stage.Input = input;
+                ForSampleChunks(batch, stage.SamplesPerChunk, (chunk, first, count, _) =>
+                {
+                    var columns = columnChunks + (chunk * columnChunkLength);
+                    var rows = count * samplePositions;
+                    var output = stage.Outputs + ((long)first * outputSize);
+                    ConvolutionKernels.Unfold(from + ((long)first * inputSize), count, shape, columns);
+                    VectorMath.BroadcastRows(parameters + stage.BiasOffset, shape.OutChannels, output, rows);
+                    Sgemm.Multiply(false, false, rows, shape.OutChannels, unfolded, 1, columns, unfolded, parameters + stage.WeightOffset, shape.OutChannels, 1, output, shape.OutChannels);
+                });
             }
 
             var pooledSize = shape.PooledHeight * shape.PooledWidth * shape.OutChannels;
@@ -927,47 +957,63 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             var pooled = pooledGradient;
             ForSampleRanges(batch, (first, count) => ConvolutionKernels.MaxPoolReluBackward(
                 stage.Outputs + ((long)first * outputSize), stage.Pooled + ((long)first * pooledSize), pooled + ((long)first * pooledSize), count, shape, convolutionOutputGradient + ((long)first * outputSize)));
+            var weightLength = (long)unfolded * shape.OutChannels;
+            var samplePositions = shape.Height * shape.Width;
+            int chunks;
             if (stage.Direct)
             {
-                DirectWeightGradient(stage, batch, target + stage.WeightOffset);
+                var padded = DirectConvolution.PaddedSampleLength(shape);
+                chunks = ForSampleRanges(batch, (chunk, first, count) =>
+                {
+                    var outputGradient = convolutionOutputGradient + ((long)first * outputSize);
+                    DirectConvolution.WeightGradient(stage.Padded + (first * padded), outputGradient, count, shape, stage.WeightGradientParts + (chunk * weightLength));
+                    VectorMath.ColumnSums(outputGradient, count * samplePositions, shape.OutChannels, stage.BiasGradientParts + (chunk * shape.OutChannels));
+                });
             }
             else
             {
-                Sgemm.Multiply(true, false, unfolded, shape.OutChannels, positions, 1, stage.Columns, unfolded, convolutionOutputGradient, shape.OutChannels, 0, target + stage.WeightOffset, shape.OutChannels, threads);
+                // As in the forward pass, a few samples at a time: unfold them again, add their share of the weight and
+                // bias gradients to this thread's part, then (below the first block) turn the same buffer into the
+                // gradient of their unfolded rows and fold it back onto the block's input gradient.
+                var foldTarget = spare;
+                var input = stage.Input;
+                chunks = ForSampleChunks(batch, stage.SamplesPerChunk, (chunk, first, count, firstOfPart) =>
+                {
+                    var columns = columnChunks + (chunk * columnChunkLength);
+                    var rows = count * samplePositions;
+                    var outputGradient = convolutionOutputGradient + ((long)first * outputSize);
+                    var weightPart = stage.WeightGradientParts + (chunk * weightLength);
+                    var biasPart = stage.BiasGradientParts + (chunk * shape.OutChannels);
+                    ConvolutionKernels.Unfold(input + ((long)first * inputSize), count, shape, columns);
+                    Sgemm.Multiply(true, false, unfolded, shape.OutChannels, rows, 1, columns, unfolded, outputGradient, shape.OutChannels, firstOfPart ? 0 : 1, weightPart, shape.OutChannels);
+                    VectorMath.ColumnSums(outputGradient, rows, shape.OutChannels, shape.OutChannels, biasPart, accumulate: !firstOfPart);
+                    if (c > 0)
+                    {
+                        Sgemm.Multiply(false, true, rows, unfolded, shape.OutChannels, 1, outputGradient, shape.OutChannels, parameters + stage.WeightOffset, shape.OutChannels, 0, columns, unfolded);
+                        ConvolutionKernels.Fold(columns, count, shape, foldTarget + ((long)first * inputSize));
+                    }
+                });
+                if (c > 0)
+                {
+                    var swap = pooledGradient;
+                    pooledGradient = spare;
+                    spare = swap;
+                }
             }
 
-            VectorMath.ColumnSums(convolutionOutputGradient, positions, shape.OutChannels, target + stage.BiasOffset);
-            if (c > 0)
-            {
-                Sgemm.Multiply(false, true, positions, unfolded, shape.OutChannels, 1, convolutionOutputGradient, shape.OutChannels, parameters + stage.WeightOffset, shape.OutChannels, 0, columnGradient, unfolded, threads);
-                var foldTarget = spare;
-                ForSampleRanges(batch, (first, count) => ConvolutionKernels.Fold(columnGradient + ((long)first * shape.Height * shape.Width * unfolded), count, shape, foldTarget + ((long)first * inputSize)));
-                var swap = pooledGradient;
-                pooledGradient = spare;
-                spare = swap;
-            }
+            SumParts(stage.WeightGradientParts, chunks, weightLength, target + stage.WeightOffset);
+            SumParts(stage.BiasGradientParts, chunks, shape.OutChannels, target + stage.BiasOffset);
         }
     }
 
-    /// <summary>The weight gradient of a directly computed convolution (<see cref="DirectConvolution"/>) from
-    /// <see cref="convolutionOutputGradient"/>: one part per kernel thread over its samples, then their sum.</summary>
-    private void DirectWeightGradient(ConvolutionStage stage, int batch, float* target)
+    /// <summary>target ← the sum of <paramref name="parts"/> consecutive buffers of <paramref name="length"/> floats,
+    /// in order.</summary>
+    private static void SumParts(float* parts, int count, long length, float* target)
     {
-        var shape = stage.Shape;
-        var length = (long)shape.UnfoldedWidth * shape.OutChannels;
-        var padded = DirectConvolution.PaddedSampleLength(shape);
-        var outputSize = (long)shape.Height * shape.Width * shape.OutChannels;
-        var chunks = Math.Min(threads.Active, batch);
-        threads.Run(chunks, chunk =>
+        Buffer.MemoryCopy(parts, target, length * sizeof(float), length * sizeof(float));
+        for (var part = 1; part < count; part++)
         {
-            var first = (int)((long)batch * chunk / chunks);
-            var end = (int)((long)batch * (chunk + 1) / chunks);
-            DirectConvolution.WeightGradient(stage.Padded + (first * padded), convolutionOutputGradient + (first * outputSize), end - first, shape, stage.WeightGradientParts + (chunk * length));
-        });
-        Buffer.MemoryCopy(stage.WeightGradientParts, target, length * sizeof(float), length * sizeof(float));
-        for (var chunk = 1; chunk < chunks; chunk++)
-        {
-            VectorMath.Add(stage.WeightGradientParts + (chunk * length), target, length);
+            VectorMath.Add(parts + (part * length), target, length);
         }
     }
 
@@ -1180,8 +1226,17 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         /// <summary>The zero-padded channels-last input of a direct convolution.</summary>
         public float* Padded { get; set; }
 
-        /// <summary>Per-thread parts of a direct convolution's weight gradient.</summary>
+        /// <summary>Per-thread parts of the weight gradient.</summary>
         public float* WeightGradientParts { get; set; }
+
+        /// <summary>Per-thread parts of the bias gradient.</summary>
+        public float* BiasGradientParts { get; set; }
+
+        /// <summary>Samples unfolded at a time: as many as fit in about 384 KiB of unfolded rows (at least one).</summary>
+        public int SamplesPerChunk => Math.Max(1, 98_304 / (Shape.Height * Shape.Width * Shape.UnfoldedWidth));
+
+        /// <summary>The block's channels-last input in the current step (for unfolding it again in the backward pass).</summary>
+        public float* Input { get; set; }
 
         public ConvolutionLayer Layer { get; } = layer;
 
@@ -1191,7 +1246,6 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
         public long BiasOffset { get; } = biasOffset;
 
-        public float* Columns { get; set; }
 
         public float* Outputs { get; set; }
 

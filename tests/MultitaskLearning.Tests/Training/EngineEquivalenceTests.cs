@@ -188,6 +188,7 @@ public sealed class EngineEquivalenceTests
         ["2-D 1×9×8, mgda on the representation, nesterov"] = ([1, 9, 8], [3], [], o => { o.GradientAggregator = new Mgda(); o.AggregationSpace = AggregationSpace.SharedRepresentation; o.Nesterov = true; }),
         ["2-D 1×10×10, 24 then 4 channels (direct first block in vectors), adam"] = ([1, 10, 10], [24, 4], [], o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
         ["2-D 4×6×6, unfolded first block (4 input channels)"] = ([4, 6, 6], [3], [], _ => { }),
+        ["2-D 4×20×20, unfolded 6 samples at a time, 2 threads"] = ([4, 20, 20], [3, 4], [], o => o.Threads = 2),
     };
 
     public static TheoryData<string> ConvolutionCaseNames() => new(ConvolutionCases.Keys);
