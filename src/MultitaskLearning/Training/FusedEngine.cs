@@ -13,8 +13,8 @@ namespace MultitaskLearning.Training;
 
 /// <summary>
 /// The fused training engine (<see cref="TrainingEngine.Fused"/>) for models whose description (<see cref="NetworkDescription"/>)
-/// is a shared path of convolution blocks (convolution, ReLU, max-pool; possibly none) and dense layers with ReLU, then
-/// per task a tower of dense ReLU layers (possibly none) and a dense head (shared-trunk and hybrid models with a dense or
+/// is a shared path of convolution blocks (convolution, ReLU, max-pool; possibly none) and dense layers with any built-in
+/// activation, then per task a tower of dense layers (possibly none) and a dense head (shared-trunk and hybrid models with a dense or
 /// convolutional encoder): the forward pass, the per-task losses and their gradients, the backward pass and the SGD,
 /// Adam or AdamW update of one step run as a few large matrix products (the first task layer of all tasks in one) and
 /// fused loops over one flat parameter buffer, with no allocation, autograd graph or host synchronisation per step.
@@ -69,6 +69,14 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly float* taskGradients;
     private readonly float* gathered;
     private readonly float*[] activations;
+
+    /// <summary>Each dense layer's activation, and its outputs before it (the same buffer as <see cref="activations"/> for ReLU).</summary>
+    private readonly Activation[] layerActivations;
+    private readonly float*[] preActivations;
+
+    /// <summary>The activation between task layers, and tower outputs before it (the same buffers as <see cref="towerOutputs"/> for ReLU).</summary>
+    private readonly Activation towerActivation;
+    private readonly float*[] towerPreActivations;
     private readonly float* headOutputs;
     private readonly float* headGradients;
     private readonly float* backwardA;
@@ -98,8 +106,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, Linear[] layers, int[][] taskSizes, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
+    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, Linear[] layers, Activation[] layerActivations, int[][] taskSizes, Activation towerActivation, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
     {
+        this.layerActivations = layerActivations;
+        this.towerActivation = towerActivation;
         this.options = options;
         this.network = network;
         this.input = input;
@@ -195,22 +205,26 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             taskGradients = aggregator is not null && options.AggregationSpace == AggregationSpace.SharedParameters ? Allocate(sharedLength * heads.Length) : null;
             gathered = Allocate((long)maxBatch * featureWidth);
             activations = new float*[layers.Length];
+            preActivations = new float*[layers.Length];
             for (var l = 0; l < layers.Length; l++)
             {
                 activations[l] = Allocate((long)maxBatch * widths[l + 1]);
+                preActivations[l] = layerActivations[l] == Activation.ReLU ? activations[l] : Allocate((long)maxBatch * widths[l + 1]);
             }
 
             headOutputs = Allocate((long)maxBatch * headWidth);
             headGradients = Allocate((long)maxBatch * headWidth);
             towerOutputs = new float*[towerWidths.Length];
+            towerPreActivations = new float*[towerWidths.Length];
             towerGradients = new float*[towerWidths.Length];
             for (var l = 0; l < towerWidths.Length; l++)
             {
                 towerOutputs[l] = Allocate((long)maxBatch * towerWidths[l]);
+                towerPreActivations[l] = towerActivation == Activation.ReLU ? towerOutputs[l] : Allocate((long)maxBatch * towerWidths[l]);
                 towerGradients[l] = Allocate((long)maxBatch * towerWidths[l]);
             }
 
-            firstOutputs = taskLevels == 1 ? headOutputs : towerOutputs[0];
+            firstOutputs = taskLevels == 1 ? headOutputs : towerPreActivations[0];
             firstGradients = taskLevels == 1 ? headGradients : towerGradients[0];
             backwardA = Allocate((long)taskSlots * maxBatch * widest);
             backwardB = Allocate((long)taskSlots * maxBatch * widest);
@@ -335,8 +349,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>Why the engine cannot run the described layers: it implements a shared path of convolution blocks
-    /// (convolution, ReLU, max-pool) followed by dense layers each followed by ReLU, and per task stacked dense layers
-    /// each followed by ReLU except the last (the head), as deep for every task.</summary>
+    /// (convolution, ReLU, max-pool) followed by dense layers each followed by an activation, and per task stacked dense
+    /// layers each followed by one activation except the last (the head), as deep for every task.</summary>
     private static string? UnsupportedLayers(NetworkDescription description)
     {
         if (description.Shared.Count == 0)
@@ -362,7 +376,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 LayerKind.Dense or LayerKind.Activation or LayerKind.Convolution or LayerKind.MaxPool when layer.Kind != expected =>
                     $"the shared layers are not convolution blocks (convolution, activation, max-pool) followed by dense layers each followed by an activation (layer {i + 1} is {layer.Kind}, expected {expected})",
                 LayerKind.Dense or LayerKind.Convolution or LayerKind.MaxPool => null,
-                LayerKind.Activation => layer.Activation == Activation.ReLU ? null : $"the activation is {layer.Activation}, and the fused engine implements ReLU",
+                LayerKind.Activation when i < blockLayers => layer.Activation == Activation.ReLU ? null : $"the convolution blocks' activation is {layer.Activation}, and the fused engine implements ReLU there",
+                LayerKind.Activation => FusedActivation.Unsupported(layer.Activation),
                 LayerKind.Dropout => "dropout is on",
                 LayerKind.ExpertMixture => "the model mixes experts (MMoE/CGC)",
                 LayerKind.CrossStitch => "the model has cross-stitch columns",
@@ -393,7 +408,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                     LayerKind.Dense or LayerKind.Activation or LayerKind.Convolution or LayerKind.MaxPool or LayerKind.ExpertMixture or LayerKind.CrossStitch or LayerKind.StackedTaskLayer when layer.Kind != expected =>
                         $"the {description.Family.ToName()} model gives task '{task}' layers other than task layers each followed by an activation ({string.Join(", ", layers.Select(l => l.Kind))})",
                     LayerKind.StackedTaskLayer => null,
-                    LayerKind.Activation => layer.Activation == Activation.ReLU ? null : $"the activation of task '{task}' is {layer.Activation}, and the fused engine implements ReLU",
+                    LayerKind.Activation => FusedActivation.Unsupported(layer.Activation),
                     _ => throw new ArgumentOutOfRangeException(nameof(description), layer.Kind, "Unknown layer kind."),
                 };
                 if (problem is not null)
@@ -405,6 +420,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             if (layers.Count % 2 == 0)
             {
                 return $"the layers of task '{task}' do not end with its head";
+            }
+
+            if (layers.Count > 1 && layers[1].Activation != description.Tasks[0].Layers[1].Activation)
+            {
+                return $"the tasks' towers use different activations ('{description.Tasks[0].Task}': {description.Tasks[0].Layers[1].Activation}, '{task}': {layers[1].Activation})";
             }
 
             if (layers.Count != description.Tasks[0].Layers.Count)
@@ -425,12 +445,15 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var shared = network.Describe(input.InputName).Shared;
         var convolutionLayers = shared.Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Convolution!).ToArray();
         var dense = shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
+        var denseActivations = shared.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => shared[p.i + 1].Activation).ToArray();
         var taskLayers = network.Describe(input.InputName).Tasks.ToDictionary(t => t.Task, t => t.Layers, StringComparer.Ordinal);
+        var firstTaskLayers = taskLayers[input.Layout.Tasks[0].Name];
+        var towerActivation = firstTaskLayers.Count > 1 ? firstTaskLayers[1].Activation : Activation.ReLU;
         var taskSizes = input.Layout.Tasks
             .Select(t => taskLayers[t.Name].Where(l => l.Kind == LayerKind.StackedTaskLayer).ToArray())
             .Select(levels => levels.Select(l => l.InputSize).Append(levels[^1].OutputSize).ToArray())
             .ToArray();
-        return new FusedEngine(options, network, input, convolutionLayers, dense, taskSizes, indices, tasks.Count, weighting.CurrentWeights(), random);
+        return new FusedEngine(options, network, input, convolutionLayers, dense, denseActivations, taskSizes, towerActivation, indices, tasks.Count, weighting.CurrentWeights(), random);
     }
 
     /// <inheritdoc/>
@@ -796,9 +819,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         {
             int inWidth = widths[l], outWidth = widths[l + 1];
             var a = activations[l];
-            VectorMath.BroadcastRows(parameters + biasOffsets[l], outWidth, a, batch);
-            Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, previous, inWidth, parameters + weightOffsets[l], outWidth, 1, a, outWidth, threads);
-            VectorMath.ReluInPlace(a, (long)batch * outWidth);
+            var z = preActivations[l];
+            VectorMath.BroadcastRows(parameters + biasOffsets[l], outWidth, z, batch);
+            Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, previous, inWidth, parameters + weightOffsets[l], outWidth, 1, z, outWidth, threads);
+            FusedActivation.Forward(layerActivations[l], z, a, (long)batch * outWidth);
             previous = a;
         }
 
@@ -808,9 +832,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         Sgemm.Multiply(false, false, batch, firstWidth, h, 1, previous, h, parameters + firstWeightOffset, firstWidth, 1, firstOutputs, firstWidth, threads);
         for (var l = 1; l < taskLevels; l++)
         {
-            VectorMath.ReluInPlace(towerOutputs[l - 1], (long)batch * towerWidths[l - 1]);
+            FusedActivation.Forward(towerActivation, towerPreActivations[l - 1], towerOutputs[l - 1], (long)batch * towerWidths[l - 1]);
             var last = l == taskLevels - 1;
-            var output = last ? headOutputs : towerOutputs[l];
+            var output = last ? headOutputs : towerPreActivations[l];
             var outputStride = last ? headWidth : towerWidths[l];
             foreach (var head in heads)
             {
@@ -845,7 +869,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 Sgemm.Multiply(false, true, batch, level.InWidth, level.OutWidth, 1, dz, outputStride, parameters + level.WeightOffset, level.OutWidth, 0, towerGradients[l - 1] + level.InputOffset, inputStride, threads);
             }
 
-            VectorMath.ReluBackward(towerGradients[l - 1], towerOutputs[l - 1], (long)batch * inputStride);
+            FusedActivation.Backward(towerActivation, towerGradients[l - 1], towerPreActivations[l - 1], towerOutputs[l - 1], (long)batch * inputStride);
         }
     }
 
@@ -1139,7 +1163,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             for (var k = 0; k < taskCount; k++)
             {
                 var dz = current + (k * block);
-                VectorMath.ReluBackward(dz, a, block);
+                FusedActivation.Backward(layerActivations[l], dz, preActivations[l], a, block);
                 Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, previous, inWidth, dz, outWidth, 0, target + (k * stride) + weightOffsets[l], outWidth, threads);
                 VectorMath.ColumnSums(dz, batch, outWidth, target + (k * stride) + biasOffsets[l]);
             }

@@ -10,7 +10,7 @@ public enum TrainingEngine
     Autograd,
 
     /// <summary>A hand-fused forward and backward pass for shared-trunk and hybrid models with one input, a dense or
-    /// convolutional encoder and ReLU (no dropout) on the CPU, trained with SGD, Adam or AdamW, fixed or equal loss
+    /// convolutional encoder (ReLU in convolution blocks, any built-in activation after dense layers; no dropout) on the CPU, trained with SGD, Adam or AdamW, fixed or equal loss
     /// weights, cross-entropy, binary cross-entropy or squared-error losses and no aggregator or a Gram-based one (PCGrad,
     /// MGDA, …). Parameters live in one flat buffer with in-place optimiser updates; the first task layer of all tasks
     /// (heads, or the first tower layers) runs as one matrix product; products, convolutions included, use the

@@ -259,6 +259,35 @@ public sealed class EngineEquivalenceTests
         AssertSameModel(autograd, fused);
     }
 
+    /// <summary>The smooth activations after dense layers (encoder, trunk and towers of a hybrid model), with SGD and
+    /// with PCGrad through them.</summary>
+    [TheoryRequiresAvx2]
+    [InlineData(Activation.Tanh, false)]
+    [InlineData(Activation.GELU, false)]
+    [InlineData(Activation.SiLU, false)]
+    [InlineData(Activation.GELU, true)]
+    public void DenseActivations_BothEnginesTrainTheSameModel(Activation activation, bool pcgrad)
+    {
+        var data = FusedEngineTests.MixedTasks(150, seed: 21);
+        var split = DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
+        var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { EncoderLayers = [12] })
+            .UseFamily(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [10], TowerLayers = [6], Activation = activation }).Build();
+        TrainerOptions Options(TrainingEngine engine) => new TrainerOptions
+        {
+            Epochs = 3,
+            BatchSize = 16,
+            LearningRate = 0.05,
+            Seed = 7,
+            Engine = engine,
+            GradientAggregator = pcgrad ? new PCGrad(randomOrder: false) : null,
+        }.Deterministic();
+
+        using var fused = new MultitaskTrainer(Options(TrainingEngine.Fused)).Fit(definition, split.Train, split.Validation);
+        using var autograd = new MultitaskTrainer(Options(TrainingEngine.Autograd)).Fit(definition, split.Train, split.Validation);
+        Assert.Equal(TrainingEngine.Fused, fused.TrainingHistory!.Engine);
+        AssertSameModel(autograd, fused);
+    }
+
     /// <summary>Random samples of the given shape whose labels depend on where the bright values are: a class
     /// (brightest third of the last axis), a binary task (first channel brighter than the mean) and a regression
     /// target (mean of the first half), with a tenth of the regression labels missing.</summary>
@@ -329,6 +358,7 @@ public sealed class EngineEquivalenceTests
         var data = change switch
         {
             "loss" => WithHuberTask(),
+            "activation" => Images(60, [1, 8, 8], seed: 5),
             _ => FusedEngineTests.MixedTasks(60, seed: 5),
         };
         var family = change switch
@@ -338,7 +368,8 @@ public sealed class EngineEquivalenceTests
             "cross-stitch" => ModelFamily.CrossStitch,
             _ => ModelFamily.SharedTrunk,
         };
-        var definition = MultitaskModelBuilder.FromDataset(data)
+        // Tanh is implemented after dense layers, not in convolution blocks (their max-pool is taken before the ReLU).
+        var definition = MultitaskModelBuilder.FromDataset(data, i => change == "activation" ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3] } : i)
             .UseFamily(family, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4], Activation = change == "activation" ? Activation.Tanh : Activation.ReLU })
             .Build();
         var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused }.Deterministic();
