@@ -38,7 +38,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly long firstWeightOffset;
     private readonly long firstBiasOffset;
 
-    /// <summary>Task layers per task (1: a head only; more: a tower of ReLU layers, then the head).</summary>
+    /// <summary>Task layers per task (1: a head only; more: a tower of dense layers with <see cref="towerActivation"/>, then the head).</summary>
     private readonly int taskLevels;
 
     /// <summary>Columns of the first task layer of all tasks together (the heads' outputs when there are no towers).</summary>
