@@ -207,18 +207,7 @@ public sealed class EngineEquivalenceTests
         var split = DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
         var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = channels, EncoderLayers = encoderLayers })
             .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [5] }).Build();
-        TrainerOptions Options(TrainingEngine engine)
-        {
-            var options = new TrainerOptions { Epochs = 3, BatchSize = 16, LearningRate = 0.05, Seed = 7, Engine = engine }.Deterministic();
-            apply(options);
-            return options;
-        }
-
-        using var fused = new MultitaskTrainer(Options(TrainingEngine.Fused)).Fit(definition, split.Train, split.Validation);
-        using var autograd = new MultitaskTrainer(Options(TrainingEngine.Autograd)).Fit(definition, split.Train, split.Validation);
-        Assert.Equal(TrainingEngine.Fused, fused.TrainingHistory!.Engine);
-        Assert.Equal(TrainingEngine.Autograd, autograd.TrainingHistory!.Engine);
-        AssertSameModel(autograd, fused);
+        TrainOnBothEngines(definition, split, apply);
     }
 
     /// <summary>Hybrid models (a tower of ReLU layers per task before its head): tower depth, optimiser, per-task
@@ -245,18 +234,7 @@ public sealed class EngineEquivalenceTests
         var split = DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
         var definition = MultitaskModelBuilder.FromDataset(split.Train, i => convolutional ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3] } : i with { EncoderLayers = [12] })
             .UseFamily(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [10], TowerLayers = towers }).Build();
-        TrainerOptions Options(TrainingEngine engine)
-        {
-            var options = new TrainerOptions { Epochs = 3, BatchSize = 16, LearningRate = 0.05, Seed = 7, Engine = engine }.Deterministic();
-            apply(options);
-            return options;
-        }
-
-        using var fused = new MultitaskTrainer(Options(TrainingEngine.Fused)).Fit(definition, split.Train, split.Validation);
-        using var autograd = new MultitaskTrainer(Options(TrainingEngine.Autograd)).Fit(definition, split.Train, split.Validation);
-        Assert.Equal(TrainingEngine.Fused, fused.TrainingHistory!.Engine);
-        Assert.Equal(TrainingEngine.Autograd, autograd.TrainingHistory!.Engine);
-        AssertSameModel(autograd, fused);
+        TrainOnBothEngines(definition, split, apply);
     }
 
     /// <summary>The smooth activations after dense layers (encoder, trunk and towers of a hybrid model), with SGD and
@@ -272,19 +250,24 @@ public sealed class EngineEquivalenceTests
         var split = DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
         var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { EncoderLayers = [12] })
             .UseFamily(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [10], TowerLayers = [6], Activation = activation }).Build();
-        TrainerOptions Options(TrainingEngine engine) => new TrainerOptions
+        TrainOnBothEngines(definition, split, o => o.GradientAggregator = pcgrad ? new PCGrad(randomOrder: false) : null);
+    }
+
+    /// <summary>Trains the model on each engine (3 epochs, batch 16, lr 0.05, seed 7, deterministic, then
+    /// <paramref name="apply"/>) and requires the same parameters and history.</summary>
+    private static void TrainOnBothEngines(MultitaskModelDefinition definition, DatasetSplit split, Action<TrainerOptions> apply)
+    {
+        TrainerOptions Options(TrainingEngine engine)
         {
-            Epochs = 3,
-            BatchSize = 16,
-            LearningRate = 0.05,
-            Seed = 7,
-            Engine = engine,
-            GradientAggregator = pcgrad ? new PCGrad(randomOrder: false) : null,
-        }.Deterministic();
+            var options = new TrainerOptions { Epochs = 3, BatchSize = 16, LearningRate = 0.05, Seed = 7, Engine = engine }.Deterministic();
+            apply(options);
+            return options;
+        }
 
         using var fused = new MultitaskTrainer(Options(TrainingEngine.Fused)).Fit(definition, split.Train, split.Validation);
         using var autograd = new MultitaskTrainer(Options(TrainingEngine.Autograd)).Fit(definition, split.Train, split.Validation);
         Assert.Equal(TrainingEngine.Fused, fused.TrainingHistory!.Engine);
+        Assert.Equal(TrainingEngine.Autograd, autograd.TrainingHistory!.Engine);
         AssertSameModel(autograd, fused);
     }
 
