@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using MultitaskLearning.Kernels;
 using static TorchSharp.torch;
@@ -36,6 +35,7 @@ internal static unsafe class ConvolutionProfile
 
         using (var buffers = new Buffers(first))
         {
+            var input = (float*)buffers.Input;
             var padded = (float*)buffers.Padded;
             var weights = (float*)buffers.Weights;
             var bias = (float*)buffers.Bias;
@@ -43,11 +43,11 @@ internal static unsafe class ConvolutionProfile
             var pooled = (float*)buffers.Pooled;
             var flops = 2.0 * Batch * first.Height * first.Width * first.UnfoldedWidth * first.OutChannels;
             var shape = $"{Batch * first.Height * first.Width} × {first.OutChannels} × {first.UnfoldedWidth}";
-            Row("conv 1→16: pad", "", Median(() => DirectConvolution.PadChannelsLast(padded, Batch, first, padded)), 0, null);
-            Row("conv 1→16: direct forward", shape, Median(() => DirectConvolution.Forward(padded, Batch, first, weights, bias, outputs)), flops, TorchProduct(Batch * first.Height * first.Width, first.OutChannels, first.UnfoldedWidth));
-            Row("conv 1→16: direct weight gradient", shape, Median(() => DirectConvolution.WeightGradient(padded, outputs, Batch, first, weights)), flops, null);
-            Row("conv 1→16: max-pool + ReLU", "", Median(() => ConvolutionKernels.MaxPoolRelu(outputs, Batch, first, pooled)), 0, null);
-            Row("conv 1→16: its gradient", "", Median(() => ConvolutionKernels.MaxPoolReluBackward(outputs, pooled, pooled, Batch, first, outputs)), 0, null);
+            Row("conv 1→16: pad", "", Summary.MedianSeconds(() => DirectConvolution.PadChannelsLast(input, Batch, first, padded)), 0, null);
+            Row("conv 1→16: direct forward", shape, Summary.MedianSeconds(() => DirectConvolution.Forward(padded, Batch, first, weights, bias, outputs)), flops, TorchProduct(Batch * first.Height * first.Width, first.OutChannels, first.UnfoldedWidth));
+            Row("conv 1→16: direct weight gradient", shape, Summary.MedianSeconds(() => DirectConvolution.WeightGradient(padded, outputs, Batch, first, weights)), flops, null);
+            Row("conv 1→16: max-pool + ReLU", "", Summary.MedianSeconds(() => ConvolutionKernels.MaxPoolRelu(outputs, Batch, first, pooled)), 0, null);
+            Row("conv 1→16: its gradient", "", Summary.MedianSeconds(() => ConvolutionKernels.MaxPoolReluBackward(outputs, pooled, pooled, Batch, first, outputs)), 0, null);
         }
 
         using (var buffers = new Buffers(second))
@@ -73,23 +73,23 @@ internal static unsafe class ConvolutionProfile
             }
 
             var label = $"conv 16→32, {perChunk} samples at a time";
-            Row($"{label}: unfold + product", $"{m} × {n} × {k}", Median(() => Chunks((start, count) =>
+            Row($"{label}: unfold + product", $"{m} × {n} × {k}", Summary.MedianSeconds(() => Chunks((start, count) =>
             {
                 ConvolutionKernels.Unfold(input + (start * inputSize), count, second, columns);
                 Sgemm.Multiply(false, false, count * positions, n, k, 1, columns, k, weights, n, 1, outputs + (start * outputSize), n);
             })), flops, TorchProduct(m, n, k));
-            Row($"{label}: unfold + weight-gradient product", $"ᵀ{k} × {n} × {m}", Median(() => Chunks((start, count) =>
+            Row($"{label}: unfold + weight-gradient product", $"ᵀ{k} × {n} × {m}", Summary.MedianSeconds(() => Chunks((start, count) =>
             {
                 ConvolutionKernels.Unfold(input + (start * inputSize), count, second, columns);
                 Sgemm.Multiply(true, false, k, n, count * positions, 1, columns, k, outputs + (start * outputSize), n, start == 0 ? 0 : 1, weights, n);
             })), flops, TorchProduct(k, n, m, transA: true));
-            Row($"{label}: input-gradient product + fold", $"{m} × {k}ᵀ × {n}", Median(() => Chunks((start, count) =>
+            Row($"{label}: input-gradient product + fold", $"{m} × {k}ᵀ × {n}", Summary.MedianSeconds(() => Chunks((start, count) =>
             {
                 Sgemm.Multiply(false, true, count * positions, k, n, 1, outputs + (start * outputSize), n, weights, n, 0, columns, k);
                 ConvolutionKernels.Fold(columns, count, second, gradient + (start * inputSize));
             })), flops, TorchProduct(m, k, n, transB: true));
-            Row("conv 16→32: max-pool + ReLU", "", Median(() => ConvolutionKernels.MaxPoolRelu(outputs, Batch, second, pooled)), 0, null);
-            Row("conv 16→32: its gradient", "", Median(() => ConvolutionKernels.MaxPoolReluBackward(outputs, pooled, pooled, Batch, second, outputs)), 0, null);
+            Row("conv 16→32: max-pool + ReLU", "", Summary.MedianSeconds(() => ConvolutionKernels.MaxPoolRelu(outputs, Batch, second, pooled)), 0, null);
+            Row("conv 16→32: its gradient", "", Summary.MedianSeconds(() => ConvolutionKernels.MaxPoolReluBackward(outputs, pooled, pooled, Batch, second, outputs)), 0, null);
         }
 
         DenseRow("dense forward", false, false, Batch, 128, 1568);
@@ -111,7 +111,7 @@ internal static unsafe class ConvolutionProfile
             fixed (float* pa = a, pb = b, pc = c)
             {
                 var (pa2, pb2, pc2) = ((IntPtr)pa, (IntPtr)pb, (IntPtr)pc);
-                seconds = Median(() => Sgemm.Multiply(transA, transB, m, n, k, 1, (float*)pa2, transA ? m : k, (float*)pb2, transB ? k : n, 0, (float*)pc2, n));
+                seconds = Summary.MedianSeconds(() => Sgemm.Multiply(transA, transB, m, n, k, 1, (float*)pa2, transA ? m : k, (float*)pb2, transB ? k : n, 0, (float*)pc2, n));
             }
 
             Row(name, $"{(transA ? "ᵀ" : "")}{m} × {n}{(transB ? "ᵀ" : "")} × {k}", seconds, 2.0 * m * n * k, TorchProduct(m, n, k, transA, transB));
@@ -124,7 +124,7 @@ internal static unsafe class ConvolutionProfile
         using var scope = NewDisposeScope();
         var a = transA ? randn(k, m).t() : randn(m, k);
         var b = transB ? randn(n, k).t() : randn(k, n);
-        return Median(() =>
+        return Summary.MedianSeconds(() =>
         {
             using var product = a.matmul(b);
         });
@@ -145,13 +145,13 @@ internal static unsafe class ConvolutionProfile
             return nn.functional.max_pool2d(nn.functional.relu(nn.functional.conv2d(h, w2, b2, padding: [1, 1])), 2);
         }
 
-        var forward = Median(() =>
+        var forward = Summary.MedianSeconds(() =>
         {
             using var inner = NewDisposeScope();
             using var noGrad = no_grad();
             Forward();
         });
-        var both = Median(() =>
+        var both = Summary.MedianSeconds(() =>
         {
             using var inner = NewDisposeScope();
             Forward().sum().backward();
@@ -161,24 +161,6 @@ internal static unsafe class ConvolutionProfile
             }
         });
         return (forward, both - forward);
-    }
-
-    private static double Median(Action action)
-    {
-        for (var i = 0; i < 20; i++)
-        {
-            action();
-        }
-
-        var times = new List<double>();
-        for (var r = 0; r < 200; r++)
-        {
-            var clock = Stopwatch.StartNew();
-            action();
-            times.Add(clock.Elapsed.TotalSeconds);
-        }
-
-        return Summary.Of(times).Median;
     }
 
     /// <summary>Random operands of one block, in native memory: input, padded input, weights, bias, outputs, pooled

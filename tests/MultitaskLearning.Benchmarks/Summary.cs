@@ -18,6 +18,26 @@ internal readonly record struct Summary(double Median, double Min, double Max, i
         return new Summary(median, sorted[0], sorted[^1], sorted.Length);
     }
 
+    /// <summary>The median seconds of <paramref name="runs"/> timed calls of <paramref name="action"/>, after
+    /// <paramref name="warmups"/> untimed ones.</summary>
+    public static double MedianSeconds(Action action, int warmups = 20, int runs = 200)
+    {
+        for (var i = 0; i < warmups; i++)
+        {
+            action();
+        }
+
+        var times = new double[runs];
+        for (var r = 0; r < runs; r++)
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            action();
+            times[r] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        return Of(times).Median;
+    }
+
     /// <summary>"median (min–max)" with the given format.</summary>
     public string Format(string format) => Count == 0
         ? "n/a"
