@@ -45,6 +45,18 @@ internal sealed class ExpertMixture : nn.Module
 
     public int OutputSize { get; }
 
+    /// <summary>The experts every task's gate mixes, in gate order.</summary>
+    public IReadOnlyList<DenseStack> SharedExperts => [.. sharedExperts];
+
+    /// <summary>Experts of each task's own (CGC; 0 for MMoE), mixed after the shared ones.</summary>
+    public int ExpertsPerTask => perTask;
+
+    /// <summary>Task <paramref name="task"/>'s own expert <paramref name="expert"/> (0 ≤ expert &lt; <see cref="ExpertsPerTask"/>).</summary>
+    public DenseStack TaskExpert(string task, int expert) => taskExperts[TaskExpertKey(task, expert)];
+
+    /// <summary>The gate of task <paramref name="task"/>: logits over its shared experts, then its own.</summary>
+    public Linear GateOf(string task) => gates[task];
+
     /// <summary>All shared experts' outputs, [E, B, h].</summary>
     public Tensor SharedOutputs(Tensor encoded) => stack(sharedExperts.Select(e => e.Forward(encoded)), 0);
 

@@ -11,6 +11,7 @@ namespace MultitaskLearning.Models;
 /// <param name="Dense">The module of a <see cref="LayerKind.Dense"/> layer.</param>
 /// <param name="Convolution">The convolution of a <see cref="LayerKind.Convolution"/> layer, or the one a
 /// <see cref="LayerKind.MaxPool"/> layer pools.</param>
+/// <param name="Mixture">The experts and gates of a <see cref="LayerKind.ExpertMixture"/> layer.</param>
 internal sealed record LayerDescription(
     LayerKind Kind,
     int InputSize,
@@ -18,4 +19,5 @@ internal sealed record LayerDescription(
     Activation Activation = Activation.ReLU,
     double DropoutRate = 0,
     Linear? Dense = null,
-    ConvolutionLayer? Convolution = null);
+    ConvolutionLayer? Convolution = null,
+    ExpertMixture? Mixture = null);

@@ -296,7 +296,7 @@ public sealed class MultitaskNetwork : nn.Module
                 break;
             case ModelFamily.Mmoe or ModelFamily.Cgc:
                 shared.AddRange(Encoder(encoders[inputName]));
-                shared.Add(new LayerDescription(LayerKind.ExpertMixture, input.EncodedSize, mixtures["experts"].OutputSize));
+                shared.Add(new LayerDescription(LayerKind.ExpertMixture, input.EncodedSize, mixtures["experts"].OutputSize, Mixture: mixtures["experts"]));
                 break;
             case ModelFamily.CrossStitch:
                 shared.AddRange(Encoder(encoders[inputName]));

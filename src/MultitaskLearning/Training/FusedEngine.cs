@@ -52,6 +52,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>The first task layer's outputs and their gradients: the heads', or tower level 0's.</summary>
     private readonly float* firstOutputs;
     private readonly float* firstGradients;
+    /// <summary>The MMoE/CGC experts and gates after the shared layers, or null: then every task reads the shared representation.</summary>
+    private readonly FusedExpertMixture? mixture;
+
+    /// <summary>Values per sample the first task layer reads: the shared representation's width, or one task's mixture's.</summary>
+    private readonly int taskInputWidth;
     private readonly long sharedLength;
     private readonly long totalLength;
     private readonly int globalTaskCount;
@@ -106,7 +111,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, Linear[] layers, Activation[] layerActivations, int[][] taskSizes, Activation towerActivation, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
+    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, ExpertMixture? mixtureModule, int[][] taskSizes, Activation towerActivation, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
     {
         this.layerActivations = layerActivations;
         this.towerActivation = towerActivation;
@@ -118,7 +123,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         this.random = random;
         aggregator = options.GradientAggregator as GramAggregator;
         var layout = input.Layout;
-        widths = [(int)layers[0].weight!.shape[1], .. layers.Select(l => (int)l.weight!.shape[0])];
+        widths = [trunkInputWidth, .. layers.Select(l => (int)l.weight!.shape[0])];
+        threads = new KernelThreads(ThreadCount(options));
+        mixture = mixtureModule is null ? null : FusedExpertMixture.Create(mixtureModule, input.Layout.Tasks.Select(t => t.Name).ToArray(), widths[^1], threads);
+        taskInputWidth = mixture?.OutputWidth ?? widths[^1];
         headWidth = layout.TotalWidth;
         taskLevels = taskSizes[0].Length - 1;
         towerWidths = new int[taskLevels - 1];
@@ -161,9 +169,14 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             offset += widths[l + 1];
         }
 
+        if (mixture is not null)
+        {
+            offset = mixture.LayOutShared(offset);
+        }
+
         sharedLength = offset;
         firstWeightOffset = offset;
-        offset += (long)widths[^1] * firstWidth;
+        offset += (long)taskInputWidth * firstWidth;
         firstBiasOffset = offset;
         offset += firstWidth;
         for (var t = 0; t < heads.Length; t++)
@@ -184,6 +197,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             heads[t] = heads[t] with { Levels = levels };
         }
 
+        if (mixture is not null)
+        {
+            offset = mixture.LayOutTaskSpecific(offset);
+        }
+
         totalLength = offset;
 
         maxBatch = BatchScheduler.BatchSize(options, input.Count);
@@ -195,7 +213,6 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         features = Runtime.TensorMemory.Floats(input.Features);
         targets = Runtime.TensorMemory.Floats(input.Targets);
         present = Runtime.TensorMemory.Floats(input.Present);
-        threads = new KernelThreads(ThreadCount(options));
         try
         {
             parameters = Allocate(totalLength);
@@ -262,6 +279,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 columnChunks = columnChunkLength > 0 ? Allocate(threads.Count * columnChunkLength) : null;
             }
 
+            mixture?.Bind(parameters, gradients, count => (IntPtr)Allocate(count), maxBatch);
             LoadFromNetwork();
         }
         catch
@@ -296,9 +314,15 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
 
         var input = data.Inputs[0];
-        if (UnsupportedLayers(network.Describe(input.InputName)) is { } layers)
+        var description = network.Describe(input.InputName);
+        if (UnsupportedLayers(description) is { } layers)
         {
             return layers;
+        }
+
+        if (options.GradientAggregator is { } combining && description.Shared[^1].Kind == LayerKind.ExpertMixture)
+        {
+            return $"aggregator '{combining.Name}' is used with experts (MMoE/CGC), whose per-task gradients the fused engine does not take";
         }
 
         switch (options.Optimizer)
@@ -349,8 +373,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>Why the engine cannot run the described layers: it implements a shared path of convolution blocks
-    /// (convolution, ReLU, max-pool) followed by dense layers each followed by an activation, and per task stacked dense
-    /// layers each followed by one activation except the last (the head), as deep for every task.</summary>
+    /// (convolution, ReLU, max-pool) followed by dense layers each followed by an activation, possibly ending with
+    /// MMoE/CGC experts (<see cref="FusedExpertMixture"/>), and per task stacked dense layers each followed by one
+    /// activation except the last (the head), as deep for every task.</summary>
     private static string? UnsupportedLayers(NetworkDescription description)
     {
         if (description.Shared.Count == 0)
@@ -379,7 +404,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 LayerKind.Activation when i < blockLayers => layer.Activation == Activation.ReLU ? null : $"the convolution blocks' activation is {layer.Activation}, and the fused engine implements ReLU there",
                 LayerKind.Activation => FusedActivation.Unsupported(layer.Activation),
                 LayerKind.Dropout => "dropout is on",
-                LayerKind.ExpertMixture => "the model mixes experts (MMoE/CGC)",
+                LayerKind.ExpertMixture when i != description.Shared.Count - 1 => $"the experts (MMoE/CGC) are not the last shared layer (layer {i + 1} of {description.Shared.Count})",
+                LayerKind.ExpertMixture when (i - blockLayers) % 2 != 0 => $"the experts (MMoE/CGC) follow a dense layer without an activation",
+                LayerKind.ExpertMixture => FusedExpertMixture.Unsupported(layer.Mixture!),
                 LayerKind.CrossStitch => "the model has cross-stitch columns",
                 LayerKind.StackedTaskLayer => "a task layer is shared",
                 _ => throw new ArgumentOutOfRangeException(nameof(description), layer.Kind, "Unknown layer kind."),
@@ -390,9 +417,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             }
         }
 
-        if (description.Shared[^1].Kind != LayerKind.Activation)
+        if (description.Shared[^1].Kind is not (LayerKind.Activation or LayerKind.ExpertMixture))
         {
-            return "the shared layers do not end with an activation";
+            return "the shared layers do not end with an activation or experts";
         }
 
         // Per task: stacked task layers each followed by an activation, the last (the head) by none; the same depth for all.
@@ -446,6 +473,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var convolutionLayers = shared.Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Convolution!).ToArray();
         var dense = shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
         var denseActivations = shared.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => shared[p.i + 1].Activation).ToArray();
+        var trunkInputWidth = shared.First(l => l.Kind is LayerKind.Dense or LayerKind.ExpertMixture).InputSize;
+        var mixture = shared[^1].Kind == LayerKind.ExpertMixture ? shared[^1].Mixture! : null;
         var taskLayers = network.Describe(input.InputName).Tasks.ToDictionary(t => t.Task, t => t.Layers, StringComparer.Ordinal);
         var firstTaskLayers = taskLayers[input.Layout.Tasks[0].Name];
         var towerActivation = firstTaskLayers.Count > 1 ? firstTaskLayers[1].Activation : Activation.ReLU;
@@ -453,7 +482,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             .Select(t => taskLayers[t.Name].Where(l => l.Kind == LayerKind.StackedTaskLayer).ToArray())
             .Select(levels => levels.Select(l => l.InputSize).Append(levels[^1].OutputSize).ToArray())
             .ToArray();
-        return new FusedEngine(options, network, input, convolutionLayers, dense, denseActivations, taskSizes, towerActivation, indices, tasks.Count, weighting.CurrentWeights(), random);
+        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, mixture, taskSizes, towerActivation, indices, tasks.Count, weighting.CurrentWeights(), random);
     }
 
     /// <inheritdoc/>
@@ -485,16 +514,35 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
         // Task layers: each task's columns get only that task's gradient.
         TowersBackward(batch);
-        var h = widths[^1];
-        Sgemm.Multiply(true, false, h, firstWidth, batch, 1, representation, h, firstGradients, firstWidth, 0, gradients + firstWeightOffset, firstWidth, threads);
+        var h = taskInputWidth;
         VectorMath.ColumnSums(firstGradients, batch, firstWidth, gradients + firstBiasOffset);
-        if (aggregator is null)
+        if (mixture is not null)
         {
+            for (var t = 0; t < heads.Length; t++)
+            {
+                var head = heads[t];
+                var mixed = mixture.Mixed + (t * h);
+                var weight = firstWeightOffset + head.FirstOffset;
+                Sgemm.Multiply(true, false, h, head.FirstWidth, batch, 1, mixed, heads.Length * h, firstGradients + head.FirstOffset, firstWidth, 0, gradients + weight, firstWidth, threads);
+                Sgemm.Multiply(false, true, batch, h, head.FirstWidth, 1, firstGradients + head.FirstOffset, firstWidth, parameters + weight, firstWidth, 0, mixture.MixedGradients + (t * h), heads.Length * h, threads);
+            }
+
+            var trunk = layers.Length > 0 || convolutions.Length > 0;
+            mixture.Backward(representation, batch, trunk ? backwardA : null);
+            if (trunk)
+            {
+                TrunkBackward(x, batch, 1, gradients, 0);
+            }
+        }
+        else if (aggregator is null)
+        {
+            Sgemm.Multiply(true, false, h, firstWidth, batch, 1, representation, h, firstGradients, firstWidth, 0, gradients + firstWeightOffset, firstWidth, threads);
             Sgemm.Multiply(false, true, batch, h, firstWidth, 1, firstGradients, firstWidth, parameters + firstWeightOffset, firstWidth, 0, backwardA, h, threads);
             TrunkBackward(x, batch, 1, gradients, 0);
         }
         else
         {
+            Sgemm.Multiply(true, false, h, firstWidth, batch, 1, representation, h, firstGradients, firstWidth, 0, gradients + firstWeightOffset, firstWidth, threads);
             AggregatedBackward(x, batch, losses, counts);
         }
 
@@ -637,7 +685,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>Runs <paramref name="use"/> with a locator that pins, per parameter, the array <paramref name="array"/>
     /// gives, and unpins them all afterwards.</summary>
-    private static void WithPinned(Func<Parameter, float[]> array, Action<Locator> use)
+    private static void WithPinned(Func<Parameter, float[]> array, Action<ParameterLocator> use)
     {
         var pins = new List<GCHandle>();
         try
@@ -674,25 +722,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>The network's parameter names by tensor handle.</summary>
     private Dictionary<IntPtr, string> ParameterNames() => network.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
 
-    /// <summary>Finds the buffer, in the network's layout, that holds a parameter's values (or its momentum).</summary>
-    private delegate float* Locator(Parameter parameter);
-
     /// <summary>Copies between a flat buffer in the engine's layout (<paramref name="flatBase"/>: parameters or
     /// momentum) and buffers in the network's layout, one per parameter (<paramref name="locate"/>).</summary>
-    private void Transfer(float* flatBase, Locator locate, bool toTarget)
+    private void Transfer(float* flatBase, ParameterLocator locate, bool toTarget)
     {
-        void Copy(float* target, float* flat, long count)
-        {
-            var bytes = count * sizeof(float);
-            if (toTarget)
-            {
-                Buffer.MemoryCopy(flat, target, bytes, bytes);
-            }
-            else
-            {
-                Buffer.MemoryCopy(target, flat, bytes, bytes);
-            }
-        }
+        void Copy(float* target, float* flat, long count) => FlatWeights.Copy(target, flat, count, toTarget);
 
         foreach (var stage in convolutions)
         {
@@ -730,31 +764,15 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
         for (var l = 0; l < layers.Length; l++)
         {
-            // The flat buffer holds W_lᵀ [in, out], so the forward product packs contiguous rows.
-            var weight = locate(layers[l].weight!);
-            int inWidth = widths[l], outWidth = widths[l + 1];
-            var flat = flatBase + weightOffsets[l];
-            for (var o = 0; o < outWidth; o++)
-            {
-                for (var i = 0; i < inWidth; i++)
-                {
-                    if (toTarget)
-                    {
-                        weight[((long)o * inWidth) + i] = flat[((long)i * outWidth) + o];
-                    }
-                    else
-                    {
-                        flat[((long)i * outWidth) + o] = weight[((long)o * inWidth) + i];
-                    }
-                }
-            }
-
+            FlatWeights.CopyTransposed(locate(layers[l].weight!), flatBase + weightOffsets[l], widths[l], widths[l + 1], widths[l + 1], toTarget);
             Copy(locate(layers[l].bias!), flatBase + biasOffsets[l], widths[l + 1]);
         }
 
+        mixture?.Transfer(flatBase, locate, toTarget);
+
         // The task blocks hold layer l as [tasks, in, out]: slice t is task t's [in, out], the engine's own layout; the
         // first layer's slices become columns of one [h, all tasks' widths] matrix.
-        var h = widths[^1];
+        var h = taskInputWidth;
         foreach (var head in heads)
         {
             var (weight, bias, slice) = network.TaskLayerOf(head.Task.Name, 0);
@@ -826,10 +844,24 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             previous = a;
         }
 
-        // The first task layer of every task in one product, then each task's tower levels and head.
-        var h = widths[^1];
+        // The first task layer of every task in one product (from each task's own mixture of experts: one product per
+        // task), then each task's tower levels and head.
+        var h = taskInputWidth;
         VectorMath.BroadcastRows(parameters + firstBiasOffset, firstWidth, firstOutputs, batch);
-        Sgemm.Multiply(false, false, batch, firstWidth, h, 1, previous, h, parameters + firstWeightOffset, firstWidth, 1, firstOutputs, firstWidth, threads);
+        if (mixture is null)
+        {
+            Sgemm.Multiply(false, false, batch, firstWidth, h, 1, previous, h, parameters + firstWeightOffset, firstWidth, 1, firstOutputs, firstWidth, threads);
+        }
+        else
+        {
+            mixture.Forward(previous, batch);
+            for (var t = 0; t < heads.Length; t++)
+            {
+                var head = heads[t];
+                Sgemm.Multiply(false, false, batch, head.FirstWidth, h, 1, mixture.Mixed + (t * h), heads.Length * h, parameters + firstWeightOffset + head.FirstOffset, firstWidth, 1, firstOutputs + head.FirstOffset, firstWidth, threads);
+            }
+        }
+
         for (var l = 1; l < taskLevels; l++)
         {
             FusedActivation.Forward(towerActivation, towerPreActivations[l - 1], towerOutputs[l - 1], (long)batch * towerWidths[l - 1]);

@@ -237,6 +237,39 @@ public sealed class EngineEquivalenceTests
         TrainOnBothEngines(definition, split, apply);
     }
 
+    /// <summary>MMoE and CGC models: expert depth and activation, shared and per-task experts, towers or heads only, a
+    /// dense or convolutional encoder below the experts (whose input gradient then flows on) or none, every optimiser.
+    /// Cases: family, experts, per-task experts, expert layers, towers, encoder, activation, options.</summary>
+    private static readonly Dictionary<string, (ModelFamily Family, int Experts, int TaskExperts, int[] ExpertLayers, int[] Towers, string Encoder, Activation Activation, Action<TrainerOptions> Apply)> MixtureCases = new(StringComparer.Ordinal)
+    {
+        ["mmoe, 3 experts [6], tower [5], sgd"] = (ModelFamily.Mmoe, 3, 1, [6], [5], "none", Activation.ReLU, _ => { }),
+        ["mmoe, 2 experts [7, 5], heads only, dense encoder, adam, batch 7"] = (ModelFamily.Mmoe, 2, 1, [7, 5], [], "dense", Activation.ReLU, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; o.BatchSize = 7; }),
+        ["cgc, 2 shared + 2 per task [6], tower [4], tanh, adamw, shared rate 0.5"] = (ModelFamily.Cgc, 2, 2, [6], [4], "none", Activation.Tanh, o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.SharedLearningRateFactor = 0.5; }),
+        ["cgc, 1 shared + 1 per task [5, 4], towers [4, 3], gelu, nesterov"] = (ModelFamily.Cgc, 1, 1, [5, 4], [4, 3], "dense", Activation.GELU, o => o.Nesterov = true),
+        ["mmoe after a convolutional encoder, 2 experts [5], tower [4], adam"] = (ModelFamily.Mmoe, 2, 1, [5], [4], "convolutional", Activation.ReLU, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
+    };
+
+    public static TheoryData<string> MixtureCaseNames() => new(MixtureCases.Keys);
+
+    /// <summary>Experts with softmax gates on the fused engine (first expert layers and gates in a few products, the
+    /// mixture and its gradients per task) against autograd's expert modules, gates and einsum, with missing labels.</summary>
+    [TheoryRequiresAvx2]
+    [MemberData(nameof(MixtureCaseNames))]
+    public void ExpertMixtures_BothEnginesTrainTheSameModel(string name)
+    {
+        var (family, experts, taskExperts, expertLayers, towers, encoder, activation, apply) = MixtureCases[name];
+        var data = encoder == "convolutional" ? Images(90, [1, 8, 8], seed: 6) : FusedEngineTests.MixedTasks(150, seed: 22);
+        var split = DatasetSplitter.Split(data, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
+        var definition = MultitaskModelBuilder.FromDataset(split.Train, i => encoder switch
+            {
+                "convolutional" => i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3] },
+                "dense" => i with { EncoderLayers = [9] },
+                _ => i,
+            })
+            .UseFamily(family, new ArchitectureOptions { TrunkLayers = expertLayers, Experts = experts, TaskExperts = taskExperts, TowerLayers = towers, Activation = activation }).Build();
+        TrainOnBothEngines(definition, split, apply);
+    }
+
     /// <summary>The smooth activations after dense layers (encoder, trunk and towers of a hybrid model), with SGD and
     /// with PCGrad through them.</summary>
     [TheoryRequiresAvx2]
@@ -335,7 +368,8 @@ public sealed class EngineEquivalenceTests
     [InlineData("loss")]
     [InlineData("task-specific")]
     [InlineData("cross-stitch")]
-    [InlineData("experts")]
+    [InlineData("experts with dropout")]
+    [InlineData("experts with pcgrad")]
     public void UnimplementedLayersAndLosses_AreRefusedFromTheNetworksDescription(string change)
     {
         var data = change switch
@@ -347,15 +381,15 @@ public sealed class EngineEquivalenceTests
         var family = change switch
         {
             "task-specific" => ModelFamily.TaskSpecific,
-            "experts" => ModelFamily.Mmoe,
+            "experts with dropout" or "experts with pcgrad" => ModelFamily.Mmoe,
             "cross-stitch" => ModelFamily.CrossStitch,
             _ => ModelFamily.SharedTrunk,
         };
         // Tanh is implemented after dense layers, not in convolution blocks (their max-pool is taken before the ReLU).
         var definition = MultitaskModelBuilder.FromDataset(data, i => change == "activation" ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3] } : i)
-            .UseFamily(family, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4], Activation = change == "activation" ? Activation.Tanh : Activation.ReLU })
+            .UseFamily(family, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4], Activation = change == "activation" ? Activation.Tanh : Activation.ReLU, Dropout = change == "experts with dropout" ? 0.1 : 0 })
             .Build();
-        var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused }.Deterministic();
+        var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused, GradientAggregator = change == "experts with pcgrad" ? new PCGrad() : null }.Deterministic();
         var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
         var named = change switch
         {
@@ -363,7 +397,8 @@ public sealed class EngineEquivalenceTests
             "loss" => "Huber",
             "task-specific" => "no shared layers",
             "cross-stitch" => "cross-stitch",
-            _ => "experts",
+            "experts with dropout" => "dropout is on in the experts",
+            _ => "with experts",
         };
         Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
     }
