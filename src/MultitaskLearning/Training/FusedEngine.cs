@@ -62,6 +62,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly int globalTaskCount;
     private readonly GramAggregator? aggregator;
     private readonly Random random;
+
+    /// <summary>The loss weighting; when its weights are not constant, <see cref="LossWeightingState.Combine"/> gives
+    /// each step's weights from the step's losses, as in the autograd engine.</summary>
+    private readonly LossWeightingState weighting;
+    private readonly bool constantWeights;
     private readonly KernelThreads threads;
     private readonly List<IntPtr> allocations = [];
     private readonly float* parameters;
@@ -111,8 +116,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, ExpertMixture? mixtureModule, int[][] taskSizes, Activation towerActivation, int[] taskIndices, int globalTaskCount, double[] taskWeights, Random random)
+    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, ExpertMixture? mixtureModule, int[][] taskSizes, Activation towerActivation, int[] taskIndices, int globalTaskCount, LossWeightingState weighting, Random random)
     {
+        this.weighting = weighting;
+        constantWeights = weighting is ConstantWeightsState;
+        var taskWeights = constantWeights ? weighting.CurrentWeights() : Enumerable.Repeat(1.0, globalTaskCount).ToArray();
         this.layerActivations = layerActivations;
         this.towerActivation = towerActivation;
         this.options = options;
@@ -296,7 +304,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Why the fused engine cannot train this configuration, or <see langword="null"/> when it can. The network
     /// part is read from the network's own description of its layers (<see cref="MultitaskNetwork.Describe"/>), so a
     /// layer the engine does not implement is refused, never trained as something else.</summary>
-    public static string? Unsupported(TrainerOptions options, MultitaskNetwork network, PreparedData data)
+    public static string? Unsupported(TrainerOptions options, MultitaskNetwork network, PreparedData data, LossWeightingState weighting)
     {
         if (!(Sgemm.UsesAvx512 || (Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated)))
         {
@@ -333,9 +341,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimiser.");
         }
 
-        if (options.LossWeighting is not (FixedWeighting or EqualWeighting))
+        if (weighting.Parameters.Count > 0)
         {
-            return $"loss weighting '{options.LossWeighting.GetType().Name}' needs autograd (the fused engine supports fixed and equal weights)";
+            return $"loss weighting '{options.LossWeighting.GetType().Name}' learns parameters of its own, which the fused engine does not train";
         }
 
         if (options.GradientAggregator is { } aggregator and not GramAggregator)
@@ -482,7 +490,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             .Select(t => taskLayers[t.Name].Where(l => l.Kind == LayerKind.StackedTaskLayer).ToArray())
             .Select(levels => levels.Select(l => l.InputSize).Append(levels[^1].OutputSize).ToArray())
             .ToArray();
-        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, mixture, taskSizes, towerActivation, indices, tasks.Count, weighting.CurrentWeights(), random);
+        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, mixture, taskSizes, towerActivation, indices, tasks.Count, weighting, random);
     }
 
     /// <inheritdoc/>
@@ -499,6 +507,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var losses = new float[globalTaskCount];
         var counts = new float[globalTaskCount];
         var total = LossGradients(rows, batch, losses, counts);
+        if (!constantWeights)
+        {
+            total = WeighLosses(batch, losses, counts);
+        }
         if (!double.IsFinite(total))
         {
             return new StepOutcome(losses, counts, total); // the loop reports the divergence; no update
@@ -1117,6 +1129,25 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
 
         return total;
+    }
+
+    /// <summary>Combines the step's losses with the weighting (<see cref="LossWeightingState.Combine"/>), scales each
+    /// task's output gradients, computed with weight 1, by its weight ∂Total/∂L_t, and returns the total.</summary>
+    private double WeighLosses(int batch, float[] losses, float[] counts)
+    {
+        using var scope = NewDisposeScope();
+        var weighted = weighting.Combine(tensor(losses), tensor(counts.Select(c => c > 0 ? 1f : 0f).ToArray()));
+        var weights = weighted.TaskWeights.cpu().data<float>().ToArray();
+        foreach (var head in heads)
+        {
+            var weight = weights[head.GlobalIndex];
+            for (var i = 0; i < batch; i++)
+            {
+                VectorMath.Scale(weight, headGradients + ((long)i * headWidth) + head.Offset, head.Width);
+            }
+        }
+
+        return weighted.Total.cpu().item<float>();
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -216,10 +216,10 @@ internal sealed class TrainingRun : IDisposable
                 Logger.LogInformation("Training engine: autograd (requested).");
                 return new AutogradEngine(Options, Network, TrainData, Tasks, Weighting, Parameters, Random, Recorder);
             case TrainingEngine.Fused or TrainingEngine.Automatic:
-                var reason = FusedEngine.Unsupported(Options, Network, TrainData);
+                var reason = FusedEngine.Unsupported(Options, Network, TrainData, Weighting);
                 if (reason is null)
                 {
-                    Logger.LogInformation("Training engine: fused ({Why}).", engine == TrainingEngine.Fused ? "requested" : "the configuration is a dense shared-trunk model with SGD");
+                    Logger.LogInformation("Training engine: fused ({Why}).", engine == TrainingEngine.Fused ? "requested" : "the engine implements this model and these options");
                     return FusedEngine.Create(Options, Network, TrainData, Tasks, Weighting, Random);
                 }
 

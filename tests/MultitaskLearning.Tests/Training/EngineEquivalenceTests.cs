@@ -43,7 +43,17 @@ public sealed class EngineEquivalenceTests
         [nameof(TrainerOptions.StepGamma)] = [("0.3", o => { o.Schedule = LearningRateSchedule.Step; o.StepSize = 1; o.StepGamma = 0.3; })],
         [nameof(TrainerOptions.MinimumLearningRate)] = [("0.01", o => { o.Schedule = LearningRateSchedule.Cosine; o.MinimumLearningRate = 0.01; })],
         [nameof(TrainerOptions.GradientClipNorm)] = [("none", o => o.GradientClipNorm = null), ("0.3", o => o.GradientClipNorm = 0.3)],
-        [nameof(TrainerOptions.LossWeighting)] = [("fixed", o => o.LossWeighting = new FixedWeighting()), ("equal", o => o.LossWeighting = new EqualWeighting())],
+        [nameof(TrainerOptions.LossWeighting)] =
+        [
+            ("fixed", o => o.LossWeighting = new FixedWeighting()),
+            ("equal", o => o.LossWeighting = new EqualWeighting()),
+            ("dwa", o => o.LossWeighting = new DynamicWeightAverage()),
+            ("rlw", o => o.LossWeighting = new RandomLossWeighting()),
+            ("gls", o => o.LossWeighting = new GeometricLossWeighting()),
+            ("famo", o => o.LossWeighting = new Famo()),
+            ("dwa, 5 epochs, pcgrad", o => { o.LossWeighting = new DynamicWeightAverage(); o.Epochs = 5; o.GradientAggregator = new PCGrad(randomOrder: false); }),
+            ("famo, adam, mgda on the representation", o => { o.LossWeighting = new Famo(); o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.005; o.GradientAggregator = new Mgda(); o.AggregationSpace = AggregationSpace.SharedRepresentation; }),
+        ],
         [nameof(TrainerOptions.GradientAggregator)] =
         [
             ("pcgrad", o => o.GradientAggregator = new PCGrad(randomOrder: false)),
@@ -73,11 +83,7 @@ public sealed class EngineEquivalenceTests
         [nameof(TrainerOptions.LossWeighting)] =
         [
             ("uncertainty", o => o.LossWeighting = new UncertaintyWeighting(), "UncertaintyWeighting"),
-            ("dwa", o => o.LossWeighting = new DynamicWeightAverage(), "DynamicWeightAverage"),
-            ("rlw", o => o.LossWeighting = new RandomLossWeighting(), "RandomLossWeighting"),
-            ("gls", o => o.LossWeighting = new GeometricLossWeighting(), "GeometricLossWeighting"),
             ("gradnorm", o => o.LossWeighting = new GradNorm(), "GradNorm"),
-            ("famo", o => o.LossWeighting = new Famo(), "Famo"),
         ],
         [nameof(TrainerOptions.GradientAggregator)] = [("graddrop", o => o.GradientAggregator = new GradDrop(), "graddrop")],
         [nameof(TrainerOptions.RecordTaskRelationships)] = [("on", o => o.RecordTaskRelationships = true, "relationships")],
