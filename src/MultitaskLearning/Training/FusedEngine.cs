@@ -14,10 +14,12 @@ namespace MultitaskLearning.Training;
 /// <summary>
 /// The fused training engine (<see cref="TrainingEngine.Fused"/>) for models whose description (<see cref="NetworkDescription"/>)
 /// is a shared path of convolution blocks (convolution, ReLU, max-pool; possibly none) and dense layers with any built-in
-/// activation, then per task a tower of dense layers (possibly none) and a dense head (shared-trunk and hybrid models with a dense or
-/// convolutional encoder): the forward pass, the per-task losses and their gradients, the backward pass and the SGD,
-/// Adam or AdamW update of one step run as a few large matrix products (the first task layer of all tasks in one) and
-/// fused loops over one flat parameter buffer, with no allocation, autograd graph or host synchronisation per step.
+/// activation, possibly ending with MMoE/CGC experts (<see cref="FusedExpertMixture"/>), then per task a tower of dense
+/// layers (possibly none) and a dense head (shared-trunk, hybrid, MMoE and CGC models with a dense or convolutional
+/// encoder): the forward pass, the per-task losses and their gradients, the backward pass and the SGD, Adam or AdamW
+/// update of one step run as a few large matrix products (the first task layer of all tasks in one, or one per task
+/// after experts) and fused loops over one flat parameter buffer, with no autograd graph or host synchronisation per
+/// step, and no allocation unless the loss weights change from step to step (<see cref="WeighLosses"/>).
 /// Per-task gradients for Gram-based aggregators are taken with respect to the shared parameters (the task gradients
 /// flow back through the trunk together, stacked along the batch) or to the shared representation (one trunk backward
 /// pass). The network's parameters are read at the start and written back by <see cref="StoreToNetwork"/>.

@@ -9,12 +9,14 @@ public enum TrainingEngine
     /// <summary>TorchSharp's autograd: every model family, loss, weighting and aggregator.</summary>
     Autograd,
 
-    /// <summary>A hand-fused forward and backward pass for shared-trunk and hybrid models with one input, a dense or
-    /// convolutional encoder (ReLU in convolution blocks, any built-in activation after dense layers; no dropout) on the CPU, trained with SGD, Adam or AdamW, fixed or equal loss
-    /// weights, cross-entropy, binary cross-entropy or squared-error losses and no aggregator or a Gram-based one (PCGrad,
-    /// MGDA, …). Parameters live in one flat buffer with in-place optimiser updates; the first task layer of all tasks
-    /// (heads, or the first tower layers) runs as one matrix product; products, convolutions included, use the
-    /// library's AVX-512/AVX2 kernels, and first convolutions with few input channels are computed directly.
+    /// <summary>A hand-fused forward and backward pass for shared-trunk, hybrid, MMoE and CGC models with one input, a
+    /// dense or convolutional encoder (ReLU in convolution blocks, any built-in activation after dense layers and in
+    /// experts and towers; no dropout) on the CPU, trained with SGD, Adam or AdamW, a loss weighting without learned
+    /// parameters (all but uncertainty weighting and GradNorm), cross-entropy, binary cross-entropy or squared-error
+    /// losses and no aggregator or a Gram-based one (PCGrad, MGDA, …; not with experts). Parameters live in one flat
+    /// buffer with in-place optimiser updates; the first task layer of all tasks (heads, or the first tower layers)
+    /// runs as one matrix product, as do the first layers of the experts and all gates; products, convolutions
+    /// included, use the library's AVX-512/AVX2 kernels, and first convolutions with few input channels are computed directly.
     /// Fit throws when the configuration is not supported, naming the reason.</summary>
     Fused,
 }
