@@ -92,6 +92,23 @@ internal static unsafe class VectorMath
         }
     }
 
+    /// <summary>target ← x ⊙ y, element by element (<paramref name="target"/> may be <paramref name="x"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(float* x, float* y, float* target, long length)
+    {
+        long i = 0;
+        var width = Vector<float>.Count;
+        for (; i + width <= length; i += width)
+        {
+            (Vector.Load(x + i) * Vector.Load(y + i)).Store(target + i);
+        }
+
+        for (; i < length; i++)
+        {
+            target[i] = x[i] * y[i];
+        }
+    }
+
     /// <summary>target ← target + α·source.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(float alpha, float* source, float* target, long length)

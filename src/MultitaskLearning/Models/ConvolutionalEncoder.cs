@@ -17,7 +17,7 @@ internal sealed class ConvolutionalEncoder : InputEncoder
     private readonly DenseStack dense;
     private readonly LayerDescription[] blocks;
 
-    public ConvolutionalEncoder(InputDefinition input, Activation activation, double dropout)
+    public ConvolutionalEncoder(InputDefinition input, Activation activation, LayerDropout dropout)
         : base("encoder")
     {
         var twoDimensional = input.SampleShape.Count == 3;

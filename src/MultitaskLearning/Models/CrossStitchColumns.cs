@@ -49,12 +49,12 @@ internal sealed class CrossStitchColumns : nn.Module
     public int OutputSize { get; }
 
     /// <summary>Every task's column output, [T, B, h].</summary>
-    public Tensor Forward(Tensor encoded, Func<Tensor, Tensor> hidden)
+    public Tensor Forward(Tensor encoded, Func<Tensor, int, Tensor> hidden)
     {
         var z = encoded.unsqueeze(0);
         for (var l = 0; l < weights.Count; l++)
         {
-            z = hidden(z.matmul(weights[l]).add(biases[l]));
+            z = hidden(z.matmul(weights[l]).add(biases[l]), l);
             z = einsum("ts,sbh->tbh", stitches[l], z);
         }
 

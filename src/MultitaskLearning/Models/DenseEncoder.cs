@@ -8,7 +8,7 @@ internal sealed class DenseEncoder : InputEncoder
 {
     private readonly DenseStack layers;
 
-    public DenseEncoder(InputDefinition input, Activation activation, double dropout)
+    public DenseEncoder(InputDefinition input, Activation activation, LayerDropout dropout)
         : base("encoder")
     {
         layers = new DenseStack("layers", input.SampleSize, input.EncoderLayers, activation, dropout);

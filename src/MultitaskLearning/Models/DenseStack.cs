@@ -12,7 +12,7 @@ internal sealed class DenseStack : nn.Module
     private readonly ModuleList<Linear> layers;
     private readonly LayerDescription[] plan;
 
-    public DenseStack(string name, int inputSize, IReadOnlyList<int> sizes, Activation activation, double dropout)
+    public DenseStack(string name, int inputSize, IReadOnlyList<int> sizes, Activation activation, LayerDropout dropout)
         : base(name)
     {
         layers = new ModuleList<Linear>();
@@ -34,13 +34,14 @@ internal sealed class DenseStack : nn.Module
 
     public int OutputSize { get; }
 
-    /// <summary>The layers between two weight layers: the activation, then dropout when its rate is above 0.</summary>
-    public static IEnumerable<LayerDescription> HiddenLayers(int width, Activation activation, double dropout)
+    /// <summary>The layers between two weight layers: the activation, then dropout (with a key of its own) when its
+    /// rate is above 0.</summary>
+    public static IEnumerable<LayerDescription> HiddenLayers(int width, Activation activation, LayerDropout dropout)
     {
         yield return new LayerDescription(LayerKind.Activation, width, width, Activation: activation);
-        if (dropout > 0)
+        if (dropout.Rate > 0)
         {
-            yield return new LayerDescription(LayerKind.Dropout, width, width, DropoutRate: dropout);
+            yield return new LayerDescription(LayerKind.Dropout, width, width, DropoutRate: dropout.Rate, Masks: dropout.Masks, DropoutKey: dropout.Masks.NextKey());
         }
     }
 
@@ -49,7 +50,7 @@ internal sealed class DenseStack : nn.Module
     public static Tensor ApplyHidden(LayerDescription layer, Tensor x, bool training) => layer.Kind switch
     {
         LayerKind.Activation => ActivationFunctions.Apply(layer.Activation, x),
-        LayerKind.Dropout => nn.functional.dropout(x, layer.DropoutRate, training),
+        LayerKind.Dropout => training ? x.mul(layer.Masks!.Mask(layer.DropoutKey, layer.DropoutSlice, x.shape, layer.DropoutRate, x.device)) : x,
         _ => throw new InvalidOperationException($"Layer kind {layer.Kind} is not an activation or dropout layer."),
     };
 

@@ -17,7 +17,7 @@ internal sealed class ExpertMixture : nn.Module
     private readonly ModuleDict<Linear> gates;
     private readonly int perTask;
 
-    public ExpertMixture(IReadOnlyList<TaskDefinition> tasks, int inputSize, IReadOnlyList<int> layers, int shared, int perTask, Activation activation, double dropout)
+    public ExpertMixture(IReadOnlyList<TaskDefinition> tasks, int inputSize, IReadOnlyList<int> layers, int shared, int perTask, Activation activation, LayerDropout dropout)
         : base("mixture")
     {
         this.perTask = perTask;

@@ -16,7 +16,7 @@ internal abstract class InputEncoder : nn.Module
     /// <summary>The ONNX form of <see cref="Encode"/> in eval mode.</summary>
     public abstract string ToOnnx(OnnxGraphBuilder graph, string batch);
 
-    public static InputEncoder Create(InputDefinition input, Activation activation, double dropout) => input.Encoder == EncoderKind.Convolutional
+    public static InputEncoder Create(InputDefinition input, Activation activation, LayerDropout dropout) => input.Encoder == EncoderKind.Convolutional
         ? new ConvolutionalEncoder(input, activation, dropout)
         : new DenseEncoder(input, activation, dropout);
 }

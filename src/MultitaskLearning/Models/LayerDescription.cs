@@ -12,6 +12,10 @@ namespace MultitaskLearning.Models;
 /// <param name="Convolution">The convolution of a <see cref="LayerKind.Convolution"/> layer, or the one a
 /// <see cref="LayerKind.MaxPool"/> layer pools.</param>
 /// <param name="Mixture">The experts and gates of a <see cref="LayerKind.ExpertMixture"/> layer.</param>
+/// <param name="Masks">The mask generator of a <see cref="LayerKind.Dropout"/> layer.</param>
+/// <param name="DropoutKey">The key of a <see cref="LayerKind.Dropout"/> layer in <paramref name="Masks"/>.</param>
+/// <param name="DropoutSlice">The slice of a <see cref="LayerKind.Dropout"/> layer's masks that a 2-D activation
+/// uses (a task's slice of a stacked task block; 0 elsewhere).</param>
 internal sealed record LayerDescription(
     LayerKind Kind,
     int InputSize,
@@ -20,4 +24,7 @@ internal sealed record LayerDescription(
     double DropoutRate = 0,
     Linear? Dense = null,
     ConvolutionLayer? Convolution = null,
-    ExpertMixture? Mixture = null);
+    ExpertMixture? Mixture = null,
+    DropoutMasks? Masks = null,
+    int DropoutKey = 0,
+    int DropoutSlice = 0);

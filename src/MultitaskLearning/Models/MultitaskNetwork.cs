@@ -26,8 +26,14 @@ public sealed class MultitaskNetwork : nn.Module
     private readonly Dictionary<string, Tensor> outputOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OutputLayout> layouts;
     private readonly Activation activation;
-    private readonly double dropout;
+    private readonly LayerDropout dropout;
     private readonly LayerDescription[] hiddenLayers;
+
+    /// <summary>The dropout keys of each task block's hidden layers, by block and layer.</summary>
+    private readonly Dictionary<int, int[]> blockDropoutKeys = [];
+
+    /// <summary>The dropout keys of each input's cross-stitch layers, by input and layer.</summary>
+    private readonly Dictionary<string, int[]> stitchDropoutKeys = new(StringComparer.Ordinal);
 
     /// <summary>Creates a randomly initialised network for a definition (seed the initialisation with <c>torch.manual_seed</c>).</summary>
     /// <param name="definition">The model definition.</param>
@@ -41,7 +47,8 @@ public sealed class MultitaskNetwork : nn.Module
         device ??= CPU;
         var architecture = definition.Architecture;
         activation = architecture.Activation;
-        dropout = architecture.Dropout;
+        DropoutMasks = new DropoutMasks();
+        dropout = new LayerDropout(architecture.Dropout, DropoutMasks);
         hiddenLayers = [.. DenseStack.HiddenLayers(0, activation, dropout)];
         encoders = new ModuleDict<InputEncoder>();
         taskEncoders = new ModuleDict<InputEncoder>();
@@ -80,6 +87,7 @@ public sealed class MultitaskNetwork : nn.Module
                 var stitched = new CrossStitchColumns(layouts[input.Name].Tasks.Count, input.EncodedSize, architecture.TrunkLayers, device);
                 trunkOutput = stitched.OutputSize;
                 columns.Add(input.Name, stitched);
+                stitchDropoutKeys[input.Name] = NewDropoutKeys(architecture.TrunkLayers.Count);
             }
         }
         else if (shared)
@@ -112,6 +120,7 @@ public sealed class MultitaskNetwork : nn.Module
 
             sizes.Add(blockTasks[0].OutputSize);
             taskBlocks.Add(BlockKey(b), new TaskBlock("block", blockTasks.Length, sizes, device));
+            blockDropoutKeys[b] = NewDropoutKeys(sizes.Count - 2);
             foreach (var task in blockTasks)
             {
                 blockOfTask[task.Name] = b;
@@ -151,6 +160,9 @@ public sealed class MultitaskNetwork : nn.Module
     /// <summary>The definition the network was built from.</summary>
     public MultitaskModelDefinition Definition { get; }
 
+    /// <summary>The masks of every dropout layer of the network; the trainer sets their seed and step.</summary>
+    internal DropoutMasks DropoutMasks { get; }
+
     /// <summary>The device of the parameters.</summary>
     public Device Device { get; }
 
@@ -185,7 +197,8 @@ public sealed class MultitaskNetwork : nn.Module
 
         if (columns.Count > 0)
         {
-            var stitched = columns[inputName].Forward(encoded, Hidden);
+            var keys = stitchDropoutKeys[inputName];
+            var stitched = columns[inputName].Forward(encoded, (z, l) => Hidden(z, keys[l]));
             var index = layout.Tasks.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
             return ApplyBlocks(encoded, inputName, name => stitched[index[name]]);
         }
@@ -315,13 +328,15 @@ public sealed class MultitaskNetwork : nn.Module
                 layers.AddRange(Encoder(taskEncoders[task.Name]));
             }
 
-            var block = taskBlocks[BlockKey(blockOfTask[task.Name])];
+            var blockIndex = blockOfTask[task.Name];
+            var block = taskBlocks[BlockKey(blockIndex)];
+            var slice = Definition.TaskBlocks[blockIndex].ToList().IndexOf(task.Name);
             for (var l = 0; l < block.LayerCount; l++)
             {
                 layers.Add(new LayerDescription(LayerKind.StackedTaskLayer, block.Sizes[l], block.Sizes[l + 1]));
                 if (l + 1 < block.LayerCount)
                 {
-                    layers.AddRange(hiddenLayers.Select(h => h with { InputSize = block.Sizes[l + 1], OutputSize = block.Sizes[l + 1] }));
+                    layers.AddRange(hiddenLayers.Select(h => h with { InputSize = block.Sizes[l + 1], OutputSize = block.Sizes[l + 1], DropoutKey = blockDropoutKeys[blockIndex][l], DropoutSlice = slice }));
                 }
             }
 
@@ -405,7 +420,7 @@ public sealed class MultitaskNetwork : nn.Module
         {
             var names = Definition.TaskBlocks[b];
             var blockInput = perTask is null ? x : torch.stack(names.Select(perTask), 0);
-            return taskBlocks[BlockKey(b)].Forward(blockInput, Hidden);
+            return taskBlocks[BlockKey(b)].Forward(blockInput, (z, l) => Hidden(z, blockDropoutKeys[b][l]));
         }
 
         var output = blocks.Length == 1 ? Block(blocks[0]) : torch.cat(blocks.Select(Block).ToArray(), 1);
@@ -442,11 +457,17 @@ public sealed class MultitaskNetwork : nn.Module
         return x;
     }
 
-    private Tensor Hidden(Tensor x)
+    /// <summary>Keys for <paramref name="count"/> more dropout layers (none when dropout is off).</summary>
+    private int[] NewDropoutKeys(int count) =>
+        dropout.Rate > 0 ? Enumerable.Range(0, Math.Max(count, 0)).Select(_ => DropoutMasks.NextKey()).ToArray() : new int[Math.Max(count, 0)];
+
+    /// <summary>The activation and dropout (with key <paramref name="dropoutKey"/>) after a stacked task or
+    /// cross-stitch layer; on [T, B, w] the masks' slice t is task t's.</summary>
+    private Tensor Hidden(Tensor x, int dropoutKey)
     {
         foreach (var layer in hiddenLayers)
         {
-            x = DenseStack.ApplyHidden(layer, x, training);
+            x = DenseStack.ApplyHidden(layer.Kind == LayerKind.Dropout ? layer with { DropoutKey = dropoutKey } : layer, x, training);
         }
 
         return x;

@@ -53,7 +53,7 @@ internal sealed class TaskBlock : nn.Module
 
     /// <summary>Applies every task's layers to the same input [B, in] (or to its own input, [T, B, in]) and returns
     /// [B, T·out], task-major columns.</summary>
-    public Tensor Forward(Tensor x, Func<Tensor, Tensor> hidden)
+    public Tensor Forward(Tensor x, Func<Tensor, int, Tensor> hidden)
     {
         var perTask = x.dim() == 3;
         var batch = perTask ? x.shape[1] : x.shape[0];
@@ -70,7 +70,7 @@ internal sealed class TaskBlock : nn.Module
             z = z.matmul(weights[l]).add(biases[l].unsqueeze(1));
             if (l + 1 < LayerCount)
             {
-                z = hidden(z);
+                z = hidden(z, l);
             }
         }
 

@@ -82,6 +82,16 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly float* gathered;
     private readonly float*[] activations;
 
+    /// <summary>Each dense layer's dropout (null for none), its masks and its outputs after it (the next layer's input).</summary>
+    private readonly FusedDropout?[] layerDropouts;
+    private readonly float*[] dropoutMasks;
+    private readonly float*[] droppedActivations;
+
+    /// <summary>Each task's dropout after tower level l (null for none), the level's masks and its outputs after dropout.</summary>
+    private readonly FusedDropout?[][] towerDropouts;
+    private readonly float*[] towerMasks;
+    private readonly float*[] towerDropped;
+
     /// <summary>Each dense layer's activation, and its outputs before it (the same buffer as <see cref="activations"/> for ReLU).</summary>
     private readonly Activation[] layerActivations;
     private readonly float*[] preActivations;
@@ -118,12 +128,14 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, ExpertMixture? mixtureModule, int[][] taskSizes, Activation towerActivation, int[] taskIndices, int globalTaskCount, LossWeightingState weighting, Random random)
+    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, FusedDropout?[] layerDropouts, ExpertMixture? mixtureModule, int[][] taskSizes, Activation towerActivation, FusedDropout?[][] towerDropouts, int[] taskIndices, int globalTaskCount, LossWeightingState weighting, Random random)
     {
         this.weighting = weighting;
         constantWeights = weighting is ConstantWeightsState;
         var taskWeights = constantWeights ? weighting.CurrentWeights() : Enumerable.Repeat(1.0, globalTaskCount).ToArray();
         this.layerActivations = layerActivations;
+        this.layerDropouts = layerDropouts;
+        this.towerDropouts = towerDropouts;
         this.towerActivation = towerActivation;
         this.options = options;
         this.network = network;
@@ -233,10 +245,14 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             gathered = Allocate((long)maxBatch * featureWidth);
             activations = new float*[layers.Length];
             preActivations = new float*[layers.Length];
+            dropoutMasks = new float*[layers.Length];
+            droppedActivations = new float*[layers.Length];
             for (var l = 0; l < layers.Length; l++)
             {
                 activations[l] = Allocate((long)maxBatch * widths[l + 1]);
                 preActivations[l] = layerActivations[l] == Activation.ReLU ? activations[l] : Allocate((long)maxBatch * widths[l + 1]);
+                dropoutMasks[l] = layerDropouts[l] is null ? null : Allocate((long)maxBatch * widths[l + 1]);
+                droppedActivations[l] = layerDropouts[l] is null ? activations[l] : Allocate((long)maxBatch * widths[l + 1]);
             }
 
             headOutputs = Allocate((long)maxBatch * headWidth);
@@ -244,10 +260,14 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             towerOutputs = new float*[towerWidths.Length];
             towerPreActivations = new float*[towerWidths.Length];
             towerGradients = new float*[towerWidths.Length];
+            towerMasks = new float*[towerWidths.Length];
+            towerDropped = new float*[towerWidths.Length];
             for (var l = 0; l < towerWidths.Length; l++)
             {
                 towerOutputs[l] = Allocate((long)maxBatch * towerWidths[l]);
                 towerPreActivations[l] = towerActivation == Activation.ReLU ? towerOutputs[l] : Allocate((long)maxBatch * towerWidths[l]);
+                towerMasks[l] = towerDropouts[0][l] is null ? null : Allocate((long)maxBatch * towerWidths[l]);
+                towerDropped[l] = towerDropouts[0][l] is null ? towerOutputs[l] : Allocate((long)maxBatch * towerWidths[l]);
                 towerGradients[l] = Allocate((long)maxBatch * towerWidths[l]);
             }
 
@@ -385,13 +405,39 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Why the engine cannot run the described layers: it implements a shared path of convolution blocks
     /// (convolution, ReLU, max-pool) followed by dense layers each followed by an activation, possibly ending with
     /// MMoE/CGC experts (<see cref="FusedExpertMixture"/>), and per task stacked dense layers each followed by one
-    /// activation except the last (the head), as deep for every task.</summary>
+    /// activation except the last (the head), as deep for every task; each activation after a dense or task layer may
+    /// be followed by dropout.</summary>
     private static string? UnsupportedLayers(NetworkDescription description)
     {
         if (description.Shared.Count == 0)
         {
             return $"the {description.Family.ToName()} model has no shared layers on input '{description.InputName}'";
         }
+
+        var (shared, sharedProblem) = WithoutDropout(description.Shared, "the shared layers");
+        if (sharedProblem is not null)
+        {
+            return sharedProblem;
+        }
+
+        var tasks = new List<(string Task, IReadOnlyList<LayerDescription> Layers)>();
+        foreach (var (task, layers) in description.Tasks)
+        {
+            var (kept, problem) = WithoutDropout(layers, $"the layers of task '{task}'");
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (layers.Count - kept.Count != description.Tasks[0].Layers.Count(l => l.Kind == LayerKind.Dropout))
+            {
+                return $"dropout is on in some tasks' towers and off in others ('{description.Tasks[0].Task}', '{task}')";
+            }
+
+            tasks.Add((task, kept));
+        }
+
+        description = description with { Shared = shared, Tasks = tasks };
 
         // Leading convolution blocks of three layers each; the loop below checks their order.
         var blockLayers = 0;
@@ -413,7 +459,6 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 LayerKind.Dense or LayerKind.Convolution or LayerKind.MaxPool => null,
                 LayerKind.Activation when i < blockLayers => layer.Activation == Activation.ReLU ? null : $"the convolution blocks' activation is {layer.Activation}, and the fused engine implements ReLU there",
                 LayerKind.Activation => FusedActivation.Unsupported(layer.Activation),
-                LayerKind.Dropout => "dropout is on",
                 LayerKind.ExpertMixture when i != description.Shared.Count - 1 => $"the experts (MMoE/CGC) are not the last shared layer (layer {i + 1} of {description.Shared.Count})",
                 LayerKind.ExpertMixture when (i - blockLayers) % 2 != 0 => $"the experts (MMoE/CGC) follow a dense layer without an activation",
                 LayerKind.ExpertMixture => FusedExpertMixture.Unsupported(layer.Mixture!),
@@ -441,7 +486,6 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 var expected = i % 2 == 0 ? LayerKind.StackedTaskLayer : LayerKind.Activation;
                 string? problem = layer.Kind switch
                 {
-                    LayerKind.Dropout => $"dropout is on in the layers of task '{task}'",
                     LayerKind.Dense or LayerKind.Activation or LayerKind.Convolution or LayerKind.MaxPool or LayerKind.ExpertMixture or LayerKind.CrossStitch or LayerKind.StackedTaskLayer when layer.Kind != expected =>
                         $"the {description.Family.ToName()} model gives task '{task}' layers other than task layers each followed by an activation ({string.Join(", ", layers.Select(l => l.Kind))})",
                     LayerKind.StackedTaskLayer => null,
@@ -473,6 +517,26 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         return null;
     }
 
+    /// <summary>The layers without their dropout layers, or why a dropout layer is where the engine does not implement
+    /// it (anywhere but right after the activation of a dense or task layer).</summary>
+    private static (IReadOnlyList<LayerDescription> Layers, string? Problem) WithoutDropout(IReadOnlyList<LayerDescription> layers, string where)
+    {
+        var kept = new List<LayerDescription>();
+        for (var i = 0; i < layers.Count; i++)
+        {
+            if (layers[i].Kind != LayerKind.Dropout)
+            {
+                kept.Add(layers[i]);
+            }
+            else if (i < 2 || layers[i - 1].Kind != LayerKind.Activation || layers[i - 2].Kind is not (LayerKind.Dense or LayerKind.StackedTaskLayer))
+            {
+                return (kept, $"dropout in {where} is not right after the activation of a dense layer (layer {i + 1})");
+            }
+        }
+
+        return (kept, null);
+    }
+
     /// <summary>Creates the engine for a configuration that <see cref="Unsupported"/> accepts.</summary>
     public static FusedEngine Create(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
     {
@@ -483,6 +547,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var convolutionLayers = shared.Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Convolution!).ToArray();
         var dense = shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
         var denseActivations = shared.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => shared[p.i + 1].Activation).ToArray();
+        var denseDropouts = shared.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => FusedDropout.After(shared, p.i + 1)).ToArray();
         var trunkInputWidth = shared.First(l => l.Kind is LayerKind.Dense or LayerKind.ExpertMixture).InputSize;
         var mixture = shared[^1].Kind == LayerKind.ExpertMixture ? shared[^1].Mixture! : null;
         var taskLayers = network.Describe(input.InputName).Tasks.ToDictionary(t => t.Task, t => t.Layers, StringComparer.Ordinal);
@@ -492,7 +557,13 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             .Select(t => taskLayers[t.Name].Where(l => l.Kind == LayerKind.StackedTaskLayer).ToArray())
             .Select(levels => levels.Select(l => l.InputSize).Append(levels[^1].OutputSize).ToArray())
             .ToArray();
-        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, mixture, taskSizes, towerActivation, indices, tasks.Count, weighting, random);
+
+        // Per task, the dropout after each tower level (the activation after every task layer but the head).
+        var towerDropouts = input.Layout.Tasks
+            .Select(t => taskLayers[t.Name])
+            .Select(layers => layers.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.StackedTaskLayer && p.i + 1 < layers.Count).Select(p => FusedDropout.After(layers, p.i + 1)).ToArray())
+            .ToArray();
+        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, denseDropouts, mixture, taskSizes, towerActivation, towerDropouts, indices, tasks.Count, weighting, random);
     }
 
     /// <inheritdoc/>
@@ -855,7 +926,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             VectorMath.BroadcastRows(parameters + biasOffsets[l], outWidth, z, batch);
             Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, previous, inWidth, parameters + weightOffsets[l], outWidth, 1, z, outWidth, threads);
             FusedActivation.Forward(layerActivations[l], z, a, (long)batch * outWidth);
-            previous = a;
+            layerDropouts[l]?.Forward(network.DropoutMasks, a, dropoutMasks[l], droppedActivations[l], batch, outWidth, outWidth);
+            previous = droppedActivations[l];
         }
 
         // The first task layer of every task in one product (from each task's own mixture of experts: one product per
@@ -879,6 +951,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         for (var l = 1; l < taskLevels; l++)
         {
             FusedActivation.Forward(towerActivation, towerPreActivations[l - 1], towerOutputs[l - 1], (long)batch * towerWidths[l - 1]);
+            foreach (var head in heads)
+            {
+                var columns = head.Levels[l - 1];
+                towerDropouts[head.LayoutIndex][l - 1]?.Forward(network.DropoutMasks, towerOutputs[l - 1] + columns.InputOffset, towerMasks[l - 1] + columns.InputOffset, towerDropped[l - 1] + columns.InputOffset, batch, columns.InWidth, towerWidths[l - 1]);
+            }
             var last = l == taskLevels - 1;
             var output = last ? headOutputs : towerPreActivations[l];
             var outputStride = last ? headWidth : towerWidths[l];
@@ -887,7 +964,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 var level = head.Levels[l - 1];
                 var target = output + level.OutputOffset;
                 VectorMath.BroadcastRows(parameters + level.BiasOffset, level.OutWidth, target, batch, outputStride);
-                Sgemm.Multiply(false, false, batch, level.OutWidth, level.InWidth, 1, towerOutputs[l - 1] + level.InputOffset, towerWidths[l - 1], parameters + level.WeightOffset, level.OutWidth, 1, target, outputStride, threads);
+                Sgemm.Multiply(false, false, batch, level.OutWidth, level.InWidth, 1, towerDropped[l - 1] + level.InputOffset, towerWidths[l - 1], parameters + level.WeightOffset, level.OutWidth, 1, target, outputStride, threads);
             }
         }
 
@@ -909,10 +986,15 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             {
                 var level = head.Levels[l - 1];
                 var dz = outputGradient + level.OutputOffset;
-                var input = towerOutputs[l - 1] + level.InputOffset;
+                var input = towerDropped[l - 1] + level.InputOffset;
                 Sgemm.Multiply(true, false, level.InWidth, level.OutWidth, batch, 1, input, inputStride, dz, outputStride, 0, gradients + level.WeightOffset, level.OutWidth, threads);
                 VectorMath.ColumnSums(dz, batch, level.OutWidth, outputStride, gradients + level.BiasOffset);
                 Sgemm.Multiply(false, true, batch, level.InWidth, level.OutWidth, 1, dz, outputStride, parameters + level.WeightOffset, level.OutWidth, 0, towerGradients[l - 1] + level.InputOffset, inputStride, threads);
+            }
+
+            if (towerMasks[l - 1] != null)
+            {
+                FusedDropout.Backward(towerGradients[l - 1], towerMasks[l - 1], batch, inputStride, inputStride);
             }
 
             FusedActivation.Backward(towerActivation, towerGradients[l - 1], towerPreActivations[l - 1], towerOutputs[l - 1], (long)batch * inputStride);
@@ -1223,11 +1305,16 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         {
             int inWidth = widths[l], outWidth = widths[l + 1];
             var a = activations[l];
-            var previous = l > 0 ? activations[l - 1] : convolutions.Length > 0 ? flattened : x;
+            var previous = l > 0 ? droppedActivations[l - 1] : convolutions.Length > 0 ? flattened : x;
             var block = (long)batch * outWidth;
             for (var k = 0; k < taskCount; k++)
             {
                 var dz = current + (k * block);
+                if (dropoutMasks[l] != null)
+                {
+                    FusedDropout.Backward(dz, dropoutMasks[l], batch, outWidth, outWidth);
+                }
+
                 FusedActivation.Backward(layerActivations[l], dz, preActivations[l], a, block);
                 Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, previous, inWidth, dz, outWidth, 0, target + (k * stride) + weightOffsets[l], outWidth, threads);
                 VectorMath.ColumnSums(dz, batch, outWidth, target + (k * stride) + biasOffsets[l]);

@@ -30,6 +30,10 @@ internal sealed unsafe class FusedExpertMixture
 
     /// <summary>Each expert's dense layers, by expert number.</summary>
     private readonly Linear[][] expertLayers;
+
+    /// <summary>Each expert's dropout after each level (null for none), and the masks they draw from.</summary>
+    private readonly FusedDropout?[][] dropouts;
+    private readonly DropoutMasks? masks;
     private readonly long[][] levelWeights;
     private readonly long[][] levelBiases;
     private long sharedFirstWeight;
@@ -46,6 +50,11 @@ internal sealed unsafe class FusedExpertMixture
     private float*[] preActivations = [];
     private float*[] outputs = [];
     private float*[] outputGradients = [];
+
+    /// <summary>Per expert level with dropout, its masks and its outputs after dropout (the same as <see cref="outputs"/>
+    /// without).</summary>
+    private float*[] dropoutMasks = [];
+    private float*[] dropped = [];
     private float* gateWeights;
     private float* gateGradients;
     private float* mixed;
@@ -62,9 +71,13 @@ internal sealed unsafe class FusedExpertMixture
         choices = shared + perTask;
         gateWidth = taskNames.Length * choices;
         expertLayers = new Linear[experts][];
+        dropouts = new FusedDropout?[experts][];
         for (var e = 0; e < experts; e++)
         {
-            expertLayers[e] = Plan(Expert(e)).Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
+            var plan = Plan(Expert(e));
+            expertLayers[e] = plan.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
+            dropouts[e] = plan.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => FusedDropout.After(plan, p.i + 1)).ToArray();
+            masks ??= plan.FirstOrDefault(l => l.Kind == LayerKind.Dropout)?.Masks;
         }
 
         levelWidths = expertLayers[0].Select(l => (int)l.weight!.shape[0]).ToArray();
@@ -83,19 +96,18 @@ internal sealed unsafe class FusedExpertMixture
     public float* MixedGradients { get; private set; }
 
     /// <summary>Why the engine cannot run these experts (each a stack of dense layers each followed by the same built-in
-    /// activation, no dropout), or <see langword="null"/>.</summary>
+    /// activation and possibly dropout; the task experts are built as the shared ones), or <see langword="null"/>.</summary>
     public static string? Unsupported(ExpertMixture mixture)
     {
         foreach (var plan in mixture.SharedExperts.Select(Plan))
         {
-            for (var i = 0; i < plan.Count; i++)
+            var expected = LayerKind.Dense;
+            foreach (var layer in plan)
             {
-                var layer = plan[i];
-                var expected = i % 2 == 0 ? LayerKind.Dense : LayerKind.Activation;
                 string? problem = layer.Kind switch
                 {
-                    LayerKind.Dropout => "dropout is on in the experts",
-                    _ when layer.Kind != expected => $"an expert is not dense layers each followed by an activation ({string.Join(", ", plan.Select(l => l.Kind))})",
+                    LayerKind.Dropout when expected == LayerKind.Dense => null,
+                    _ when layer.Kind != expected => $"an expert is not dense layers each followed by an activation and possibly dropout ({string.Join(", ", plan.Select(l => l.Kind))})",
                     LayerKind.Dense => null,
                     LayerKind.Activation => FusedActivation.Unsupported(layer.Activation),
                     _ => throw new ArgumentOutOfRangeException(nameof(mixture), layer.Kind, "Unknown layer kind."),
@@ -104,9 +116,11 @@ internal sealed unsafe class FusedExpertMixture
                 {
                     return problem;
                 }
+
+                expected = layer.Kind == LayerKind.Dense ? LayerKind.Activation : LayerKind.Dense;
             }
 
-            if (plan.Count == 0 || plan.Count % 2 != 0)
+            if (plan.Count == 0 || plan[^1].Kind == LayerKind.Dense)
             {
                 return "an expert does not end with an activation";
             }
@@ -166,12 +180,16 @@ internal sealed unsafe class FusedExpertMixture
         preActivations = new float*[levels];
         outputs = new float*[levels];
         outputGradients = new float*[levels];
+        dropoutMasks = new float*[levels];
+        dropped = new float*[levels];
         for (var j = 0; j < levels; j++)
         {
             var length = (long)maxBatch * experts * levelWidths[j];
             outputs[j] = (float*)allocate(length);
             preActivations[j] = activation == Activation.ReLU ? outputs[j] : (float*)allocate(length);
             outputGradients[j] = (float*)allocate(length);
+            dropoutMasks[j] = dropouts[0][j] is null ? null : (float*)allocate(length);
+            dropped[j] = dropouts[0][j] is null ? outputs[j] : (float*)allocate(length);
         }
 
         gateWeights = (float*)allocate((long)maxBatch * gateWidth);
@@ -189,6 +207,7 @@ internal sealed unsafe class FusedExpertMixture
         DenseForward(h, batch, sharedFirstWeight, sharedFirstBias, shared * first, preActivations[0], stride);
         DenseForward(h, batch, taskFirstWeight, taskFirstBias, (experts - shared) * first, preActivations[0] + (shared * first), stride);
         FusedActivation.Forward(activation, preActivations[0], outputs[0], (long)batch * stride);
+        Drop(0, batch);
         for (var j = 1; j < levelWidths.Length; j++)
         {
             int inWidth = levelWidths[j - 1], outWidth = levelWidths[j];
@@ -196,10 +215,11 @@ internal sealed unsafe class FusedExpertMixture
             {
                 var target = preActivations[j] + (e * outWidth);
                 VectorMath.BroadcastRows(parameters + levelBiases[e][j], outWidth, target, batch, experts * outWidth);
-                Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, outputs[j - 1] + (e * inWidth), experts * inWidth, parameters + levelWeights[e][j], outWidth, 1, target, experts * outWidth, threads);
+                Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, dropped[j - 1] + (e * inWidth), experts * inWidth, parameters + levelWeights[e][j], outWidth, 1, target, experts * outWidth, threads);
             }
 
             FusedActivation.Forward(activation, preActivations[j], outputs[j], (long)batch * experts * outWidth);
+            Drop(j, batch);
         }
 
         DenseForward(h, batch, gateWeight, gateBias, gateWidth, gateWeights, gateWidth);
@@ -209,7 +229,7 @@ internal sealed unsafe class FusedExpertMixture
         }
 
         var width = OutputWidth;
-        var last = outputs[^1];
+        var last = dropped[^1];
         for (var b = 0; b < batch; b++)
         {
             for (var t = 0; t < taskNames.Length; t++)
@@ -233,7 +253,7 @@ internal sealed unsafe class FusedExpertMixture
     {
         // The mixture: each expert's output gradient collects g_t,e · ∂L/∂mix_t; each gate weight gets ⟨∂L/∂mix_t, expert_e⟩.
         var width = OutputWidth;
-        var last = outputs[^1];
+        var last = dropped[^1];
         var lastGradient = outputGradients[^1];
         new Span<float>(lastGradient, checked(batch * experts * width)).Clear();
         for (var b = 0; b < batch; b++)
@@ -264,6 +284,11 @@ internal sealed unsafe class FusedExpertMixture
         for (var j = levelWidths.Length - 1; j >= 0; j--)
         {
             var outWidth = levelWidths[j];
+            if (dropoutMasks[j] != null)
+            {
+                FusedDropout.Backward(outputGradients[j], dropoutMasks[j], batch, experts * outWidth, experts * outWidth);
+            }
+
             FusedActivation.Backward(activation, outputGradients[j], preActivations[j], outputs[j], (long)batch * experts * outWidth);
             if (j == 0)
             {
@@ -274,7 +299,7 @@ internal sealed unsafe class FusedExpertMixture
             for (var e = 0; e < experts; e++)
             {
                 var dz = outputGradients[j] + (e * outWidth);
-                Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, outputs[j - 1] + (e * inWidth), experts * inWidth, dz, experts * outWidth, 0, gradients + levelWeights[e][j], outWidth, threads);
+                Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, dropped[j - 1] + (e * inWidth), experts * inWidth, dz, experts * outWidth, 0, gradients + levelWeights[e][j], outWidth, threads);
                 VectorMath.ColumnSums(dz, batch, outWidth, experts * outWidth, gradients + levelBiases[e][j]);
                 Sgemm.Multiply(false, true, batch, inWidth, outWidth, 1, dz, experts * outWidth, parameters + levelWeights[e][j], outWidth, 0, outputGradients[j - 1] + (e * inWidth), experts * inWidth, threads);
             }
@@ -318,6 +343,17 @@ internal sealed unsafe class FusedExpertMixture
     }
 
     private static IReadOnlyList<LayerDescription> Plan(DenseStack expert) => expert.Describe();
+
+    /// <summary>Each expert's dropout after level <paramref name="level"/>, when there is one.</summary>
+    private void Drop(int level, int batch)
+    {
+        var width = levelWidths[level];
+        for (var e = 0; e < experts; e++)
+        {
+            var column = e * width;
+            dropouts[e][level]?.Forward(masks!, outputs[level] + column, dropoutMasks[level] + column, dropped[level] + column, batch, width, experts * width);
+        }
+    }
 
     /// <summary>x ← softmax(x) over <paramref name="count"/> values.</summary>
     private static void Softmax(float* x, int count)

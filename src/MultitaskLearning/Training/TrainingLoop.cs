@@ -101,6 +101,7 @@ internal sealed class TrainingLoop
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     guard?.StepStarted();
+                    network.DropoutMasks.Step = steps; // the masks of this step, the same after a resume
                     var outcome = run.Engine.Step(scheduler, rates);
                     guard?.StepFinished();
                     CheckFinite(outcome, epoch, step);

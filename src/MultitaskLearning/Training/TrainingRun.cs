@@ -111,6 +111,7 @@ internal sealed class TrainingRun : IDisposable
             }
 
             Weighting = options.LossWeighting.CreateState(Tasks, network.Device);
+            network.DropoutMasks.Seed = (ulong)(uint)options.Seed;
             Parameters = SelectTrainable(trainable);
             Weighting.Attach(Parameters.SharedTensors);
             Parameters = Parameters with

@@ -85,18 +85,23 @@ public sealed class FusedEngineTests
     [InlineData("weighting", "UncertaintyWeighting")]
     [InlineData("aggregator", "graddrop")]
     [InlineData("family", "task-specific")]
-    [InlineData("dropout", "dropout")]
+    [InlineData("gradnorm", "GradNorm")]
     public void Fused_RefusesWhatItDoesNotImplement_NamingTheReason(string change, string named)
     {
         var data = MixedTasks(60, seed: 5);
         var definition = MultitaskModelBuilder.FromDataset(data)
-            .UseFamily(change == "family" ? ModelFamily.TaskSpecific : ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8], Dropout = change == "dropout" ? 0.1 : 0 })
+            .UseFamily(change == "family" ? ModelFamily.TaskSpecific : ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] })
             .Build();
         var options = new TrainerOptions
         {
             Epochs = 1,
             Engine = TrainingEngine.Fused,
-            LossWeighting = change == "weighting" ? new UncertaintyWeighting() : new FixedWeighting(),
+            LossWeighting = change switch
+            {
+                "weighting" => new UncertaintyWeighting(),
+                "gradnorm" => new GradNorm(),
+                _ => new FixedWeighting(),
+            },
             GradientAggregator = change == "aggregator" ? new GradDrop() : null,
         }.Deterministic();
         var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
