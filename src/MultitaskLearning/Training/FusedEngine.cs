@@ -125,6 +125,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly int presentWidth;
     private bool firstStep = true;
 
+    /// <summary>The batch of the last <see cref="ForwardAndLosses"/>: its samples, its shared representation and its size.</summary>
+    private float* currentSamples;
+    private float* currentRepresentation;
+    private int currentBatch;
+
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
@@ -191,6 +196,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             offset += widths[l + 1];
         }
 
+        var mixtureStart = offset;
         if (mixture is not null)
         {
             offset = mixture.LayOutShared(offset);
@@ -225,6 +231,24 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
 
         totalLength = offset;
+
+        // Blocks by owner: a convolution, a dense layer, the shared experts (modules an input's path may share with
+        // another's), and everything task-specific, which belongs to this input's tasks alone.
+        var blocks = new List<(object Key, long Offset, long Length)>();
+        blocks.AddRange(convolutions.Select(stage => ((object)stage.Layer, stage.WeightOffset, stage.BiasOffset + stage.Shape.OutChannels - stage.WeightOffset)));
+        blocks.AddRange(layers.Select((layer, l) => ((object)layer, weightOffsets[l], biasOffsets[l] + widths[l + 1] - weightOffsets[l])));
+        if (mixtureModule is not null)
+        {
+            blocks.Add((mixtureModule, mixtureStart, sharedLength - mixtureStart));
+        }
+
+        blocks.Add((input, sharedLength, totalLength - sharedLength));
+        if (blocks.Sum(b => b.Length) != totalLength)
+        {
+            throw new InvalidOperationException($"The fused engine's parameter blocks cover {blocks.Sum(b => b.Length)} of {totalLength} values.");
+        }
+
+        Blocks = blocks;
 
         maxBatch = BatchScheduler.BatchSize(options, input.Count);
         var taskSlots = aggregator is null ? 1 : heads.Length;
@@ -338,21 +362,22 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             return $"the model is on {network.Device}, and the fused engine runs on the CPU";
         }
 
-        if (data.Inputs.Count != 1)
+        if (data.Inputs.Count > 1 && options.GradientAggregator is { } multiInput)
         {
-            return $"the model reads {data.Inputs.Count} inputs, and the fused engine trains one";
+            return $"aggregator '{multiInput.Name}' is used with {data.Inputs.Count} inputs, whose per-task gradients the fused engine does not combine";
         }
 
-        var input = data.Inputs[0];
-        var description = network.Describe(input.InputName);
-        if (UnsupportedLayers(description) is { } layers)
+        if (data.Inputs.Count > 1 && options.TaskSampling != TaskSampling.AllInputs)
         {
-            return layers;
+            return $"tasks are sampled ({options.TaskSampling}) from {data.Inputs.Count} inputs, and the fused engine trains every input at every step";
         }
 
-        if (options.GradientAggregator is { } combining && description.Shared[^1].Kind == LayerKind.ExpertMixture)
+        foreach (var input in data.Inputs)
         {
-            return $"aggregator '{combining.Name}' is used with experts (MMoE/CGC), whose per-task gradients the fused engine does not take";
+            if (UnsupportedInput(options, network, input) is { } problem)
+            {
+                return data.Inputs.Count > 1 ? $"on input '{input.InputName}', {problem}" : problem;
+            }
         }
 
         switch (options.Optimizer)
@@ -381,6 +406,23 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         if (options.TrainableTasks is not null || options.SharedLearningRateFactor == 0)
         {
             return "some parameters are frozen (TrainableTasks or SharedLearningRateFactor = 0)";
+        }
+
+        return null;
+    }
+
+    /// <summary>Why the engine cannot train one input's path: its layers, losses or prepared tensors.</summary>
+    private static string? UnsupportedInput(TrainerOptions options, MultitaskNetwork network, PreparedInput input)
+    {
+        var description = network.Describe(input.InputName);
+        if (UnsupportedLayers(description) is { } layers)
+        {
+            return layers;
+        }
+
+        if (options.GradientAggregator is { } combining && description.Shared[^1].Kind == LayerKind.ExpertMixture)
+        {
+            return $"aggregator '{combining.Name}' is used with experts (MMoE/CGC), whose per-task gradients the fused engine does not take";
         }
 
         foreach (var task in input.Layout.Tasks)
@@ -537,10 +579,16 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         return (kept, null);
     }
 
-    /// <summary>Creates the engine for a configuration that <see cref="Unsupported"/> accepts.</summary>
-    public static FusedEngine Create(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
+    /// <summary>Creates the engine for a configuration that <see cref="Unsupported"/> accepts: one path for a model
+    /// with one input, or one per input joined by <see cref="FusedMultiInputEngine"/>.</summary>
+    public static ITrainingEngine Create(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random) =>
+        data.Inputs.Count == 1
+            ? CreateForInput(options, network, data.Inputs[0], tasks, weighting, random)
+            : new FusedMultiInputEngine(options, data.Inputs.Select(input => CreateForInput(options, network, input, tasks, weighting, random)).ToArray(), tasks.Count, weighting);
+
+    /// <summary>Creates the path of one input (all of a one-input model).</summary>
+    private static FusedEngine CreateForInput(TrainerOptions options, MultitaskNetwork network, PreparedInput input, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
     {
-        var input = data.Inputs[0];
         var names = tasks.Select(t => t.Name).ToList();
         var indices = input.Layout.Tasks.Select(t => names.IndexOf(t.Name)).ToArray();
         var shared = network.Describe(input.InputName).Shared;
@@ -573,29 +621,54 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public StepOutcome Step(BatchScheduler scheduler, StepLearningRates learningRates)
     {
-        var rows = scheduler.NextRows()[0];
-        var batch = rows.Length;
-        var x = Gather(rows);
-        var representation = Forward(x, batch);
-        var losses = new float[globalTaskCount];
-        var counts = new float[globalTaskCount];
-        var total = LossGradients(rows, batch, losses, counts);
+        var outcome = ForwardAndLosses(scheduler.NextRows()[0]);
         if (!constantWeights)
         {
-            total = WeighLosses(batch, losses, counts);
-        }
-        if (!double.IsFinite(total))
-        {
-            return new StepOutcome(losses, counts, total); // the loop reports the divergence; no update
+            outcome = outcome with { Total = WeighLosses(outcome.Losses, outcome.Counts) };
         }
 
-        foreach (var head in heads)
+        if (!IsFinite(outcome))
         {
-            if (counts[head.GlobalIndex] > 0 && !float.IsFinite(losses[head.GlobalIndex]))
-            {
-                return new StepOutcome(losses, counts, total);
-            }
+            return outcome; // the loop reports the divergence; no update
         }
+
+        Backward(outcome);
+        if (options.GradientClipNorm is not null)
+        {
+            ScaleGradients(GradientClipping.Factor(Math.Sqrt(GradientSquares(_ => true)), options.GradientClipNorm));
+        }
+
+        Update(learningRates);
+        return outcome;
+    }
+
+    /// <summary>The forward pass of a batch, its per-task losses (in the trainer's task order; the other inputs' tasks
+    /// 0) and their gradients with respect to the heads' outputs, weighted when the weights are constant; the batch
+    /// is kept for <see cref="Backward"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal StepOutcome ForwardAndLosses(BatchRows rows)
+    {
+        currentBatch = rows.Length;
+        currentSamples = Gather(rows);
+        currentRepresentation = Forward(currentSamples, currentBatch);
+        var losses = new float[globalTaskCount];
+        var counts = new float[globalTaskCount];
+        var total = LossGradients(rows, currentBatch, losses, counts);
+        return new StepOutcome(losses, counts, total);
+    }
+
+    /// <summary>Whether the step's total and the losses of this input's tasks with labelled rows are finite.</summary>
+    internal bool IsFinite(StepOutcome outcome) =>
+        double.IsFinite(outcome.Total) && heads.All(head => outcome.Counts[head.GlobalIndex] == 0 || float.IsFinite(outcome.Losses[head.GlobalIndex]));
+
+    /// <summary>The backward pass of the batch of the last <see cref="ForwardAndLosses"/>: every parameter's gradient
+    /// into the gradient buffer (combined by the aggregator when there is one).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal void Backward(StepOutcome outcome)
+    {
+        var x = currentSamples;
+        var representation = currentRepresentation;
+        var batch = currentBatch;
 
         // Task layers: each task's columns get only that task's gradient.
         TowersBackward(batch);
@@ -628,24 +701,43 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         else
         {
             Sgemm.Multiply(true, false, h, firstWidth, batch, 1, representation, h, firstGradients, firstWidth, 0, gradients + firstWeightOffset, firstWidth, threads);
-            AggregatedBackward(x, batch, losses, counts);
+            AggregatedBackward(x, batch, outcome.Losses, outcome.Counts);
         }
+    }
 
-        if (options.GradientClipNorm is not null)
+    /// <summary>Σ g² over the parameter blocks (<see cref="Blocks"/>) that <paramref name="counted"/> accepts, by its key.</summary>
+    internal double GradientSquares(Func<object, bool> counted)
+    {
+        double sum = 0;
+        foreach (var (key, offset, length) in Blocks)
         {
-            var factor = GradientClipping.Factor(Math.Sqrt(VectorMath.Dot(gradients, gradients, totalLength)), options.GradientClipNorm);
-            if (factor < 1)
+            if (counted(key))
             {
-                VectorMath.Scale((float)factor, gradients, totalLength);
+                sum += VectorMath.Dot(gradients + offset, gradients + offset, length);
             }
         }
 
-        Update(learningRates);
-        return new StepOutcome(losses, counts, total);
+        return sum;
     }
 
+    /// <summary>Multiplies every gradient by <paramref name="factor"/> when it is below 1 (gradient clipping).</summary>
+    internal void ScaleGradients(double factor)
+    {
+        if (factor < 1)
+        {
+            VectorMath.Scale((float)factor, gradients, totalLength);
+        }
+    }
+
+    /// <summary>The parameter blocks of the flat buffers, each with the module (or task) it belongs to as its key: the
+    /// same key in two engines (one per input) marks the same shared parameters.</summary>
+    internal IReadOnlyList<(object Key, long Offset, long Length)> Blocks { get; }
+
+    /// <summary>The flat gradient buffer (parameters in <see cref="Blocks"/>' layout).</summary>
+    internal float* Gradients => gradients;
+
     /// <summary>The optimiser's update of every parameter, with the shared and the task-specific learning rate.</summary>
-    private void Update(StepLearningRates learningRates)
+    internal void Update(StepLearningRates learningRates)
     {
         var taskSpecificLength = totalLength - sharedLength;
         switch (options.Optimizer)
@@ -668,6 +760,12 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
         firstStep = false;
     }
+
+    /// <summary>The engine's kernel threads.</summary>
+    internal KernelThreads Threads => threads;
+
+    /// <summary>Whether the loss weights are the same at every step (else <see cref="LossWeightingState.Combine"/> gives them).</summary>
+    internal bool ConstantWeights => constantWeights;
 
     /// <inheritdoc/>
     public ContentionGuard? CreateContentionGuard(Action<int> switched) => threads.Count > 1
@@ -704,7 +802,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
 
         var result = new Dictionary<string, ParameterOptimizerState>(StringComparer.Ordinal);
-        foreach (var (handle, name) in names)
+        var owned = OwnedParameters();
+        foreach (var (handle, name) in names.Where(n => owned.Contains(n.Key)))
         {
             var parameterBuffers = hasState
                 ? buffers.ToDictionary(b => b.Name, b => arrays[b.Name][handle], StringComparer.Ordinal)
@@ -803,6 +902,21 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     private static float* NetworkPointer(Parameter parameter) => Runtime.TensorMemory.Floats(parameter);
+
+    /// <summary>The handles of the network parameters this engine trains (all of them, unless the network reads
+    /// several inputs and this engine is one input's path).</summary>
+    private HashSet<IntPtr> OwnedParameters()
+    {
+        var owned = new HashSet<IntPtr>();
+        WithPinned(
+            parameter =>
+            {
+                owned.Add(parameter.Handle);
+                return new float[parameter.numel()];
+            },
+            locate => Transfer(parameters, locate, toTarget: true));
+        return owned;
+    }
 
     /// <summary>The network's parameter names by tensor handle.</summary>
     private Dictionary<IntPtr, string> ParameterNames() => network.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
@@ -1217,21 +1331,26 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>Combines the step's losses with the weighting (<see cref="LossWeightingState.Combine"/>), scales each
     /// task's output gradients, computed with weight 1, by its weight ∂Total/∂L_t, and returns the total.</summary>
-    private double WeighLosses(int batch, float[] losses, float[] counts)
+    private double WeighLosses(float[] losses, float[] counts)
     {
         using var scope = NewDisposeScope();
         var weighted = weighting.Combine(tensor(losses), tensor(counts.Select(c => c > 0 ? 1f : 0f).ToArray()));
-        var weights = weighted.TaskWeights.cpu().data<float>().ToArray();
+        ScaleTaskGradients(weighted.TaskWeights.cpu().data<float>().ToArray());
+        return weighted.Total.cpu().item<float>();
+    }
+
+    /// <summary>Scales each task's output gradients of the current batch, computed with weight 1, by its weight
+    /// (<paramref name="weights"/>, in the trainer's task order).</summary>
+    internal void ScaleTaskGradients(float[] weights)
+    {
         foreach (var head in heads)
         {
             var weight = weights[head.GlobalIndex];
-            for (var i = 0; i < batch; i++)
+            for (var i = 0; i < currentBatch; i++)
             {
                 VectorMath.Scale(weight, headGradients + ((long)i * headWidth) + head.Offset, head.Width);
             }
         }
-
-        return weighted.Total.cpu().item<float>();
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -11,7 +11,7 @@ public enum TrainingEngine
 
     /// <summary>A hand-fused forward and backward pass for shared-trunk, hybrid, MMoE and CGC models with one input, a
     /// dense or convolutional encoder (ReLU in convolution blocks, any built-in activation after dense layers and in
-    /// experts and towers; no dropout) on the CPU, trained with SGD, Adam or AdamW, a loss weighting without learned
+    /// experts and towers; dropout after them, with the masks autograd draws too) on the CPU, trained with SGD, Adam or AdamW, a loss weighting without learned
     /// parameters (all but uncertainty weighting and GradNorm), cross-entropy, binary cross-entropy or squared-error
     /// losses and no aggregator or a Gram-based one (PCGrad, MGDA, …; not with experts). Parameters live in one flat
     /// buffer with in-place optimiser updates; the first task layer of all tasks (heads, or the first tower layers)

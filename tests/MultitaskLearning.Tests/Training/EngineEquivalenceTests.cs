@@ -309,6 +309,59 @@ public sealed class EngineEquivalenceTests
         TrainOnBothEngines(definition, split, apply);
     }
 
+    /// <summary>Models that read two inputs (a table with a dense encoder, images with a convolutional one), each path with
+    /// its copy of the shared layers. Cases: family, layers (trunk or experts), towers, dropout, options.</summary>
+    private static readonly Dictionary<string, (ModelFamily Family, int[] Layers, int[] Towers, double Dropout, Action<TrainerOptions> Apply)> TwoInputCases = new(StringComparer.Ordinal)
+    {
+        ["shared trunk [8, 6], sgd"] = (ModelFamily.SharedTrunk, [8, 6], [], 0, _ => { }),
+        ["hybrid, tower [5], dropout 0.2, adam, clipping 0.5"] = (ModelFamily.Hybrid, [8], [5], 0.2, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; o.GradientClipNorm = 0.5; }),
+        ["mmoe, experts [6], tower [4], adamw, shared rate 0.5"] = (ModelFamily.Mmoe, [6], [4], 0, o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.SharedLearningRateFactor = 0.5; }),
+        ["cgc, experts [5], dwa, 4 epochs"] = (ModelFamily.Cgc, [5], [], 0, o => { o.LossWeighting = new DynamicWeightAverage(); o.Epochs = 4; }),
+        ["shared trunk [7], rlw, nesterov, 2 threads"] = (ModelFamily.SharedTrunk, [7], [], 0.1, o => { o.LossWeighting = new RandomLossWeighting(); o.Nesterov = true; o.Threads = 2; }),
+    };
+
+    public static TheoryData<string> TwoInputCaseNames() => new(TwoInputCases.Keys);
+
+    /// <summary>Two inputs on the fused engine (a path per input, the shared layers' gradients summed over the paths)
+    /// against autograd, which sums the inputs' losses.</summary>
+    [TheoryRequiresAvx2]
+    [MemberData(nameof(TwoInputCaseNames))]
+    public void TwoInputs_BothEnginesTrainTheSameModel(string name)
+    {
+        var (family, layers, towers, dropout, apply) = TwoInputCases[name];
+        var split = TwoInputSplit();
+        var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i.Name == "image"
+                ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3], EncoderLayers = [8] }
+                : i with { EncoderLayers = [8] })
+            .UseFamily(family, new ArchitectureOptions { TrunkLayers = layers, TowerLayers = towers, Experts = 2, TaskExperts = 1, Dropout = dropout }).Build();
+        TrainOnBothEngines(definition, split, apply);
+    }
+
+    [TheoryRequiresAvx2]
+    [InlineData("pcgrad", "inputs, whose per-task gradients")]
+    [InlineData("task sampling", "trains every input at every step")]
+    public void TwoInputs_WhatTheFusedEngineDoesNotCombine_IsRefused(string change, string named)
+    {
+        var split = TwoInputSplit();
+        var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { EncoderLayers = [8] }).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [6] }).Build();
+        var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused }.Deterministic();
+        if (change == "pcgrad")
+        {
+            options.GradientAggregator = new PCGrad();
+        }
+        else
+        {
+            options.TaskSampling = TaskSampling.RoundRobin;
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, split.Train).Dispose());
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    private static DatasetSplit TwoInputSplit() => DatasetSplitter.Split(
+        MultitaskDataset.Merge(FusedEngineTests.MixedTasks(150, seed: 24), Images(120, [1, 8, 8], seed: 8)),
+        new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
+
     /// <summary>The smooth activations after dense layers (encoder, trunk and towers of a hybrid model), with SGD and
     /// with PCGrad through them.</summary>
     [TheoryRequiresAvx2]
