@@ -5,7 +5,8 @@ namespace MultitaskLearning.Training;
 /// batches, the learning-rate schedule, divergence checks, validation, early stopping, checkpoints, progress and the
 /// thread guard — and calls an engine only through this interface. Engines: <see cref="AutogradEngine"/> (TorchSharp
 /// autograd and optimisers; every model and option; the reference) and <see cref="FusedEngine"/> (hand-written
-/// kernels for the configurations its <see cref="FusedEngine.Unsupported"/> accepts).
+/// kernels for the configurations its <see cref="FusedEngine.Unsupported"/> accepts; <see cref="FusedMultiInputEngine"/>
+/// joins one per input).
 /// </summary>
 internal interface ITrainingEngine : IDisposable
 {

@@ -9,8 +9,8 @@ public enum TrainingEngine
     /// <summary>TorchSharp's autograd: every model family, loss, weighting and aggregator.</summary>
     Autograd,
 
-    /// <summary>A hand-fused forward and backward pass for shared-trunk, hybrid, MMoE and CGC models with one input, a
-    /// dense or convolutional encoder (ReLU in convolution blocks, any built-in activation after dense layers and in
+    /// <summary>A hand-fused forward and backward pass for shared-trunk, hybrid, MMoE and CGC models with one input or
+    /// several (one path per input; no aggregator or task sampling then), each with a dense or convolutional encoder (ReLU in convolution blocks, any built-in activation after dense layers and in
     /// experts and towers; dropout after them, with the masks autograd draws too) on the CPU, trained with SGD, Adam or AdamW, a loss weighting without learned
     /// parameters (all but uncertainty weighting and GradNorm), cross-entropy, binary cross-entropy or squared-error
     /// losses and no aggregator or a Gram-based one (PCGrad, MGDA, …; not with experts). Parameters live in one flat
