@@ -48,6 +48,21 @@ internal sealed class CrossStitchColumns : nn.Module
 
     public int OutputSize { get; }
 
+    /// <summary>Layers per column.</summary>
+    public int LayerCount => weights.Count;
+
+    /// <summary>Layer l's weights of every column, [T, in, out].</summary>
+    public Parameter Weight(int layer) => weights[layer];
+
+    /// <summary>Layer l's biases of every column, [T, 1, out].</summary>
+    public Parameter Bias(int layer) => biases[layer];
+
+    /// <summary>The cross-stitch unit after layer l, [T, T]: column t's next input is Σ_s α_ts · column s's output.</summary>
+    public Parameter Stitch(int layer) => stitches[layer];
+
+    /// <summary>The dropout key of each layer's hidden layers (set by the network that builds the columns).</summary>
+    public IReadOnlyList<int> DropoutKeys { get; set; } = [];
+
     /// <summary>Every task's column output, [T, B, h].</summary>
     public Tensor Forward(Tensor encoded, Func<Tensor, int, Tensor> hidden)
     {

@@ -32,8 +32,6 @@ public sealed class MultitaskNetwork : nn.Module
     /// <summary>The dropout keys of each task block's hidden layers, by block and layer.</summary>
     private readonly Dictionary<int, int[]> blockDropoutKeys = [];
 
-    /// <summary>The dropout keys of each input's cross-stitch layers, by input and layer.</summary>
-    private readonly Dictionary<string, int[]> stitchDropoutKeys = new(StringComparer.Ordinal);
 
     /// <summary>Creates a randomly initialised network for a definition (seed the initialisation with <c>torch.manual_seed</c>).</summary>
     /// <param name="definition">The model definition.</param>
@@ -87,7 +85,7 @@ public sealed class MultitaskNetwork : nn.Module
                 var stitched = new CrossStitchColumns(layouts[input.Name].Tasks.Count, input.EncodedSize, architecture.TrunkLayers, device);
                 trunkOutput = stitched.OutputSize;
                 columns.Add(input.Name, stitched);
-                stitchDropoutKeys[input.Name] = NewDropoutKeys(architecture.TrunkLayers.Count);
+                stitched.DropoutKeys = NewDropoutKeys(architecture.TrunkLayers.Count);
             }
         }
         else if (shared)
@@ -197,7 +195,7 @@ public sealed class MultitaskNetwork : nn.Module
 
         if (columns.Count > 0)
         {
-            var keys = stitchDropoutKeys[inputName];
+            var keys = columns[inputName].DropoutKeys;
             var stitched = columns[inputName].Forward(encoded, (z, l) => Hidden(z, keys[l]));
             var index = layout.Tasks.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
             return ApplyBlocks(encoded, inputName, name => stitched[index[name]]);
@@ -313,7 +311,8 @@ public sealed class MultitaskNetwork : nn.Module
                 break;
             case ModelFamily.CrossStitch:
                 shared.AddRange(Encoder(encoders[inputName]));
-                shared.Add(new LayerDescription(LayerKind.CrossStitch, input.EncodedSize, columns[inputName].OutputSize));
+                // The columns' hidden layers are the network's (activation, then dropout with the columns' keys).
+                shared.Add(new LayerDescription(LayerKind.CrossStitch, input.EncodedSize, columns[inputName].OutputSize, Activation: activation, DropoutRate: dropout.Rate, Masks: DropoutMasks, CrossStitch: columns[inputName]));
                 break;
             default:
                 throw new InvalidOperationException($"Model family {family} has no description.");

@@ -54,8 +54,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>The first task layer's outputs and their gradients: the heads', or tower level 0's.</summary>
     private readonly float* firstOutputs;
     private readonly float* firstGradients;
-    /// <summary>The MMoE/CGC experts and gates after the shared layers, or null: then every task reads the shared representation.</summary>
-    private readonly FusedExpertMixture? mixture;
+    /// <summary>The MMoE/CGC experts or cross-stitch columns after the shared layers, or null: then every task reads
+    /// the shared representation.</summary>
+    private readonly IFusedTaskMixer? mixture;
 
     /// <summary>Values per sample the first task layer reads: the shared representation's width, or one task's mixture's.</summary>
     private readonly int taskInputWidth;
@@ -133,7 +134,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, FusedDropout?[] layerDropouts, ExpertMixture? mixtureModule, int[][] taskSizes, Activation towerActivation, FusedDropout?[][] towerDropouts, int[] taskIndices, int globalTaskCount, LossWeightingState weighting, Random random)
+    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, FusedDropout?[] layerDropouts, LayerDescription? mixerLayer, int[][] taskSizes, Activation towerActivation, FusedDropout?[][] towerDropouts, int[] taskIndices, int globalTaskCount, LossWeightingState weighting, Random random)
     {
         this.weighting = weighting;
         constantWeights = weighting is ConstantWeightsState;
@@ -152,7 +153,13 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var layout = input.Layout;
         widths = [trunkInputWidth, .. layers.Select(l => (int)l.weight!.shape[0])];
         threads = new KernelThreads(ThreadCount(options));
-        mixture = mixtureModule is null ? null : FusedExpertMixture.Create(mixtureModule, input.Layout.Tasks.Select(t => t.Name).ToArray(), widths[^1], threads);
+        mixture = mixerLayer?.Kind switch
+        {
+            null => null,
+            LayerKind.ExpertMixture => FusedExpertMixture.Create(mixerLayer.Mixture!, input.Layout.Tasks.Select(t => t.Name).ToArray(), widths[^1], threads),
+            LayerKind.CrossStitch => FusedCrossStitch.Create(mixerLayer, input.Layout.Tasks.Count, threads),
+            _ => throw new ArgumentOutOfRangeException(nameof(mixerLayer), mixerLayer.Kind, "Not a layer that gives each task representations of its own."),
+        };
         taskInputWidth = mixture?.OutputWidth ?? widths[^1];
         headWidth = layout.TotalWidth;
         taskLevels = taskSizes[0].Length - 1;
@@ -237,9 +244,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var blocks = new List<(object Key, long Offset, long Length)>();
         blocks.AddRange(convolutions.Select(stage => ((object)stage.Layer, stage.WeightOffset, stage.BiasOffset + stage.Shape.OutChannels - stage.WeightOffset)));
         blocks.AddRange(layers.Select((layer, l) => ((object)layer, weightOffsets[l], biasOffsets[l] + widths[l + 1] - weightOffsets[l])));
-        if (mixtureModule is not null)
+        if (mixerLayer is not null)
         {
-            blocks.Add((mixtureModule, mixtureStart, sharedLength - mixtureStart));
+            blocks.Add(((object?)mixerLayer.Mixture ?? mixerLayer.CrossStitch!, mixtureStart, sharedLength - mixtureStart));
         }
 
         blocks.Add((input, sharedLength, totalLength - sharedLength));
@@ -420,9 +427,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             return layers;
         }
 
-        if (options.GradientAggregator is { } combining && description.Shared[^1].Kind == LayerKind.ExpertMixture)
+        if (options.GradientAggregator is { } combining && description.Shared[^1].Kind is LayerKind.ExpertMixture or LayerKind.CrossStitch)
         {
-            return $"aggregator '{combining.Name}' is used with experts (MMoE/CGC), whose per-task gradients the fused engine does not take";
+            return $"aggregator '{combining.Name}' is used with {(description.Shared[^1].Kind == LayerKind.CrossStitch ? "cross-stitch columns" : "experts (MMoE/CGC)")}, whose per-task gradients the fused engine does not take";
         }
 
         foreach (var task in input.Layout.Tasks)
@@ -501,10 +508,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 LayerKind.Dense or LayerKind.Convolution or LayerKind.MaxPool => null,
                 LayerKind.Activation when i < blockLayers => layer.Activation == Activation.ReLU ? null : $"the convolution blocks' activation is {layer.Activation}, and the fused engine implements ReLU there",
                 LayerKind.Activation => FusedActivation.Unsupported(layer.Activation),
-                LayerKind.ExpertMixture when i != description.Shared.Count - 1 => $"the experts (MMoE/CGC) are not the last shared layer (layer {i + 1} of {description.Shared.Count})",
-                LayerKind.ExpertMixture when (i - blockLayers) % 2 != 0 => $"the experts (MMoE/CGC) follow a dense layer without an activation",
+                LayerKind.ExpertMixture or LayerKind.CrossStitch when i != description.Shared.Count - 1 => $"the {layer.Kind} layer is not the last shared layer (layer {i + 1} of {description.Shared.Count})",
+                LayerKind.ExpertMixture or LayerKind.CrossStitch when (i - blockLayers) % 2 != 0 => $"the {layer.Kind} layer follows a dense layer without an activation",
                 LayerKind.ExpertMixture => FusedExpertMixture.Unsupported(layer.Mixture!),
-                LayerKind.CrossStitch => "the model has cross-stitch columns",
+                LayerKind.CrossStitch => FusedCrossStitch.Unsupported(layer),
                 LayerKind.StackedTaskLayer => "a task layer is shared",
                 _ => throw new ArgumentOutOfRangeException(nameof(description), layer.Kind, "Unknown layer kind."),
             };
@@ -514,9 +521,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             }
         }
 
-        if (description.Shared[^1].Kind is not (LayerKind.Activation or LayerKind.ExpertMixture))
+        if (description.Shared[^1].Kind is not (LayerKind.Activation or LayerKind.ExpertMixture or LayerKind.CrossStitch))
         {
-            return "the shared layers do not end with an activation or experts";
+            return "the shared layers do not end with an activation, experts or cross-stitch columns";
         }
 
         // Per task: stacked task layers each followed by an activation, the last (the head) by none; the same depth for all.
@@ -596,8 +603,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var dense = shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
         var denseActivations = shared.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => shared[p.i + 1].Activation).ToArray();
         var denseDropouts = shared.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => FusedDropout.After(shared, p.i + 1)).ToArray();
-        var trunkInputWidth = shared.First(l => l.Kind is LayerKind.Dense or LayerKind.ExpertMixture).InputSize;
-        var mixture = shared[^1].Kind == LayerKind.ExpertMixture ? shared[^1].Mixture! : null;
+        var trunkInputWidth = shared.First(l => l.Kind is LayerKind.Dense or LayerKind.ExpertMixture or LayerKind.CrossStitch).InputSize;
+        var mixer = shared[^1].Kind is LayerKind.ExpertMixture or LayerKind.CrossStitch ? shared[^1] : null;
         var taskLayers = network.Describe(input.InputName).Tasks.ToDictionary(t => t.Task, t => t.Layers, StringComparer.Ordinal);
         var firstTaskLayers = taskLayers[input.Layout.Tasks[0].Name];
         var towerActivation = firstTaskLayers.Count > 1 ? firstTaskLayers[1].Activation : Activation.ReLU;
@@ -611,7 +618,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             .Select(t => taskLayers[t.Name])
             .Select(layers => layers.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.StackedTaskLayer && p.i + 1 < layers.Count).Select(p => FusedDropout.After(layers, p.i + 1)).ToArray())
             .ToArray();
-        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, denseDropouts, mixture, taskSizes, towerActivation, towerDropouts, indices, tasks.Count, weighting, random);
+        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, denseDropouts, mixer, taskSizes, towerActivation, towerDropouts, indices, tasks.Count, weighting, random);
     }
 
     /// <inheritdoc/>

@@ -14,7 +14,7 @@ namespace MultitaskLearning.Training;
 /// Parameters sit in the engine's flat buffers: the shared experts' in the shared part
 /// (<see cref="LayOutShared"/>), the gates and task experts' in the task-specific part (<see cref="LayOutTaskSpecific"/>).
 /// </summary>
-internal sealed unsafe class FusedExpertMixture
+internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
 {
     private readonly ExpertMixture module;
     private readonly string[] taskNames;

@@ -253,6 +253,9 @@ public sealed class EngineEquivalenceTests
         ["cgc, 2 shared + 2 per task [6], tower [4], tanh, adamw, shared rate 0.5"] = (ModelFamily.Cgc, 2, 2, [6], [4], "none", Activation.Tanh, o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.SharedLearningRateFactor = 0.5; }),
         ["cgc, 1 shared + 1 per task [5, 4], towers [4, 3], gelu, nesterov"] = (ModelFamily.Cgc, 1, 1, [5, 4], [4, 3], "dense", Activation.GELU, o => o.Nesterov = true),
         ["mmoe after a convolutional encoder, 2 experts [5], tower [4], adam"] = (ModelFamily.Mmoe, 2, 1, [5], [4], "convolutional", Activation.ReLU, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
+        ["cross-stitch, columns [6], tower [5], tanh, sgd"] = (ModelFamily.CrossStitch, 1, 1, [6], [5], "none", Activation.Tanh, _ => { }),
+        ["cross-stitch, columns [7, 5], heads only, dense encoder, adam, batch 7"] = (ModelFamily.CrossStitch, 1, 1, [7, 5], [], "dense", Activation.ReLU, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; o.BatchSize = 7; }),
+        ["cross-stitch after a convolutional encoder, columns [5, 4], adamw"] = (ModelFamily.CrossStitch, 1, 1, [5, 4], [4], "convolutional", Activation.ReLU, o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; }),
     };
 
     public static TheoryData<string> MixtureCaseNames() => new(MixtureCases.Keys);
@@ -287,6 +290,7 @@ public sealed class EngineEquivalenceTests
         ["convolutional encoder and an encoder layer, 0.3, adamw, 2 threads"] = (ModelFamily.SharedTrunk, "convolutional", [5], [], 0.3, Activation.ReLU, o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.Threads = 2; }),
         ["mmoe, experts [6, 4], tower [5], 0.3, adam"] = (ModelFamily.Mmoe, "dense", [6, 4], [5], 0.3, Activation.ReLU, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
         ["cgc, experts [5], 0.2, gelu, nesterov"] = (ModelFamily.Cgc, "none", [5], [], 0.2, Activation.GELU, o => o.Nesterov = true),
+        ["cross-stitch, columns [6, 4], tower [4], 0.3, adam"] = (ModelFamily.CrossStitch, "dense", [6, 4], [4], 0.3, Activation.ReLU, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
     };
 
     public static TheoryData<string> DropoutCaseNames() => new(DropoutCases.Keys);
@@ -318,6 +322,7 @@ public sealed class EngineEquivalenceTests
         ["mmoe, experts [6], tower [4], adamw, shared rate 0.5"] = (ModelFamily.Mmoe, [6], [4], 0, o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.SharedLearningRateFactor = 0.5; }),
         ["cgc, experts [5], dwa, 4 epochs"] = (ModelFamily.Cgc, [5], [], 0, o => { o.LossWeighting = new DynamicWeightAverage(); o.Epochs = 4; }),
         ["shared trunk [7], rlw, nesterov, 2 threads"] = (ModelFamily.SharedTrunk, [7], [], 0.1, o => { o.LossWeighting = new RandomLossWeighting(); o.Nesterov = true; o.Threads = 2; }),
+        ["cross-stitch, columns [6], tower [4], dropout 0.3, adam"] = (ModelFamily.CrossStitch, [6], [4], 0.3, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
     };
 
     public static TheoryData<string> TwoInputCaseNames() => new(TwoInputCases.Keys);
@@ -459,7 +464,7 @@ public sealed class EngineEquivalenceTests
     [InlineData("activation")]
     [InlineData("loss")]
     [InlineData("task-specific")]
-    [InlineData("cross-stitch")]
+    [InlineData("cross-stitch with pcgrad")]
     [InlineData("experts with pcgrad")]
     public void UnimplementedLayersAndLosses_AreRefusedFromTheNetworksDescription(string change)
     {
@@ -473,21 +478,21 @@ public sealed class EngineEquivalenceTests
         {
             "task-specific" => ModelFamily.TaskSpecific,
             "experts with pcgrad" => ModelFamily.Mmoe,
-            "cross-stitch" => ModelFamily.CrossStitch,
+            "cross-stitch with pcgrad" => ModelFamily.CrossStitch,
             _ => ModelFamily.SharedTrunk,
         };
         // Tanh is implemented after dense layers, not in convolution blocks (their max-pool is taken before the ReLU).
         var definition = MultitaskModelBuilder.FromDataset(data, i => change == "activation" ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3] } : i)
             .UseFamily(family, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4], Activation = change == "activation" ? Activation.Tanh : Activation.ReLU })
             .Build();
-        var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused, GradientAggregator = change == "experts with pcgrad" ? new PCGrad() : null }.Deterministic();
+        var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused, GradientAggregator = change is "experts with pcgrad" or "cross-stitch with pcgrad" ? new PCGrad() : null }.Deterministic();
         var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
         var named = change switch
         {
             "activation" => "Tanh",
             "loss" => "Huber",
             "task-specific" => "no shared layers",
-            "cross-stitch" => "cross-stitch",
+            "cross-stitch with pcgrad" => "with cross-stitch columns",
             _ => "with experts",
         };
         Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
