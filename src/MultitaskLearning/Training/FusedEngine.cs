@@ -61,6 +61,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Values per sample the first task layer reads: the shared representation's width, or one task's mixture's.</summary>
     private readonly int taskInputWidth;
     private readonly long sharedLength;
+
+    /// <summary>Whether the model is task-specific: its encoder (in the shared part of the buffers when an input has one
+    /// task with a convolutional encoder of its own) is trained at the task-specific rate, as every parameter.</summary>
+    private readonly bool taskSpecificModel;
     private readonly long totalLength;
     private readonly int globalTaskCount;
     private readonly GramAggregator? aggregator;
@@ -149,6 +153,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         this.layers = layers;
         this.globalTaskCount = globalTaskCount;
         this.random = random;
+        taskSpecificModel = network.Definition.Family == ModelFamily.TaskSpecific; // the trainer refuses aggregators for it
         aggregator = options.GradientAggregator as GramAggregator;
         var layout = input.Layout;
         widths = [trunkInputWidth, .. layers.Select(l => (int)l.weight!.shape[0])];
@@ -427,7 +432,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             return layers;
         }
 
-        if (options.GradientAggregator is { } combining && description.Shared[^1].Kind is LayerKind.ExpertMixture or LayerKind.CrossStitch)
+        if (options.GradientAggregator is { } combining && description.Shared.Count > 0 && description.Shared[^1].Kind is LayerKind.ExpertMixture or LayerKind.CrossStitch)
         {
             return $"aggregator '{combining.Name}' is used with {(description.Shared[^1].Kind == LayerKind.CrossStitch ? "cross-stitch columns" : "experts (MMoE/CGC)")}, whose per-task gradients the fused engine does not take";
         }
@@ -460,7 +465,18 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     {
         if (description.Shared.Count == 0)
         {
-            return $"the {description.Family.ToName()} model has no shared layers on input '{description.InputName}'";
+            if (description.Family != ModelFamily.TaskSpecific)
+            {
+                return $"the {description.Family.ToName()} model has no shared layers on input '{description.InputName}'";
+            }
+
+            var (path, pathProblem) = AsOnePath(description);
+            if (pathProblem is not null)
+            {
+                return pathProblem;
+            }
+
+            description = path;
         }
 
         var (shared, sharedProblem) = WithoutDropout(description.Shared, "the shared layers");
@@ -521,7 +537,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             }
         }
 
-        if (description.Shared[^1].Kind is not (LayerKind.Activation or LayerKind.ExpertMixture or LayerKind.CrossStitch))
+        if (description.Shared.Count > 0 && description.Shared[^1].Kind is not (LayerKind.Activation or LayerKind.ExpertMixture or LayerKind.CrossStitch))
         {
             return "the shared layers do not end with an activation, experts or cross-stitch columns";
         }
@@ -566,6 +582,27 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         return null;
     }
 
+    /// <summary>A task-specific model's layers on one input as the engine runs them: with dense encoders (part of each
+    /// task's stacked layers) no shared layers and the tasks' layers as towers over the input; with an encoder of the
+    /// task's own (convolutional) and one task on the input, that encoder as the path's shared layers. Several tasks
+    /// with encoders of their own are refused.</summary>
+    private static (NetworkDescription Path, string? Problem) AsOnePath(NetworkDescription description)
+    {
+        var encoders = description.Tasks.Select(t => t.Layers.TakeWhile(l => l.Kind != LayerKind.StackedTaskLayer).ToArray()).ToArray();
+        if (encoders.All(e => e.Length == 0))
+        {
+            return (description, null);
+        }
+
+        if (description.Tasks.Count > 1)
+        {
+            return (description, $"the task-specific model gives each of its {description.Tasks.Count} tasks on input '{description.InputName}' an encoder of its own, and the fused engine trains one encoder per input");
+        }
+
+        var (task, layers) = description.Tasks[0];
+        return (description with { Shared = encoders[0], Tasks = [(task, layers.Skip(encoders[0].Length).ToArray())] }, null);
+    }
+
     /// <summary>The layers without their dropout layers, or why a dropout layer is where the engine does not implement
     /// it (anywhere but right after the activation of a dense or task layer).</summary>
     private static (IReadOnlyList<LayerDescription> Layers, string? Problem) WithoutDropout(IReadOnlyList<LayerDescription> layers, string where)
@@ -598,14 +635,21 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     {
         var names = tasks.Select(t => t.Name).ToList();
         var indices = input.Layout.Tasks.Select(t => names.IndexOf(t.Name)).ToArray();
-        var shared = network.Describe(input.InputName).Shared;
+        var description = network.Describe(input.InputName);
+        if (description.Shared.Count == 0)
+        {
+            description = AsOnePath(description).Path;
+        }
+
+        var shared = description.Shared;
         var convolutionLayers = shared.Where(l => l.Kind == LayerKind.Convolution).Select(l => l.Convolution!).ToArray();
         var dense = shared.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Dense!).ToArray();
         var denseActivations = shared.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => shared[p.i + 1].Activation).ToArray();
         var denseDropouts = shared.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.Dense).Select(p => FusedDropout.After(shared, p.i + 1)).ToArray();
-        var trunkInputWidth = shared.First(l => l.Kind is LayerKind.Dense or LayerKind.ExpertMixture or LayerKind.CrossStitch).InputSize;
-        var mixer = shared[^1].Kind is LayerKind.ExpertMixture or LayerKind.CrossStitch ? shared[^1] : null;
-        var taskLayers = network.Describe(input.InputName).Tasks.ToDictionary(t => t.Task, t => t.Layers, StringComparer.Ordinal);
+        var taskLayers = description.Tasks.ToDictionary(t => t.Task, t => t.Layers, StringComparer.Ordinal);
+        var trunkInputWidth = shared.FirstOrDefault(l => l.Kind is LayerKind.Dense or LayerKind.ExpertMixture or LayerKind.CrossStitch)?.InputSize
+            ?? taskLayers[input.Layout.Tasks[0].Name][0].InputSize;
+        var mixer = shared.Count > 0 && shared[^1].Kind is LayerKind.ExpertMixture or LayerKind.CrossStitch ? shared[^1] : null;
         var firstTaskLayers = taskLayers[input.Layout.Tasks[0].Name];
         var towerActivation = firstTaskLayers.Count > 1 ? firstTaskLayers[1].Activation : Activation.ReLU;
         var taskSizes = input.Layout.Tasks
@@ -746,6 +790,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>The optimiser's update of every parameter, with the shared and the task-specific learning rate.</summary>
     internal void Update(StepLearningRates learningRates)
     {
+        var sharedLength = taskSpecificModel ? 0 : this.sharedLength;
         var taskSpecificLength = totalLength - sharedLength;
         switch (options.Optimizer)
         {

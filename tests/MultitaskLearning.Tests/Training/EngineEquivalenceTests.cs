@@ -367,6 +367,39 @@ public sealed class EngineEquivalenceTests
         MultitaskDataset.Merge(FusedEngineTests.MixedTasks(150, seed: 24), Images(120, [1, 8, 8], seed: 8)),
         new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
 
+    /// <summary>Task-specific models: with dense encoders each task's stacked layers read the input (towers without a
+    /// trunk); with a convolutional encoder of the task's own, one task per input. Cases: data, encoder layers, trunk
+    /// layers, dropout, options.</summary>
+    private static readonly Dictionary<string, (string Data, int[] EncoderLayers, int[] Layers, double Dropout, Action<TrainerOptions> Apply)> TaskSpecificCases = new(StringComparer.Ordinal)
+    {
+        ["dense, four tasks, encoder [9] and layers [6], sgd"] = ("table", [9], [6], 0, _ => { }),
+        ["dense, layers [7, 5], dropout 0.2, adam, shared rate 0.5 (nothing is shared)"] = ("table", [], [7, 5], 0.2, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; o.SharedLearningRateFactor = 0.5; }),
+        ["dense, rlw, nesterov"] = ("table", [8], [5], 0, o => { o.LossWeighting = new RandomLossWeighting(); o.Nesterov = true; }),
+        ["convolutional, one task, encoder [6], layers [5], adamw, shared rate 0.5"] = ("image", [6], [5], 0.1, o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.SharedLearningRateFactor = 0.5; }),
+        ["two inputs: dense with four tasks, convolutional with one"] = ("both", [6], [5], 0.2, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
+    };
+
+    public static TheoryData<string> TaskSpecificCaseNames() => new(TaskSpecificCases.Keys);
+
+    [TheoryRequiresAvx2]
+    [MemberData(nameof(TaskSpecificCaseNames))]
+    public void TaskSpecific_BothEnginesTrainTheSameModel(string name)
+    {
+        var (data, encoderLayers, layers, dropout, apply) = TaskSpecificCases[name];
+        var dataset = data switch
+        {
+            "table" => FusedEngineTests.MixedTasks(150, seed: 25),
+            "image" => Images(90, [1, 8, 8], seed: 9, classOnly: true),
+            _ => MultitaskDataset.Merge(FusedEngineTests.MixedTasks(150, seed: 25), Images(90, [1, 8, 8], seed: 9, classOnly: true)),
+        };
+        var split = DatasetSplitter.Split(dataset, new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
+        var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i.Name == "image"
+                ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3], EncoderLayers = encoderLayers }
+                : i with { EncoderLayers = encoderLayers })
+            .UseFamily(ModelFamily.TaskSpecific, new ArchitectureOptions { TrunkLayers = layers, Dropout = dropout }).Build();
+        TrainOnBothEngines(definition, split, apply);
+    }
+
     /// <summary>The smooth activations after dense layers (encoder, trunk and towers of a hybrid model), with SGD and
     /// with PCGrad through them.</summary>
     [TheoryRequiresAvx2]
@@ -404,7 +437,7 @@ public sealed class EngineEquivalenceTests
     /// <summary>Random samples of the given shape whose labels depend on where the bright values are: a class
     /// (brightest third of the last axis), a binary task (first channel brighter than the mean) and a regression
     /// target (mean of the first half), with a tenth of the regression labels missing.</summary>
-    private static MultitaskDataset Images(int count, int[] shape, int seed)
+    private static MultitaskDataset Images(int count, int[] shape, int seed, bool classOnly = false)
     {
         var random = new Random(seed);
         var size = shape.Aggregate(1, (a, b) => a * b);
@@ -436,6 +469,13 @@ public sealed class EngineEquivalenceTests
             targets[i] = i % 10 == 3 ? null : sample[..(size / 2)].ToArray().Average();
         }
 
+        if (classOnly)
+        {
+            return new MultitaskDatasetBuilder([TaskDefinition.Multiclass("third", 3)])
+                .AddSamples("image", values, shape, new Dictionary<string, LabelColumn> { ["third"] = LabelColumn.FromClassIndices(classes) })
+                .Build();
+        }
+
         return new MultitaskDatasetBuilder([TaskDefinition.Multiclass("third", 3), TaskDefinition.Binary("first"), TaskDefinition.Regression("level")])
             .AddSamples("image", values, shape, new Dictionary<string, LabelColumn>
             {
@@ -463,7 +503,7 @@ public sealed class EngineEquivalenceTests
     [TheoryRequiresAvx2]
     [InlineData("activation")]
     [InlineData("loss")]
-    [InlineData("task-specific")]
+    [InlineData("task-specific with convolutional encoders")]
     [InlineData("cross-stitch with pcgrad")]
     [InlineData("experts with pcgrad")]
     public void UnimplementedLayersAndLosses_AreRefusedFromTheNetworksDescription(string change)
@@ -471,18 +511,18 @@ public sealed class EngineEquivalenceTests
         var data = change switch
         {
             "loss" => WithHuberTask(),
-            "activation" => Images(60, [1, 8, 8], seed: 5),
+            "activation" or "task-specific with convolutional encoders" => Images(60, [1, 8, 8], seed: 5),
             _ => FusedEngineTests.MixedTasks(60, seed: 5),
         };
         var family = change switch
         {
-            "task-specific" => ModelFamily.TaskSpecific,
+            "task-specific with convolutional encoders" => ModelFamily.TaskSpecific,
             "experts with pcgrad" => ModelFamily.Mmoe,
             "cross-stitch with pcgrad" => ModelFamily.CrossStitch,
             _ => ModelFamily.SharedTrunk,
         };
         // Tanh is implemented after dense layers, not in convolution blocks (their max-pool is taken before the ReLU).
-        var definition = MultitaskModelBuilder.FromDataset(data, i => change == "activation" ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3] } : i)
+        var definition = MultitaskModelBuilder.FromDataset(data, i => change is "activation" or "task-specific with convolutional encoders" ? i with { Encoder = EncoderKind.Convolutional, ConvolutionChannels = [3] } : i)
             .UseFamily(family, new ArchitectureOptions { TrunkLayers = [8], TowerLayers = [4], Activation = change == "activation" ? Activation.Tanh : Activation.ReLU })
             .Build();
         var options = new TrainerOptions { Epochs = 1, Engine = TrainingEngine.Fused, GradientAggregator = change is "experts with pcgrad" or "cross-stitch with pcgrad" ? new PCGrad() : null }.Deterministic();
@@ -491,7 +531,7 @@ public sealed class EngineEquivalenceTests
         {
             "activation" => "Tanh",
             "loss" => "Huber",
-            "task-specific" => "no shared layers",
+            "task-specific with convolutional encoders" => "an encoder of its own",
             "cross-stitch with pcgrad" => "with cross-stitch columns",
             _ => "with experts",
         };

@@ -84,13 +84,13 @@ public sealed class FusedEngineTests
     [TheoryRequiresAvx2] // without AVX2 the refusal names the processor instead
     [InlineData("weighting", "UncertaintyWeighting")]
     [InlineData("aggregator", "graddrop")]
-    [InlineData("family", "task-specific")]
+    [InlineData("relationships", "relationships")]
     [InlineData("gradnorm", "GradNorm")]
     public void Fused_RefusesWhatItDoesNotImplement_NamingTheReason(string change, string named)
     {
         var data = MixedTasks(60, seed: 5);
         var definition = MultitaskModelBuilder.FromDataset(data)
-            .UseFamily(change == "family" ? ModelFamily.TaskSpecific : ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] })
+            .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [8] })
             .Build();
         var options = new TrainerOptions
         {
@@ -103,6 +103,7 @@ public sealed class FusedEngineTests
                 _ => new FixedWeighting(),
             },
             GradientAggregator = change == "aggregator" ? new GradDrop() : null,
+            RecordTaskRelationships = change == "relationships",
         }.Deterministic();
         var error = Assert.Throws<ArgumentException>(() => new MultitaskTrainer(options).Fit(definition, data).Dispose());
         Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
