@@ -14,9 +14,9 @@ namespace MultitaskLearning.Training;
 /// <summary>
 /// The fused training engine (<see cref="TrainingEngine.Fused"/>) for models whose description (<see cref="NetworkDescription"/>)
 /// is a shared path of convolution blocks (convolution, ReLU, max-pool; possibly none) and dense layers with any built-in
-/// activation, possibly ending with MMoE/CGC experts (<see cref="FusedExpertMixture"/>), then per task a tower of dense
-/// layers (possibly none) and a dense head (shared-trunk, hybrid, MMoE and CGC models with a dense or convolutional
-/// encoder): the forward pass, the per-task losses and their gradients, the backward pass and the SGD, Adam or AdamW
+/// activation, possibly ending with MMoE/CGC experts or cross-stitch columns (<see cref="IFusedTaskMixer"/>), then per
+/// task a tower of dense layers (possibly none) and a dense head (models of every family with a dense or convolutional
+/// encoder; a task-specific model's layers are its tasks' towers, after the encoder of its one task on the input): the forward pass, the per-task losses and their gradients, the backward pass and the SGD, Adam or AdamW
 /// update of one step run as a few large matrix products (the first task layer of all tasks in one, or one per task
 /// after experts) and fused loops over one flat parameter buffer, with no autograd graph or host synchronisation per
 /// step, and no allocation unless the loss weights change from step to step (<see cref="WeighLosses"/>).
