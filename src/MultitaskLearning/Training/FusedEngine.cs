@@ -74,6 +74,12 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// each step's weights from the step's losses, as in the autograd engine.</summary>
     private readonly LossWeightingState weighting;
     private readonly bool constantWeights;
+
+    /// <summary>The weighting's learned parameters (uncertainty weighting's log-variances) when this path holds them, at
+    /// the end of the task-specific part of the buffers from <see cref="weightingOffset"/>: the optimiser updates them
+    /// with the network's, at the task-specific rate, as autograd does.</summary>
+    private readonly IReadOnlyList<Parameter> weightingParameters;
+    private readonly long weightingOffset;
     private readonly KernelThreads threads;
     private readonly List<IntPtr> allocations = [];
     private readonly float* parameters;
@@ -138,9 +144,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// <summary>Adam's step count t, the same for every parameter (each is updated at every step).</summary>
     private long adamSteps;
 
-    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, FusedDropout?[] layerDropouts, LayerDescription? mixerLayer, int[][] taskSizes, Activation towerActivation, FusedDropout?[][] towerDropouts, int[] taskIndices, int globalTaskCount, LossWeightingState weighting, Random random)
+    private FusedEngine(TrainerOptions options, MultitaskNetwork network, PreparedInput input, ConvolutionLayer[] convolutionLayers, int trunkInputWidth, Linear[] layers, Activation[] layerActivations, FusedDropout?[] layerDropouts, LayerDescription? mixerLayer, int[][] taskSizes, Activation towerActivation, FusedDropout?[][] towerDropouts, int[] taskIndices, int globalTaskCount, LossWeightingState weighting, bool holdsWeightingParameters, Random random)
     {
         this.weighting = weighting;
+        weightingParameters = holdsWeightingParameters ? weighting.Parameters : [];
         constantWeights = weighting is ConstantWeightsState;
         var taskWeights = constantWeights ? weighting.CurrentWeights() : Enumerable.Repeat(1.0, globalTaskCount).ToArray();
         this.layerActivations = layerActivations;
@@ -242,6 +249,8 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             offset = mixture.LayOutTaskSpecific(offset);
         }
 
+        weightingOffset = offset;
+        offset += weightingParameters.Sum(p => p.numel());
         totalLength = offset;
 
         // Blocks by owner: a convolution, a dense layer, the shared experts (modules an input's path may share with
@@ -400,9 +409,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                 throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimiser.");
         }
 
-        if (weighting.Parameters.Count > 0)
+        if (weighting.Parameters.Count > 0 && options.LossWeighting is not UncertaintyWeighting)
         {
-            return $"loss weighting '{options.LossWeighting.GetType().Name}' learns parameters of its own, which the fused engine does not train";
+            return $"loss weighting '{options.LossWeighting.GetType().Name}' learns parameters from the losses' autograd graph, which the fused engine does not build";
         }
 
         if (options.GradientAggregator is { } aggregator and not GramAggregator)
@@ -627,11 +636,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// with one input, or one per input joined by <see cref="FusedMultiInputEngine"/>.</summary>
     public static ITrainingEngine Create(TrainerOptions options, MultitaskNetwork network, PreparedData data, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random) =>
         data.Inputs.Count == 1
-            ? CreateForInput(options, network, data.Inputs[0], tasks, weighting, random)
-            : new FusedMultiInputEngine(options, data.Inputs.Select(input => CreateForInput(options, network, input, tasks, weighting, random)).ToArray(), tasks.Count, weighting);
+            ? CreateForInput(options, network, data.Inputs[0], tasks, weighting, holdsWeightingParameters: true, random)
+            : new FusedMultiInputEngine(options, data.Inputs.Select((input, k) => CreateForInput(options, network, input, tasks, weighting, holdsWeightingParameters: k == 0, random)).ToArray(), tasks.Count, weighting);
 
     /// <summary>Creates the path of one input (all of a one-input model).</summary>
-    private static FusedEngine CreateForInput(TrainerOptions options, MultitaskNetwork network, PreparedInput input, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, Random random)
+    private static FusedEngine CreateForInput(TrainerOptions options, MultitaskNetwork network, PreparedInput input, IReadOnlyList<TaskDefinition> tasks, LossWeightingState weighting, bool holdsWeightingParameters, Random random)
     {
         var names = tasks.Select(t => t.Name).ToList();
         var indices = input.Layout.Tasks.Select(t => names.IndexOf(t.Name)).ToArray();
@@ -662,7 +671,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             .Select(t => taskLayers[t.Name])
             .Select(layers => layers.Select((layer, i) => (layer, i)).Where(p => p.layer.Kind == LayerKind.StackedTaskLayer && p.i + 1 < layers.Count).Select(p => FusedDropout.After(layers, p.i + 1)).ToArray())
             .ToArray();
-        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, denseDropouts, mixer, taskSizes, towerActivation, towerDropouts, indices, tasks.Count, weighting, random);
+        return new FusedEngine(options, network, input, convolutionLayers, trunkInputWidth, dense, denseActivations, denseDropouts, mixer, taskSizes, towerActivation, towerDropouts, indices, tasks.Count, weighting, holdsWeightingParameters, random);
     }
 
     /// <inheritdoc/>
@@ -870,7 +879,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     public void ImportOptimizerState(OptimizerSnapshot snapshot)
     {
         var names = ParameterNames();
-        var trainable = new TrainableParameters(network.named_parameters().Select(p => (p.name, p.parameter)).ToArray(), []);
+        var trainable = new TrainableParameters(TrainedParameters(), []);
         OptimizerSnapshots.CheckMatches(snapshot, options.Optimizer, options.Momentum, trainable);
         var (_, buffers) = StateBuffers();
         var steps = snapshot.Parameters.Values.Select(p => p.Steps).Distinct().ToArray();
@@ -971,7 +980,12 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     }
 
     /// <summary>The network's parameter names by tensor handle.</summary>
-    private Dictionary<IntPtr, string> ParameterNames() => network.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
+    private Dictionary<IntPtr, string> ParameterNames() => TrainedParameters().ToDictionary(p => p.Parameter.Handle, p => p.Name);
+
+    /// <summary>Every parameter a training run optimises, named as the trainer names them: the network's, then the
+    /// weighting's learned ones (<c>weighting/i</c>), whichever path of a several-input model holds them.</summary>
+    private (string Name, Parameter Parameter)[] TrainedParameters() =>
+        [.. network.named_parameters().Select(p => (p.name, p.parameter)), .. weighting.Parameters.Select((p, i) => ($"weighting/{i}", p))];
 
     /// <summary>Copies between a flat buffer in the engine's layout (<paramref name="flatBase"/>: parameters or
     /// momentum) and buffers in the network's layout, one per parameter (<paramref name="locate"/>).</summary>
@@ -1020,6 +1034,12 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
 
         mixture?.Transfer(flatBase, locate, toTarget);
+        var weightingValue = flatBase + weightingOffset;
+        foreach (var parameter in weightingParameters)
+        {
+            Copy(locate(parameter), weightingValue, parameter.numel());
+            weightingValue += parameter.numel();
+        }
 
         // The task blocks hold layer l as [tasks, in, out]: slice t is task t's [in, out], the engine's own layout; the
         // first layer's slices become columns of one [h, all tasks' widths] matrix.
@@ -1386,9 +1406,46 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private double WeighLosses(float[] losses, float[] counts)
     {
         using var scope = NewDisposeScope();
+        LoadWeightingParameters();
         var weighted = weighting.Combine(tensor(losses), tensor(counts.Select(c => c > 0 ? 1f : 0f).ToArray()));
         ScaleTaskGradients(weighted.TaskWeights.cpu().data<float>().ToArray());
+        StoreWeightingGradients(weighted);
         return weighted.Total.cpu().item<float>();
+    }
+
+    /// <summary>Writes the weighting's learned parameters from the flat buffer into their tensors, for
+    /// <see cref="LossWeightingState.Combine"/> (nothing when this path does not hold them).</summary>
+    internal void LoadWeightingParameters()
+    {
+        var value = parameters + weightingOffset;
+        foreach (var parameter in weightingParameters)
+        {
+            FlatWeights.Copy(NetworkPointer(parameter), value, parameter.numel(), toModule: true);
+            value += parameter.numel();
+        }
+    }
+
+    /// <summary>The gradients of the weighted total with respect to the weighting's learned parameters (the losses
+    /// being constants here), into the flat gradient buffer (nothing when this path does not hold them).</summary>
+    internal void StoreWeightingGradients(WeightedLoss weighted)
+    {
+        if (weightingParameters.Count == 0)
+        {
+            return;
+        }
+
+        weighted.Total.backward();
+        var gradient = gradients + weightingOffset;
+        foreach (var parameter in weightingParameters)
+        {
+            using (var value = parameter.grad!.contiguous())
+            {
+                FlatWeights.Copy(Runtime.TensorMemory.Floats(value), gradient, parameter.numel(), toModule: false);
+            }
+
+            parameter.grad = null;
+            gradient += parameter.numel();
+        }
     }
 
     /// <summary>Scales each task's output gradients of the current batch, computed with weight 1, by its weight

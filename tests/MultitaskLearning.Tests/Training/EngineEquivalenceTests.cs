@@ -51,6 +51,8 @@ public sealed class EngineEquivalenceTests
             ("rlw", o => o.LossWeighting = new RandomLossWeighting()),
             ("gls", o => o.LossWeighting = new GeometricLossWeighting()),
             ("famo", o => o.LossWeighting = new Famo()),
+            ("uncertainty", o => o.LossWeighting = new UncertaintyWeighting()),
+            ("uncertainty, adam, clipping 0.3, shared rate 0.5", o => { o.LossWeighting = new UncertaintyWeighting(); o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; o.GradientClipNorm = 0.3; o.SharedLearningRateFactor = 0.5; }),
             ("dwa, 5 epochs, pcgrad", o => { o.LossWeighting = new DynamicWeightAverage(); o.Epochs = 5; o.GradientAggregator = new PCGrad(randomOrder: false); }),
             ("famo, adam, mgda on the representation", o => { o.LossWeighting = new Famo(); o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.005; o.GradientAggregator = new Mgda(); o.AggregationSpace = AggregationSpace.SharedRepresentation; }),
         ],
@@ -82,7 +84,6 @@ public sealed class EngineEquivalenceTests
     {
         [nameof(TrainerOptions.LossWeighting)] =
         [
-            ("uncertainty", o => o.LossWeighting = new UncertaintyWeighting(), "UncertaintyWeighting"),
             ("gradnorm", o => o.LossWeighting = new GradNorm(), "GradNorm"),
         ],
         [nameof(TrainerOptions.GradientAggregator)] = [("graddrop", o => o.GradientAggregator = new GradDrop(), "graddrop")],
@@ -321,6 +322,7 @@ public sealed class EngineEquivalenceTests
         ["hybrid, tower [5], dropout 0.2, adam, clipping 0.5"] = (ModelFamily.Hybrid, [8], [5], 0.2, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; o.GradientClipNorm = 0.5; }),
         ["mmoe, experts [6], tower [4], adamw, shared rate 0.5"] = (ModelFamily.Mmoe, [6], [4], 0, o => { o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; o.SharedLearningRateFactor = 0.5; }),
         ["cgc, experts [5], dwa, 4 epochs"] = (ModelFamily.Cgc, [5], [], 0, o => { o.LossWeighting = new DynamicWeightAverage(); o.Epochs = 4; }),
+        ["hybrid, tower [4], uncertainty weighting, adamw"] = (ModelFamily.Hybrid, [6], [4], 0, o => { o.LossWeighting = new UncertaintyWeighting(); o.Optimizer = OptimizerKind.AdamW; o.LearningRate = 0.01; o.WeightDecay = 0.01; }),
         ["shared trunk [7], rlw, nesterov, 2 threads"] = (ModelFamily.SharedTrunk, [7], [], 0.1, o => { o.LossWeighting = new RandomLossWeighting(); o.Nesterov = true; o.Threads = 2; }),
         ["cross-stitch, columns [6], tower [4], dropout 0.3, adam"] = (ModelFamily.CrossStitch, [6], [4], 0.3, o => { o.Optimizer = OptimizerKind.Adam; o.LearningRate = 0.01; }),
     };

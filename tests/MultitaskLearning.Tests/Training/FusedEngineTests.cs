@@ -82,7 +82,6 @@ public sealed class FusedEngineTests
     }
 
     [TheoryRequiresAvx2] // without AVX2 the refusal names the processor instead
-    [InlineData("weighting", "UncertaintyWeighting")]
     [InlineData("aggregator", "graddrop")]
     [InlineData("relationships", "relationships")]
     [InlineData("gradnorm", "GradNorm")]
@@ -98,7 +97,6 @@ public sealed class FusedEngineTests
             Engine = TrainingEngine.Fused,
             LossWeighting = change switch
             {
-                "weighting" => new UncertaintyWeighting(),
                 "gradnorm" => new GradNorm(),
                 _ => new FixedWeighting(),
             },
