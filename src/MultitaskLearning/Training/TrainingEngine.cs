@@ -11,8 +11,8 @@ public enum TrainingEngine
 
     /// <summary>A hand-fused forward and backward pass for models of every family (task-specific ones with a
     /// convolutional encoder: one task per input) with one input or several (one path per input; no aggregator or task sampling then), each with a dense or convolutional encoder (ReLU in convolution blocks, any built-in activation after dense layers and in
-    /// experts and towers; dropout after them, with the masks autograd draws too) on the CPU, trained with SGD, Adam or AdamW, a loss weighting without learned
-    /// parameters (all but uncertainty weighting and GradNorm), cross-entropy, binary cross-entropy or squared-error
+    /// experts and towers; dropout after them, with the masks autograd draws too) on the CPU, trained with SGD, Adam or AdamW, any loss weighting but GradNorm
+    /// (uncertainty weighting's log-variances are trained in the flat buffer), cross-entropy, binary cross-entropy or squared-error
     /// losses and no aggregator or a Gram-based one (PCGrad, MGDA, …; not with experts or cross-stitch units). Parameters live in one flat
     /// buffer with in-place optimiser updates; the first task layer of all tasks (heads, or the first tower layers)
     /// runs as one matrix product, as do the first layers of the experts and all gates; products, convolutions
