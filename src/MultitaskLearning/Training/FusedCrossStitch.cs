@@ -26,15 +26,9 @@ internal sealed unsafe class FusedCrossStitch : IFusedTaskMixer
     private float* parameters;
     private float* gradients;
 
-    /// <summary>Per layer, [B, T·w]: outputs before and after the activation (the same for ReLU), the dropout masks and
-    /// outputs after dropout (the same without), the stitched outputs, and the gradients of the outputs and of the
-    /// stitched outputs.</summary>
-    private float*[] preActivations = [];
-    private float*[] outputs = [];
-    private float*[] dropoutMasks = [];
-    private float*[] dropped = [];
+    /// <summary>Per layer, [B, T·w]: the columns' outputs, the stitched outputs and their gradients.</summary>
+    private FusedLayerBuffers[] levels = [];
     private float*[] stitched = [];
-    private float*[] outputGradients = [];
     private float*[] stitchedGradients = [];
 
     private FusedCrossStitch(LayerDescription layer, int taskCount, KernelThreads threads)
@@ -112,24 +106,13 @@ internal sealed unsafe class FusedCrossStitch : IFusedTaskMixer
     {
         this.parameters = parameters;
         this.gradients = gradients;
-        var levels = levelWidths.Length;
-        preActivations = new float*[levels];
-        outputs = new float*[levels];
-        dropoutMasks = new float*[levels];
-        dropped = new float*[levels];
-        stitched = new float*[levels];
-        outputGradients = new float*[levels];
-        stitchedGradients = new float*[levels];
-        for (var l = 0; l < levels; l++)
+        levels = levelWidths.Select((width, l) => FusedLayerBuffers.Allocate(allocate, (long)maxBatch * columns * width, activation, dropouts[l][0] is not null)).ToArray();
+        stitched = new float*[levelWidths.Length];
+        stitchedGradients = new float*[levelWidths.Length];
+        for (var l = 0; l < levelWidths.Length; l++)
         {
-            var length = (long)maxBatch * columns * levelWidths[l];
-            outputs[l] = (float*)allocate(length);
-            preActivations[l] = activation == Activation.ReLU ? outputs[l] : (float*)allocate(length);
-            dropoutMasks[l] = dropouts[l][0] is null ? null : (float*)allocate(length);
-            dropped[l] = dropouts[l][0] is null ? outputs[l] : (float*)allocate(length);
-            stitched[l] = (float*)allocate(length);
-            outputGradients[l] = (float*)allocate(length);
-            stitchedGradients[l] = (float*)allocate(length);
+            stitched[l] = (float*)allocate((long)maxBatch * columns * levelWidths[l]);
+            stitchedGradients[l] = (float*)allocate((long)maxBatch * columns * levelWidths[l]);
         }
     }
 
@@ -143,24 +126,25 @@ internal sealed unsafe class FusedCrossStitch : IFusedTaskMixer
             var stride = columns * width;
             if (l == 0)
             {
-                VectorMath.BroadcastRows(parameters + biasOffsets[0], stride, preActivations[0], batch);
-                Sgemm.Multiply(false, false, batch, stride, inputWidth, 1, h, inputWidth, parameters + weightOffsets[0], stride, 1, preActivations[0], stride, threads);
+                VectorMath.BroadcastRows(parameters + biasOffsets[0], stride, levels[0].PreActivations, batch);
+                Sgemm.Multiply(false, false, batch, stride, inputWidth, 1, h, inputWidth, parameters + weightOffsets[0], stride, 1, levels[0].PreActivations, stride, threads);
             }
             else
             {
                 var inWidth = levelWidths[l - 1];
                 for (var t = 0; t < columns; t++)
                 {
-                    var target = preActivations[l] + (t * width);
+                    var target = levels[l].PreActivations + (t * width);
                     VectorMath.BroadcastRows(parameters + biasOffsets[(l * columns) + t], width, target, batch, stride);
                     Sgemm.Multiply(false, false, batch, width, inWidth, 1, stitched[l - 1] + (t * inWidth), columns * inWidth, parameters + weightOffsets[(l * columns) + t], width, 1, target, stride, threads);
                 }
             }
 
-            FusedActivation.Forward(activation, preActivations[l], outputs[l], (long)batch * stride);
+            var level = levels[l];
+            FusedActivation.Forward(activation, level.PreActivations, level.Outputs, (long)batch * stride);
             for (var t = 0; t < columns; t++)
             {
-                dropouts[l][t]?.Forward(masks!, outputs[l] + (t * width), dropoutMasks[l] + (t * width), dropped[l] + (t * width), batch, width, stride);
+                dropouts[l][t]?.Forward(masks!, level.Outputs + (t * width), level.Masks + (t * width), level.Dropped + (t * width), batch, width, stride);
             }
 
             // The unit: column t's stitched output is Σ_s α_ts · column s's output.
@@ -174,7 +158,7 @@ internal sealed unsafe class FusedCrossStitch : IFusedTaskMixer
                     new Span<float>(target, width).Clear();
                     for (var s = 0; s < columns; s++)
                     {
-                        VectorMath.MultiplyAdd(stitch[(t * columns) + s], dropped[l] + row + (s * width), target, width);
+                        VectorMath.MultiplyAdd(stitch[(t * columns) + s], level.Dropped + row + (s * width), target, width);
                     }
                 }
             }
@@ -191,10 +175,11 @@ internal sealed unsafe class FusedCrossStitch : IFusedTaskMixer
             var stride = columns * width;
 
             // The unit: ∂α_ts = Σ_b ⟨∂stitched_t, output_s⟩; ∂output_s = Σ_t α_ts ∂stitched_t.
+            var level = levels[l];
             var stitch = parameters + stitchOffsets[l];
             var stitchGradient = gradients + stitchOffsets[l];
             new Span<float>(stitchGradient, columns * columns).Clear();
-            new Span<float>(outputGradients[l], checked(batch * stride)).Clear();
+            new Span<float>(level.Gradients, checked(batch * stride)).Clear();
             for (var b = 0; b < batch; b++)
             {
                 var row = (long)b * stride;
@@ -203,25 +188,20 @@ internal sealed unsafe class FusedCrossStitch : IFusedTaskMixer
                     var fromStitched = stitchedGradients[l] + row + (t * width);
                     for (var s = 0; s < columns; s++)
                     {
-                        stitchGradient[(t * columns) + s] += (float)VectorMath.Dot(fromStitched, dropped[l] + row + (s * width), width);
-                        VectorMath.MultiplyAdd(stitch[(t * columns) + s], fromStitched, outputGradients[l] + row + (s * width), width);
+                        stitchGradient[(t * columns) + s] += (float)VectorMath.Dot(fromStitched, level.Dropped + row + (s * width), width);
+                        VectorMath.MultiplyAdd(stitch[(t * columns) + s], fromStitched, level.Gradients + row + (s * width), width);
                     }
                 }
             }
 
-            if (dropoutMasks[l] != null)
-            {
-                FusedDropout.Backward(outputGradients[l], dropoutMasks[l], batch, stride, stride);
-            }
-
-            FusedActivation.Backward(activation, outputGradients[l], preActivations[l], outputs[l], (long)batch * stride);
+            level.Backward(activation, batch, stride);
             if (l == 0)
             {
-                Sgemm.Multiply(true, false, inputWidth, stride, batch, 1, h, inputWidth, outputGradients[0], stride, 0, gradients + weightOffsets[0], stride, threads);
-                VectorMath.ColumnSums(outputGradients[0], batch, stride, gradients + biasOffsets[0]);
+                Sgemm.Multiply(true, false, inputWidth, stride, batch, 1, h, inputWidth, level.Gradients, stride, 0, gradients + weightOffsets[0], stride, threads);
+                VectorMath.ColumnSums(level.Gradients, batch, stride, gradients + biasOffsets[0]);
                 if (inputGradient != null)
                 {
-                    Sgemm.Multiply(false, true, batch, inputWidth, stride, 1, outputGradients[0], stride, parameters + weightOffsets[0], stride, 0, inputGradient, inputWidth, threads);
+                    Sgemm.Multiply(false, true, batch, inputWidth, stride, 1, level.Gradients, stride, parameters + weightOffsets[0], stride, 0, inputGradient, inputWidth, threads);
                 }
 
                 break;
@@ -230,7 +210,7 @@ internal sealed unsafe class FusedCrossStitch : IFusedTaskMixer
             var inWidth = levelWidths[l - 1];
             for (var t = 0; t < columns; t++)
             {
-                var dz = outputGradients[l] + (t * width);
+                var dz = level.Gradients + (t * width);
                 var (weight, bias) = (weightOffsets[(l * columns) + t], biasOffsets[(l * columns) + t]);
                 Sgemm.Multiply(true, false, inWidth, width, batch, 1, stitched[l - 1] + (t * inWidth), columns * inWidth, dz, stride, 0, gradients + weight, width, threads);
                 VectorMath.ColumnSums(dz, batch, width, stride, gradients + bias);

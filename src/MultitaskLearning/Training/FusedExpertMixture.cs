@@ -45,16 +45,8 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
     private float* parameters;
     private float* gradients;
 
-    /// <summary>Per expert level, all experts side by side: outputs before and after the activation (the same buffer for
-    /// ReLU) and their gradients, [B, N·width].</summary>
-    private float*[] preActivations = [];
-    private float*[] outputs = [];
-    private float*[] outputGradients = [];
-
-    /// <summary>Per expert level with dropout, its masks and its outputs after dropout (the same as <see cref="outputs"/>
-    /// without).</summary>
-    private float*[] dropoutMasks = [];
-    private float*[] dropped = [];
+    /// <summary>Per expert level, all experts side by side, [B, N·width].</summary>
+    private FusedLayerBuffers[] levels = [];
     private float* gateWeights;
     private float* gateGradients;
     private float* mixed;
@@ -176,21 +168,7 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
     {
         this.parameters = parameters;
         this.gradients = gradients;
-        var levels = levelWidths.Length;
-        preActivations = new float*[levels];
-        outputs = new float*[levels];
-        outputGradients = new float*[levels];
-        dropoutMasks = new float*[levels];
-        dropped = new float*[levels];
-        for (var j = 0; j < levels; j++)
-        {
-            var length = (long)maxBatch * experts * levelWidths[j];
-            outputs[j] = (float*)allocate(length);
-            preActivations[j] = activation == Activation.ReLU ? outputs[j] : (float*)allocate(length);
-            outputGradients[j] = (float*)allocate(length);
-            dropoutMasks[j] = dropouts[0][j] is null ? null : (float*)allocate(length);
-            dropped[j] = dropouts[0][j] is null ? outputs[j] : (float*)allocate(length);
-        }
+        levels = levelWidths.Select((width, j) => FusedLayerBuffers.Allocate(allocate, (long)maxBatch * experts * width, activation, dropouts[0][j] is not null)).ToArray();
 
         gateWeights = (float*)allocate((long)maxBatch * gateWidth);
         gateGradients = (float*)allocate((long)maxBatch * gateWidth);
@@ -204,21 +182,21 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
     {
         var first = levelWidths[0];
         var stride = experts * first;
-        DenseForward(h, batch, sharedFirstWeight, sharedFirstBias, shared * first, preActivations[0], stride);
-        DenseForward(h, batch, taskFirstWeight, taskFirstBias, (experts - shared) * first, preActivations[0] + (shared * first), stride);
-        FusedActivation.Forward(activation, preActivations[0], outputs[0], (long)batch * stride);
+        DenseForward(h, batch, sharedFirstWeight, sharedFirstBias, shared * first, levels[0].PreActivations, stride);
+        DenseForward(h, batch, taskFirstWeight, taskFirstBias, (experts - shared) * first, levels[0].PreActivations + (shared * first), stride);
+        FusedActivation.Forward(activation, levels[0].PreActivations, levels[0].Outputs, (long)batch * stride);
         Drop(0, batch);
         for (var j = 1; j < levelWidths.Length; j++)
         {
             int inWidth = levelWidths[j - 1], outWidth = levelWidths[j];
             for (var e = 0; e < experts; e++)
             {
-                var target = preActivations[j] + (e * outWidth);
+                var target = levels[j].PreActivations + (e * outWidth);
                 VectorMath.BroadcastRows(parameters + levelBiases[e][j], outWidth, target, batch, experts * outWidth);
-                Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, dropped[j - 1] + (e * inWidth), experts * inWidth, parameters + levelWeights[e][j], outWidth, 1, target, experts * outWidth, threads);
+                Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, levels[j - 1].Dropped + (e * inWidth), experts * inWidth, parameters + levelWeights[e][j], outWidth, 1, target, experts * outWidth, threads);
             }
 
-            FusedActivation.Forward(activation, preActivations[j], outputs[j], (long)batch * experts * outWidth);
+            FusedActivation.Forward(activation, levels[j].PreActivations, levels[j].Outputs, (long)batch * experts * outWidth);
             Drop(j, batch);
         }
 
@@ -229,7 +207,7 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
         }
 
         var width = OutputWidth;
-        var last = dropped[^1];
+        var last = levels[^1].Dropped;
         for (var b = 0; b < batch; b++)
         {
             for (var t = 0; t < taskNames.Length; t++)
@@ -253,8 +231,8 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
     {
         // The mixture: each expert's output gradient collects g_t,e · ∂L/∂mix_t; each gate weight gets ⟨∂L/∂mix_t, expert_e⟩.
         var width = OutputWidth;
-        var last = dropped[^1];
-        var lastGradient = outputGradients[^1];
+        var last = levels[^1].Dropped;
+        var lastGradient = levels[^1].Gradients;
         new Span<float>(lastGradient, checked(batch * experts * width)).Clear();
         for (var b = 0; b < batch; b++)
         {
@@ -284,12 +262,7 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
         for (var j = levelWidths.Length - 1; j >= 0; j--)
         {
             var outWidth = levelWidths[j];
-            if (dropoutMasks[j] != null)
-            {
-                FusedDropout.Backward(outputGradients[j], dropoutMasks[j], batch, experts * outWidth, experts * outWidth);
-            }
-
-            FusedActivation.Backward(activation, outputGradients[j], preActivations[j], outputs[j], (long)batch * experts * outWidth);
+            levels[j].Backward(activation, batch, experts * outWidth);
             if (j == 0)
             {
                 break;
@@ -298,18 +271,18 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
             var inWidth = levelWidths[j - 1];
             for (var e = 0; e < experts; e++)
             {
-                var dz = outputGradients[j] + (e * outWidth);
-                Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, dropped[j - 1] + (e * inWidth), experts * inWidth, dz, experts * outWidth, 0, gradients + levelWeights[e][j], outWidth, threads);
+                var dz = levels[j].Gradients + (e * outWidth);
+                Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, levels[j - 1].Dropped + (e * inWidth), experts * inWidth, dz, experts * outWidth, 0, gradients + levelWeights[e][j], outWidth, threads);
                 VectorMath.ColumnSums(dz, batch, outWidth, experts * outWidth, gradients + levelBiases[e][j]);
-                Sgemm.Multiply(false, true, batch, inWidth, outWidth, 1, dz, experts * outWidth, parameters + levelWeights[e][j], outWidth, 0, outputGradients[j - 1] + (e * inWidth), experts * inWidth, threads);
+                Sgemm.Multiply(false, true, batch, inWidth, outWidth, 1, dz, experts * outWidth, parameters + levelWeights[e][j], outWidth, 0, levels[j - 1].Gradients + (e * inWidth), experts * inWidth, threads);
             }
         }
 
         var first = levelWidths[0];
         var stride = experts * first;
         var accumulate = false;
-        DenseBackward(h, batch, sharedFirstWeight, sharedFirstBias, shared * first, outputGradients[0], stride, inputGradient, ref accumulate);
-        DenseBackward(h, batch, taskFirstWeight, taskFirstBias, (experts - shared) * first, outputGradients[0] + (shared * first), stride, inputGradient, ref accumulate);
+        DenseBackward(h, batch, sharedFirstWeight, sharedFirstBias, shared * first, levels[0].Gradients, stride, inputGradient, ref accumulate);
+        DenseBackward(h, batch, taskFirstWeight, taskFirstBias, (experts - shared) * first, levels[0].Gradients + (shared * first), stride, inputGradient, ref accumulate);
         DenseBackward(h, batch, gateWeight, gateBias, gateWidth, gateGradients, gateWidth, inputGradient, ref accumulate);
     }
 
@@ -351,7 +324,7 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
         for (var e = 0; e < experts; e++)
         {
             var column = e * width;
-            dropouts[e][level]?.Forward(masks!, outputs[level] + column, dropoutMasks[level] + column, dropped[level] + column, batch, width, experts * width);
+            dropouts[e][level]?.Forward(masks!, levels[level].Outputs + column, levels[level].Masks + column, levels[level].Dropped + column, batch, width, experts * width);
         }
     }
 
