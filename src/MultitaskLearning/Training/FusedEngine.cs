@@ -806,20 +806,47 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             case OptimizerKind.Sgd:
                 var momentum = (float)options.Momentum;
                 var decay = (float)options.WeightDecay;
-                VectorMath.SgdStep(parameters, gradients, velocity, sharedLength, (float)learningRates.Shared, momentum, decay, options.Nesterov, firstStep);
-                VectorMath.SgdStep(parameters + sharedLength, gradients + sharedLength, velocity + sharedLength, taskSpecificLength, (float)learningRates.TaskSpecific, momentum, decay, options.Nesterov, firstStep);
+                var (sharedRate, taskRate, nesterov, first) = ((float)learningRates.Shared, (float)learningRates.TaskSpecific, options.Nesterov, firstStep);
+                ForParts(0, sharedLength, (start, count) => VectorMath.SgdStep(parameters + start, gradients + start, velocity + start, count, sharedRate, momentum, decay, nesterov, first));
+                ForParts(sharedLength, taskSpecificLength, (start, count) => VectorMath.SgdStep(parameters + start, gradients + start, velocity + start, count, taskRate, momentum, decay, nesterov, first));
                 break;
             case OptimizerKind.Adam or OptimizerKind.AdamW:
                 adamSteps++;
                 var decoupled = options.Optimizer == OptimizerKind.AdamW;
-                VectorMath.AdamStep(parameters, gradients, velocity, secondMoments, sharedLength, learningRates.Shared, AdamSettings.Beta1, AdamSettings.Beta2, AdamSettings.Epsilon, options.WeightDecay, decoupled, adamSteps);
-                VectorMath.AdamStep(parameters + sharedLength, gradients + sharedLength, velocity + sharedLength, secondMoments + sharedLength, taskSpecificLength, learningRates.TaskSpecific, AdamSettings.Beta1, AdamSettings.Beta2, AdamSettings.Epsilon, options.WeightDecay, decoupled, adamSteps);
+                var (steps, weightDecay) = (adamSteps, options.WeightDecay);
+                ForParts(0, sharedLength, (start, count) => VectorMath.AdamStep(parameters + start, gradients + start, velocity + start, secondMoments + start, count, learningRates.Shared, AdamSettings.Beta1, AdamSettings.Beta2, AdamSettings.Epsilon, weightDecay, decoupled, steps));
+                ForParts(sharedLength, taskSpecificLength, (start, count) => VectorMath.AdamStep(parameters + start, gradients + start, velocity + start, secondMoments + start, count, learningRates.TaskSpecific, AdamSettings.Beta1, AdamSettings.Beta2, AdamSettings.Epsilon, weightDecay, decoupled, steps));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(learningRates), options.Optimizer, "Unknown optimiser.");
         }
 
         firstStep = false;
+    }
+
+    /// <summary>Runs an element-wise update over [<paramref name="offset"/>, + <paramref name="length"/>) of the flat
+    /// buffers: in one part per kernel thread when the range is long (256 Ki values or more a part), the parts' bounds
+    /// multiples of 64 values from <paramref name="offset"/>, so every value is computed as on one thread (the vector
+    /// loops meet the same values, the scalar tail is the range's own).</summary>
+    private void ForParts(long offset, long length, Action<long, long> update)
+    {
+        var parts = (int)Math.Clamp(length / 262_144, 1, threads.Active);
+        if (parts == 1)
+        {
+            update(offset, length);
+            return;
+        }
+
+        var share = (length / parts + 63) / 64 * 64;
+        threads.Run(parts, part =>
+        {
+            var start = part * share;
+            var count = Math.Min(share, length - start);
+            if (count > 0)
+            {
+                update(offset + start, count);
+            }
+        });
     }
 
     /// <summary>The engine's kernel threads.</summary>

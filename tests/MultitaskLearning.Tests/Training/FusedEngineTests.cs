@@ -186,4 +186,40 @@ public sealed class FusedEngineTests
             })
             .Build();
     }
+
+    /// <summary>The fused engine's results do not depend on its thread count: products split among threads keep every
+    /// value's order of summation, and the optimiser's update, split among threads for long buffers (here 0.7 M
+    /// parameters, so two parts), computes every value as on one thread.</summary>
+    [TheoryRequiresAvx2]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void ThreadCount_DoesNotChangeTheModel(OptimizerKind optimizer)
+    {
+        var random = new Random(6);
+        var x = new float[48, 1100];
+        var kind = new int?[48];
+        for (var i = 0; i < 48; i++)
+        {
+            for (var j = 0; j < 1100; j++)
+            {
+                x[i, j] = (float)random.NextDouble();
+            }
+
+            kind[i] = random.Next(3);
+        }
+
+        var data = new MultitaskDatasetBuilder([TaskDefinition.Multiclass("kind", 3)])
+            .AddSamples("features", x, new Dictionary<string, LabelColumn> { ["kind"] = LabelColumn.FromClassIndices(kind) })
+            .Build();
+        var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [512, 256] }).Build();
+        float[] Train(int threads)
+        {
+            var options = new TrainerOptions { Epochs = 2, BatchSize = 16, Optimizer = optimizer, LearningRate = optimizer == OptimizerKind.Adam ? 1e-3 : 0.05, Seed = 2, Engine = TrainingEngine.Fused }.Deterministic();
+            options.Threads = threads;
+            using var model = new MultitaskTrainer(options).Fit(definition, data);
+            return model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+
+        Assert.Equal(Train(1), Train(2));
+    }
 }
