@@ -189,12 +189,14 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
         for (var j = 1; j < levelWidths.Length; j++)
         {
             int inWidth = levelWidths[j - 1], outWidth = levelWidths[j];
-            for (var e = 0; e < experts; e++)
+            var (input, output, level) = ((IntPtr)levels[j - 1].Dropped, (IntPtr)levels[j].PreActivations, j);
+            threads.Run(experts, e =>
             {
-                var target = levels[j].PreActivations + (e * outWidth);
-                VectorMath.BroadcastRows(parameters + levelBiases[e][j], outWidth, target, batch, experts * outWidth);
-                Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, levels[j - 1].Dropped + (e * inWidth), experts * inWidth, parameters + levelWeights[e][j], outWidth, 1, target, experts * outWidth, threads);
-            }
+                // Experts in parallel, each product on its thread alone (the same sums as one product on several).
+                var target = (float*)output + (e * outWidth);
+                VectorMath.BroadcastRows(parameters + levelBiases[e][level], outWidth, target, batch, experts * outWidth);
+                Sgemm.Multiply(false, false, batch, outWidth, inWidth, 1, (float*)input + (e * inWidth), experts * inWidth, parameters + levelWeights[e][level], outWidth, 1, target, experts * outWidth);
+            });
 
             FusedActivation.Forward(activation, levels[j].PreActivations, levels[j].Outputs, (long)batch * experts * outWidth);
             Drop(j, batch);
@@ -269,13 +271,14 @@ internal sealed unsafe class FusedExpertMixture : IFusedTaskMixer
             }
 
             var inWidth = levelWidths[j - 1];
-            for (var e = 0; e < experts; e++)
+            var (below, belowGradients, gradientsHere, level) = ((IntPtr)levels[j - 1].Dropped, (IntPtr)levels[j - 1].Gradients, (IntPtr)levels[j].Gradients, j);
+            threads.Run(experts, e =>
             {
-                var dz = levels[j].Gradients + (e * outWidth);
-                Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, levels[j - 1].Dropped + (e * inWidth), experts * inWidth, dz, experts * outWidth, 0, gradients + levelWeights[e][j], outWidth, threads);
-                VectorMath.ColumnSums(dz, batch, outWidth, experts * outWidth, gradients + levelBiases[e][j]);
-                Sgemm.Multiply(false, true, batch, inWidth, outWidth, 1, dz, experts * outWidth, parameters + levelWeights[e][j], outWidth, 0, levels[j - 1].Gradients + (e * inWidth), experts * inWidth, threads);
-            }
+                var dz = (float*)gradientsHere + (e * outWidth);
+                Sgemm.Multiply(true, false, inWidth, outWidth, batch, 1, (float*)below + (e * inWidth), experts * inWidth, dz, experts * outWidth, 0, gradients + levelWeights[e][level], outWidth);
+                VectorMath.ColumnSums(dz, batch, outWidth, experts * outWidth, gradients + levelBiases[e][level]);
+                Sgemm.Multiply(false, true, batch, inWidth, outWidth, 1, dz, experts * outWidth, parameters + levelWeights[e][level], outWidth, 0, (float*)belowGradients + (e * inWidth), experts * inWidth);
+            });
         }
 
         var first = levelWidths[0];

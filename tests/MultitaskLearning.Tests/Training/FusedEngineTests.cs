@@ -189,11 +189,12 @@ public sealed class FusedEngineTests
 
     /// <summary>The fused engine's results do not depend on its thread count: products split among threads keep every
     /// value's order of summation, and the optimiser's update, split among threads for long buffers (here 0.7 M
-    /// parameters, so two parts), computes every value as on one thread.</summary>
+    /// parameters, so two parts), computes every value as on one thread; MMoE's experts run on the threads side by side.</summary>
     [TheoryRequiresAvx2]
-    [InlineData(OptimizerKind.Sgd)]
-    [InlineData(OptimizerKind.Adam)]
-    public void ThreadCount_DoesNotChangeTheModel(OptimizerKind optimizer)
+    [InlineData(OptimizerKind.Sgd, ModelFamily.SharedTrunk)]
+    [InlineData(OptimizerKind.Adam, ModelFamily.SharedTrunk)]
+    [InlineData(OptimizerKind.Adam, ModelFamily.Mmoe)]
+    public void ThreadCount_DoesNotChangeTheModel(OptimizerKind optimizer, ModelFamily family)
     {
         var random = new Random(6);
         var x = new float[48, 1100];
@@ -211,7 +212,7 @@ public sealed class FusedEngineTests
         var data = new MultitaskDatasetBuilder([TaskDefinition.Multiclass("kind", 3)])
             .AddSamples("features", x, new Dictionary<string, LabelColumn> { ["kind"] = LabelColumn.FromClassIndices(kind) })
             .Build();
-        var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [512, 256] }).Build();
+        var definition = MultitaskModelBuilder.FromDataset(data).UseFamily(family, new ArchitectureOptions { TrunkLayers = [512, 256], Experts = 3, TowerLayers = [8] }).Build();
         float[] Train(int threads)
         {
             var options = new TrainerOptions { Epochs = 2, BatchSize = 16, Optimizer = optimizer, LearningRate = optimizer == OptimizerKind.Adam ? 1e-3 : 0.05, Seed = 2, Engine = TrainingEngine.Fused }.Deterministic();
