@@ -7,7 +7,8 @@ namespace MultitaskLearning.Models;
 /// dropout layer <c>key</c> is kept at training step <see cref="Step"/> depends only on (<see cref="Seed"/>, step,
 /// key, slice, row, column), through a SplitMix64 hash. Both training engines therefore drop the same units, in any
 /// order and on any number of threads, and a run resumed from a checkpoint drops the units of the uninterrupted run.
-/// A kept unit is scaled by 1 / (1 − rate), as <c>torch.nn.functional.dropout</c> does.
+/// A kept unit is scaled by 1 / (1 − rate), as <c>torch.nn.functional.dropout</c> does. Rows are numbered within each
+/// input's batch, so in a layer shared by several inputs the batches' rows r draw the same mask at a step.
 /// </summary>
 internal sealed class DropoutMasks
 {

@@ -32,7 +32,6 @@ public sealed class MultitaskNetwork : nn.Module
     /// <summary>The dropout keys of each task block's hidden layers, by block and layer.</summary>
     private readonly Dictionary<int, int[]> blockDropoutKeys = [];
 
-
     /// <summary>Creates a randomly initialised network for a definition (seed the initialisation with <c>torch.manual_seed</c>).</summary>
     /// <param name="definition">The model definition.</param>
     /// <param name="device">The device of the parameters; <see langword="null"/> for the CPU.</param>
