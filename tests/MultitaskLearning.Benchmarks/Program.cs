@@ -57,6 +57,14 @@ profile.SetAction(parse =>
     return result;
 });
 
+var scaleTasks = new Option<int[]>("--tasks") { Description = "Task counts T.", DefaultValueFactory = _ => [2, 10, 100, 1000], AllowMultipleArgumentsPerToken = true };
+var scaleSamples = new Option<int>("--samples") { Description = "Rows of the shared input.", DefaultValueFactory = _ => 10_000 };
+var scaleWidth = new Option<int>("--width") { Description = "Features per row.", DefaultValueFactory = _ => 32 };
+var scaleFamilies = new Option<string[]>("--families") { Description = "shared-trunk, hybrid, task-specific.", DefaultValueFactory = _ => ["shared-trunk", "hybrid", "task-specific"], AllowMultipleArgumentsPerToken = true };
+var scaleLabels = new Option<string[]>("--labels") { Description = "shared (every row labelled for every task), per-task (each row for one task).", DefaultValueFactory = _ => ["shared", "per-task"], AllowMultipleArgumentsPerToken = true };
+var scale = new Command("scale", "Time per epoch and peak memory against the number of tasks, with the fitted growth exponent.") { scaleTasks, scaleSamples, scaleWidth, scaleFamilies, scaleLabels };
+scale.SetAction(parse => ScaleBenchmark.Run(Console.Out, parse.GetValue(scaleTasks)!, parse.GetValue(scaleSamples), parse.GetValue(scaleWidth), parse.GetValue(scaleFamilies)!, parse.GetValue(scaleLabels)!));
+
 var busyRepeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 3 };
 var busy = new Command("busy", "Training with one core taken by another process, per engine and thread count.") { busyRepeats };
 busy.SetAction(parse => BusyMachineBenchmark.Run(parse.GetValue(busyRepeats), Console.Out));
@@ -129,8 +137,13 @@ memoryOnce.SetAction(parse => MemoryBenchmark.RunOnce(parse.GetValue(engine)!, p
 var servingOnceModel = new Option<string>("--model") { Required = true };
 var servingOnce = new Command("serving-once", "One back end of the serving benchmark in this process (JSON).") { servingOnceModel, servingInput, servingRequests, servingSeconds };
 servingOnce.SetAction(parse => ServingBenchmark.RunOnce(parse.GetValue(servingOnceModel)!, parse.GetValue(servingInput), parse.GetValue(servingRequests), parse.GetValue(servingSeconds)));
+var scaleFamily = new Option<string>("--family") { DefaultValueFactory = _ => "shared-trunk" };
+var scaleLabel = new Option<string>("--labels") { DefaultValueFactory = _ => "shared" };
+var scaleTaskCount = new Option<int>("--tasks") { DefaultValueFactory = _ => 10 };
+var scaleOnce = new Command("scale-once", "One run of the scale benchmark in this process (JSON).") { scaleFamily, scaleLabel, scaleTaskCount, scaleSamples, scaleWidth };
+scaleOnce.SetAction(parse => ScaleBenchmark.RunOnce(parse.GetValue(scaleFamily)!, parse.GetValue(scaleLabel)!, parse.GetValue(scaleTaskCount), parse.GetValue(scaleSamples), parse.GetValue(scaleWidth)));
 var spin = new Command("spin", "Spins on one core (the busy benchmark's competitor).");
 spin.SetAction(_ => BusyMachineBenchmark.Spin());
 
-var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, profile, aggregation, memory, pipeline, l21, busy, serving, micro, once, memoryOnce, servingOnce, spin };
+var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, profile, aggregation, memory, pipeline, l21, busy, serving, scale, micro, once, memoryOnce, servingOnce, scaleOnce, spin };
 return root.Parse(args).Invoke();
