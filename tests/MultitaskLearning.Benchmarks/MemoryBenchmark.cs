@@ -67,11 +67,7 @@ internal static class MemoryBenchmark
     public static double Slope(IReadOnlyList<double> values)
     {
         var xs = Enumerable.Range(SettleEpochs, values.Count - SettleEpochs).Select(i => (double)i).ToArray();
-        var ys = xs.Select(x => values[(int)x]).ToArray();
-        var mx = xs.Average();
-        var my = ys.Average();
-        var sxx = xs.Sum(x => (x - mx) * (x - mx));
-        return xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / sxx;
+        return Summary.Slope(xs, xs.Select(x => values[(int)x]).ToArray());
     }
 
     /// <summary>The samples of one run.</summary>

@@ -39,7 +39,8 @@ internal static class ScaleBenchmark
                 var fitted = points.Where(p => p.Tasks >= 10).ToArray();
                 if (fitted.Length >= 2)
                 {
-                    fits.Add(string.Create(CultureInfo.InvariantCulture, $"{family}, {labels} labels: time ∝ T^{Exponent(fitted):F2} (T = {fitted[0].Tasks:N0} … {fitted[^1].Tasks:N0})"));
+                    var exponent = Summary.Slope(fitted.Select(p => Math.Log(p.Tasks)).ToArray(), fitted.Select(p => Math.Log(p.Seconds)).ToArray());
+                    fits.Add(string.Create(CultureInfo.InvariantCulture, $"{family}, {labels} labels: time ∝ T^{exponent:F2} (T = {fitted[0].Tasks:N0} … {fitted[^1].Tasks:N0})"));
                 }
             }
         }
@@ -76,8 +77,8 @@ internal static class ScaleBenchmark
         var options = new TrainerOptions { Epochs = 3, BatchSize = 256, LearningRate = 0.01, Momentum = 0.9, Threads = 1, Seed = 1, Shuffle = true };
         using var model = new MultitaskTrainer(options).Fit(definition, dataset);
         var epochs = model.TrainingHistory!.Epochs;
-        var seconds = epochs.Skip(1).Select((e, i) => (e.Elapsed - epochs[i].Elapsed).TotalSeconds).Order().ToArray();
-        var result = new ScaleResult(model.TrainingHistory.Engine.ToString(), seconds[seconds.Length / 2], PeakRss());
+        var seconds = epochs.Skip(1).Select((e, i) => (e.Elapsed - epochs[i].Elapsed).TotalSeconds);
+        var result = new ScaleResult(model.TrainingHistory.Engine.ToString(), Summary.Of(seconds).Median, PeakRss());
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
@@ -139,15 +140,6 @@ internal static class ScaleBenchmark
 
         var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-    }
-
-    /// <summary>The slope of log(seconds) against log(tasks), least squares.</summary>
-    private static double Exponent(IReadOnlyList<(double Tasks, double Seconds)> points)
-    {
-        var xs = points.Select(p => Math.Log(p.Tasks)).ToArray();
-        var ys = points.Select(p => Math.Log(p.Seconds)).ToArray();
-        double mx = xs.Average(), my = ys.Average();
-        return xs.Zip(ys, (a, b) => (a - mx) * (b - my)).Sum() / xs.Sum(a => (a - mx) * (a - mx));
     }
 
     /// <summary>One run's result.</summary>

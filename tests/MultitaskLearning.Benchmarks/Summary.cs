@@ -18,6 +18,13 @@ internal readonly record struct Summary(double Median, double Min, double Max, i
         return new Summary(median, sorted[0], sorted[^1], sorted.Length);
     }
 
+    /// <summary>The least-squares slope of <paramref name="ys"/> against <paramref name="xs"/>.</summary>
+    public static double Slope(IReadOnlyList<double> xs, IReadOnlyList<double> ys)
+    {
+        double mx = xs.Average(), my = ys.Average();
+        return xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / xs.Sum(x => (x - mx) * (x - mx));
+    }
+
     /// <summary>The median seconds of <paramref name="runs"/> timed calls of <paramref name="action"/>, after
     /// <paramref name="warmups"/> untimed ones.</summary>
     public static double MedianSeconds(Action action, int warmups = 20, int runs = 200)

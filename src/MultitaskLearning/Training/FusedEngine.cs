@@ -684,7 +684,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         var outcome = ForwardAndLosses(scheduler.NextRows()[0]);
         if (!constantWeights)
         {
-            outcome = outcome with { Total = WeighLosses(outcome.Losses, outcome.Counts) };
+            outcome = outcome with { Total = WeighLosses(weighting, [this], outcome.Losses, outcome.Counts) };
         }
 
         if (!IsFinite(outcome))
@@ -1428,21 +1428,28 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         return total;
     }
 
-    /// <summary>Combines the step's losses with the weighting (<see cref="LossWeightingState.Combine"/>), scales each
-    /// task's output gradients, computed with weight 1, by its weight ∂Total/∂L_t, and returns the total.</summary>
-    private double WeighLosses(float[] losses, float[] counts)
+    /// <summary>Combines a step's losses (every input's) with the weighting (<see cref="LossWeightingState.Combine"/>),
+    /// scales each task's output gradients in <paramref name="paths"/>, computed with weight 1, by its weight
+    /// ∂Total/∂L_t, puts the gradient of the weighting's learned parameters into the first path (which holds them), and
+    /// returns the total.</summary>
+    internal static double WeighLosses(LossWeightingState weighting, IReadOnlyList<FusedEngine> paths, float[] losses, float[] counts)
     {
         using var scope = NewDisposeScope();
-        LoadWeightingParameters();
+        paths[0].LoadWeightingParameters();
         var weighted = weighting.Combine(tensor(losses), tensor(counts.Select(c => c > 0 ? 1f : 0f).ToArray()));
-        ScaleTaskGradients(weighted.TaskWeights.cpu().data<float>().ToArray());
-        StoreWeightingGradients(weighted);
+        var weights = weighted.TaskWeights.cpu().data<float>().ToArray();
+        foreach (var path in paths)
+        {
+            path.ScaleTaskGradients(weights);
+        }
+
+        paths[0].StoreWeightingGradients(weighted);
         return weighted.Total.cpu().item<float>();
     }
 
     /// <summary>Writes the weighting's learned parameters from the flat buffer into their tensors, for
     /// <see cref="LossWeightingState.Combine"/> (nothing when this path does not hold them).</summary>
-    internal void LoadWeightingParameters()
+    private void LoadWeightingParameters()
     {
         var value = parameters + weightingOffset;
         foreach (var parameter in weightingParameters)
@@ -1454,7 +1461,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>The gradients of the weighted total with respect to the weighting's learned parameters (the losses
     /// being constants here), into the flat gradient buffer (nothing when this path does not hold them).</summary>
-    internal void StoreWeightingGradients(WeightedLoss weighted)
+    private void StoreWeightingGradients(WeightedLoss weighted)
     {
         if (weightingParameters.Count == 0)
         {
@@ -1477,7 +1484,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <summary>Scales each task's output gradients of the current batch, computed with weight 1, by its weight
     /// (<paramref name="weights"/>, in the trainer's task order).</summary>
-    internal void ScaleTaskGradients(float[] weights)
+    private void ScaleTaskGradients(float[] weights)
     {
         foreach (var head in heads)
         {

@@ -1,6 +1,5 @@
 using MultitaskLearning.Kernels;
 using MultitaskLearning.Training.Weighting;
-using static TorchSharp.torch;
 
 namespace MultitaskLearning.Training;
 
@@ -76,18 +75,7 @@ internal sealed unsafe class FusedMultiInputEngine : ITrainingEngine
 
         if (!paths[0].ConstantWeights)
         {
-            using var scope = NewDisposeScope();
-            paths[0].LoadWeightingParameters(); // the first path holds the weighting's learned parameters, if any
-            var weighted = weighting.Combine(tensor(losses), tensor(counts.Select(c => c > 0 ? 1f : 0f).ToArray()));
-            var weights = weighted.TaskWeights.cpu().data<float>().ToArray();
-            foreach (var path in paths)
-            {
-                path.ScaleTaskGradients(weights);
-            }
-
-            paths[0].StoreWeightingGradients(weighted);
-
-            total = weighted.Total.cpu().item<float>();
+            total = FusedEngine.WeighLosses(weighting, paths, losses, counts);
         }
 
         var result = new StepOutcome(losses, counts, total);
