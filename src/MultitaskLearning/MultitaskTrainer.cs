@@ -1,4 +1,5 @@
 using MultitaskLearning.Data;
+using MultitaskLearning.Data.Shards;
 using MultitaskLearning.Models;
 using MultitaskLearning.Runtime;
 using MultitaskLearning.Training;
@@ -55,10 +56,41 @@ public sealed class MultitaskTrainer
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(train);
         TorchBackend.EnsureAvailable();
         manual_seed(options.Seed);
         var network = new MultitaskNetwork(definition, options.Device);
-        return Train(network, null, null, train, validation, progress, cancellationToken);
+        return Train(network, null, null, train, null, validation, progress, cancellationToken);
+    }
+
+    /// <summary>Trains a new model from a definition on data larger than memory: a shard store, read a window of
+    /// shards at a time within its <see cref="ShardedDataset.MemoryBudget"/>. Each epoch is one pass over the store in
+    /// a seeded order of shards, with the rows of each window shuffled; statistics come from the whole store.</summary>
+    /// <param name="definition">The model definition.</param>
+    /// <param name="train">The training store; it has one input, which the model must have.</param>
+    /// <param name="validation">Validation data (in memory) for progress, early stopping and best checkpoints; optional.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellationToken">Checked once per step.</param>
+    /// <returns>The trained model; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException">As for in-memory data; also when the budget holds no shard, or the options
+    /// need every row at once (<see cref="GradientDescentMode.FullBatch"/>, task sampling other than
+    /// <see cref="TaskSampling.AllInputs"/>).</exception>
+    /// <exception cref="InvalidDataException">A shard file is damaged, or the store's statistics do not fit the input's
+    /// missing-value policy (Median needs every value in memory).</exception>
+    /// <exception cref="TrainingDivergedException">A loss became NaN or infinite.</exception>
+    public MultitaskModel Fit(
+        MultitaskModelDefinition definition,
+        ShardedDataset train,
+        MultitaskDataset? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(train);
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        var network = new MultitaskNetwork(definition, options.Device);
+        return Train(network, null, null, null, train, validation, progress, cancellationToken);
     }
 
     /// <summary>Continues training a copy of a model (for example one made by <see cref="MultitaskModel.WithAddedTask"/>).
@@ -77,22 +109,47 @@ public sealed class MultitaskTrainer
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(train);
         TorchBackend.EnsureAvailable();
         manual_seed(options.Seed);
         var network = initial.Clone().Network;
-        return Train(network, initial.FeatureStatistics, initial.TargetStatistics, train, validation, progress, cancellationToken);
+        return Train(network, initial.FeatureStatistics, initial.TargetStatistics, train, null, validation, progress, cancellationToken);
+    }
+
+    /// <summary>Continues training a copy of a model on a shard store (see
+    /// <see cref="Fit(MultitaskModelDefinition, ShardedDataset, MultitaskDataset?, IProgress{TrainingProgress}?, CancellationToken)"/>).
+    /// The model's feature statistics are kept.</summary>
+    /// <param name="initial">The starting model; it is not changed.</param>
+    /// <param name="train">The training store.</param>
+    /// <param name="validation">Validation data; optional.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellationToken">Checked once per step.</param>
+    /// <returns>The trained copy; the caller disposes it.</returns>
+    public MultitaskModel Fit(
+        MultitaskModel initial,
+        ShardedDataset train,
+        MultitaskDataset? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(train);
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        var network = initial.Clone().Network;
+        return Train(network, initial.FeatureStatistics, initial.TargetStatistics, null, train, validation, progress, cancellationToken);
     }
 
     private MultitaskModel Train(
         MultitaskNetwork network,
         IReadOnlyDictionary<string, FeatureStatistics>? knownFeatures,
         IReadOnlyDictionary<string, TargetStatistics>? knownTargets,
-        MultitaskDataset train,
+        MultitaskDataset? train,
+        ShardedDataset? shards,
         MultitaskDataset? validation,
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(train);
         var previousThreads = get_num_threads();
         if (options.Threads is { } threads)
         {
@@ -101,7 +158,7 @@ public sealed class MultitaskTrainer
 
         try
         {
-            using var run = new TrainingRun(options, network, knownFeatures, knownTargets, train, validation);
+            using var run = new TrainingRun(options, network, knownFeatures, knownTargets, train, shards, validation);
             var result = new TrainingLoop(run).Execute(progress, cancellationToken);
             return new MultitaskModel(result.Network, result.FeatureStatistics, result.TargetStatistics, result.History);
         }

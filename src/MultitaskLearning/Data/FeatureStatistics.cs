@@ -56,9 +56,10 @@ public sealed class FeatureStatistics
         ArgumentNullException.ThrowIfNull(table);
         int n = table.Count, d = table.SampleSize;
         var values = table.RawValues;
-        var mean = new float[d];
-        var scale = new float[d];
-        var fill = new float[d];
+        var observed = new long[d];
+        var means = new double[d];
+        var variances = new double[d];
+        var medians = missing == MissingValuePolicy.Median ? new double[d] : null;
         var column = new List<double>(n);
         for (var j = 0; j < d; j++)
         {
@@ -80,18 +81,54 @@ public sealed class FeatureStatistics
                 column.Add(v);
             }
 
-            if (column.Count == 0 && n > 0)
+            observed[j] = column.Count;
+            means[j] = column.Count == 0 ? 0 : column.Average();
+            var m = means[j];
+            variances[j] = column.Count == 0 ? 0 : column.Sum(v => (v - m) * (v - m)) / column.Count;
+            if (medians is not null)
             {
-                throw new InvalidDataException($"Input '{table.Name}', feature {j}: no training row has a value, so it cannot be imputed.");
+                medians[j] = Median(column);
+            }
+        }
+
+        return FromMoments(table.Name, n, observed, means, variances, medians, standardize, missing);
+    }
+
+    /// <summary>The statistics from each feature's moments over the training rows — the last step of
+    /// <see cref="Compute"/>, shared with data that is read in parts (a shard store).</summary>
+    /// <param name="inputName">The input.</param>
+    /// <param name="rows">The number of training rows.</param>
+    /// <param name="observed">Per feature, the rows with a value (not NaN).</param>
+    /// <param name="means">Per feature, the mean of the observed values (summed in row order, in double precision).</param>
+    /// <param name="variances">Per feature, the mean squared deviation from that mean.</param>
+    /// <param name="medians">Per feature, the median of the observed values; needed only for <see cref="MissingValuePolicy.Median"/>.</param>
+    /// <param name="standardize">Whether to centre and scale (otherwise mean 0, scale 1).</param>
+    /// <param name="missing">How missing values are filled.</param>
+    /// <returns>The statistics.</returns>
+    /// <exception cref="InvalidDataException">A feature has no observed value.</exception>
+    internal static FeatureStatistics FromMoments(
+        string inputName, long rows, IReadOnlyList<long> observed, IReadOnlyList<double> means, IReadOnlyList<double> variances,
+        IReadOnlyList<double>? medians, bool standardize, MissingValuePolicy missing)
+    {
+        var d = means.Count;
+        var mean = new float[d];
+        var scale = new float[d];
+        var fill = new float[d];
+        for (var j = 0; j < d; j++)
+        {
+            if (observed[j] == 0 && rows > 0)
+            {
+                throw new InvalidDataException($"Input '{inputName}', feature {j}: no training row has a value, so it cannot be imputed.");
             }
 
-            double m = column.Count == 0 ? 0 : column.Average();
-            double variance = column.Count == 0 ? 0 : column.Sum(v => (v - m) * (v - m)) / column.Count;
-            fill[j] = missing == MissingValuePolicy.Median ? (float)Median(column) : (float)m;
+            double m = means[j];
+            fill[j] = missing == MissingValuePolicy.Median
+                ? (float)(medians ?? throw new ArgumentException($"Input '{inputName}': the Median policy needs each feature's median.", nameof(medians)))[j]
+                : (float)m;
             if (standardize)
             {
                 mean[j] = (float)m;
-                var sd = Math.Sqrt(variance);
+                var sd = Math.Sqrt(variances[j]);
                 scale[j] = sd > 1e-8 * Math.Max(1, Math.Abs(m)) ? (float)sd : 1f;
             }
             else
@@ -100,7 +137,7 @@ public sealed class FeatureStatistics
             }
         }
 
-        return new FeatureStatistics(table.Name, mean, scale, fill);
+        return new FeatureStatistics(inputName, mean, scale, fill);
     }
 
     /// <summary>Applies the preprocessing in place to row-major samples of this input.</summary>

@@ -79,32 +79,7 @@ public sealed class MultitaskDatasetBuilder
     /// multiclass task).</exception>
     public MultitaskDatasetBuilder AddSamples(string inputName, float[] values, int[] sampleShape, IReadOnlyDictionary<string, LabelColumn> labels)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(sampleShape);
-        ArgumentNullException.ThrowIfNull(labels);
-        if (sampleShape.Length == 0 || sampleShape.Any(d => d <= 0))
-        {
-            throw new ArgumentException($"Input '{inputName}': sample shape [{string.Join(", ", sampleShape)}] must have positive dimensions.", nameof(sampleShape));
-        }
-
-        var sampleSize = sampleShape.Aggregate(1, (a, b) => checked(a * b));
-        if (values.Length % sampleSize != 0)
-        {
-            throw new ArgumentException(
-                $"Input '{inputName}': {values.Length} values are not a whole number of samples of shape [{string.Join(", ", sampleShape)}] ({sampleSize} values each).",
-                nameof(values));
-        }
-
-        var count = values.Length / sampleSize;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (float.IsInfinity(values[i]))
-            {
-                throw new ArgumentException($"Input '{inputName}', sample {i / sampleSize}, value {i % sampleSize}: the value is infinite.", nameof(values));
-            }
-        }
-
+        var (count, resolved) = ResolveBlock(inputName, values, sampleShape, labels, tasksByName, tasks);
         if (!inputs.TryGetValue(inputName, out var accumulator))
         {
             accumulator = new InputAccumulator(inputName, sampleShape);
@@ -117,37 +92,17 @@ public sealed class MultitaskDatasetBuilder
                 nameof(sampleShape));
         }
 
-        var resolved = new List<(string Task, float[] Values, bool[] Present)>();
-        foreach (var (taskName, column) in labels)
+        foreach (var (taskName, _, _) in resolved)
         {
-            if (!tasksByName.TryGetValue(taskName, out var task))
-            {
-                throw new ArgumentException(
-                    $"Labels were given for task '{taskName}', which is not one of the dataset's tasks ({string.Join(", ", tasks.Select(t => t.Name))}).",
-                    nameof(labels));
-            }
-
             if (inputOfTask.TryGetValue(taskName, out var otherInput) && otherInput != inputName)
             {
                 throw new ArgumentException(
                     $"Task '{taskName}' is already labelled on input '{otherInput}'; a task reads exactly one input (got '{inputName}').",
                     nameof(labels));
             }
-
-            if (column.Count != count)
-            {
-                throw new ArgumentException(
-                    $"Task '{taskName}': {column.Count} labels were given for {count} samples of input '{inputName}'.", nameof(labels));
-            }
-
-            column.Resolve(task, out var taskValues, out var present);
-            resolved.Add((taskName, taskValues, present));
         }
 
-        foreach (var (taskName, _, _) in resolved)
-        {
-            inputOfTask[taskName] = inputName;
-        }
+        resolved.ForEach(r => inputOfTask[r.Task] = inputName);
 
         accumulator.Append(values, count, resolved);
         return this;
@@ -190,6 +145,62 @@ public sealed class MultitaskDatasetBuilder
         }
 
         return new MultitaskDataset(tasks, tables, targets);
+    }
+
+    /// <summary>Checks a block of samples and resolves its labels against the tasks — what every writer of samples
+    /// (this builder, <see cref="Shards.ShardedDatasetWriter"/>) checks.</summary>
+    /// <returns>The number of samples and each labelled task's target values and label mask.</returns>
+    internal static (int Count, List<(string Task, float[] Values, bool[] Present)> Labels) ResolveBlock(
+        string inputName, float[] values, int[] sampleShape, IReadOnlyDictionary<string, LabelColumn> labels,
+        IReadOnlyDictionary<string, TaskDefinition> tasksByName, IReadOnlyList<TaskDefinition> tasks)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputName);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(sampleShape);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (sampleShape.Length == 0 || sampleShape.Any(d => d <= 0))
+        {
+            throw new ArgumentException($"Input '{inputName}': sample shape [{string.Join(", ", sampleShape)}] must have positive dimensions.", nameof(sampleShape));
+        }
+
+        var sampleSize = sampleShape.Aggregate(1, (a, b) => checked(a * b));
+        if (values.Length % sampleSize != 0)
+        {
+            throw new ArgumentException(
+                $"Input '{inputName}': {values.Length} values are not a whole number of samples of shape [{string.Join(", ", sampleShape)}] ({sampleSize} values each).",
+                nameof(values));
+        }
+
+        var count = values.Length / sampleSize;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (float.IsInfinity(values[i]))
+            {
+                throw new ArgumentException($"Input '{inputName}', sample {i / sampleSize}, value {i % sampleSize}: the value is infinite.", nameof(values));
+            }
+        }
+
+        var resolved = new List<(string Task, float[] Values, bool[] Present)>();
+        foreach (var (taskName, column) in labels)
+        {
+            if (!tasksByName.TryGetValue(taskName, out var task))
+            {
+                throw new ArgumentException(
+                    $"Labels were given for task '{taskName}', which is not one of the dataset's tasks ({string.Join(", ", tasks.Select(t => t.Name))}).",
+                    nameof(labels));
+            }
+
+            if (column.Count != count)
+            {
+                throw new ArgumentException(
+                    $"Task '{taskName}': {column.Count} labels were given for {count} samples of input '{inputName}'.", nameof(labels));
+            }
+
+            column.Resolve(task, out var taskValues, out var present);
+            resolved.Add((taskName, taskValues, present));
+        }
+
+        return (count, resolved);
     }
 
     private sealed class InputAccumulator(string name, int[] shape)

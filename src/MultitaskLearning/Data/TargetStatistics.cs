@@ -40,31 +40,49 @@ public sealed class TargetStatistics
     {
         ArgumentNullException.ThrowIfNull(targets);
         var width = targets.Task.TargetWidth;
+        var sums = new double[width];
+        var squares = new double[width];
+        long count = 0;
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (!targets.RawPresent[i])
+            {
+                continue;
+            }
+
+            for (var j = 0; j < width; j++)
+            {
+                double v = targets.RawValues[(i * width) + j];
+                sums[j] += v;
+                squares[j] += v * v;
+            }
+
+            count++;
+        }
+
+        return FromSums(targets.Task.Name, count, sums, squares);
+    }
+
+    /// <summary>The statistics from the labelled rows' sums — the last step of <see cref="Compute"/>, shared with
+    /// data that is read in parts (a shard store).</summary>
+    /// <param name="taskName">The task.</param>
+    /// <param name="count">The labelled rows.</param>
+    /// <param name="sums">Per output, the sum of the targets (in row order, in double precision).</param>
+    /// <param name="squares">Per output, the sum of the squared targets.</param>
+    /// <returns>The statistics (scale 1 when a target is constant or has no labels).</returns>
+    internal static TargetStatistics FromSums(string taskName, long count, IReadOnlyList<double> sums, IReadOnlyList<double> squares)
+    {
+        var width = sums.Count;
         var mean = new float[width];
         var scale = new float[width];
         for (var j = 0; j < width; j++)
         {
-            double sum = 0, sumSq = 0;
-            var count = 0;
-            for (var i = 0; i < targets.Count; i++)
-            {
-                if (!targets.RawPresent[i])
-                {
-                    continue;
-                }
-
-                double v = targets.RawValues[(i * width) + j];
-                sum += v;
-                sumSq += v * v;
-                count++;
-            }
-
-            var m = count == 0 ? 0 : sum / count;
-            var sd = count == 0 ? 0 : Math.Sqrt(Math.Max(0, (sumSq / count) - (m * m)));
+            var m = count == 0 ? 0 : sums[j] / count;
+            var sd = count == 0 ? 0 : Math.Sqrt(Math.Max(0, (squares[j] / count) - (m * m)));
             mean[j] = (float)m;
             scale[j] = sd > 1e-8 * Math.Max(1, Math.Abs(m)) ? (float)sd : 1f;
         }
 
-        return new TargetStatistics(targets.Task.Name, mean, scale);
+        return new TargetStatistics(taskName, mean, scale);
     }
 }

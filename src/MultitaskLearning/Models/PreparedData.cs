@@ -1,4 +1,5 @@
 using MultitaskLearning.Data;
+using MultitaskLearning.Data.Shards;
 using MultitaskLearning.Evaluation;
 using MultitaskLearning.Models;
 using MultitaskLearning.Tasks;
@@ -11,13 +12,14 @@ internal sealed class PreparedData : IDisposable
 {
     private readonly List<PreparedInput> inputs = [];
 
-    private PreparedData(MultitaskDataset dataset, IReadOnlyList<TaskDefinition> modelTasks)
+    private PreparedData(MultitaskDataset? dataset, IReadOnlyList<TaskDefinition> modelTasks)
     {
         Dataset = dataset;
         ModelTasks = modelTasks;
     }
 
-    public MultitaskDataset Dataset { get; }
+    /// <summary>The data the rows come from; <see langword="null"/> for a window of a shard store, whose rows change.</summary>
+    public MultitaskDataset? Dataset { get; }
 
     /// <summary>The model's tasks, in model order (the order of global loss vectors).</summary>
     public IReadOnlyList<TaskDefinition> ModelTasks { get; }
@@ -35,7 +37,11 @@ internal sealed class PreparedData : IDisposable
         string role)
     {
         var definition = network.Definition;
-        CheckCompatible(definition, dataset, role);
+        CheckCompatible(
+            definition,
+            dataset.Tasks.Select(t => (t, dataset.Targets[t.Name].InputName)),
+            dataset.Inputs.Values.Select(i => (i.Name, i.SampleShape)),
+            role);
         var prepared = new PreparedData(dataset, definition.Tasks);
         try
         {
@@ -47,22 +53,9 @@ internal sealed class PreparedData : IDisposable
                 }
 
                 var layout = network.LayoutOf(input.Name);
-                var values = (float[])table.RawValues.Clone();
-                if (input.MissingValues == MissingValuePolicy.Error)
-                {
-                    var missing = Array.FindIndex(values, float.IsNaN);
-                    if (missing >= 0)
-                    {
-                        throw new InvalidDataException(
-                            $"{role} data, input '{input.Name}', row {missing / table.SampleSize}, feature {missing % table.SampleSize}: the value is missing (NaN) and the input's MissingValues policy is Error.");
-                    }
-                }
-
-                if (featureStatistics.TryGetValue(input.Name, out var stats))
-                {
-                    stats.ApplyInPlace(values);
-                }
-
+                var values = new float[table.RawValues.Length];
+                featureStatistics.TryGetValue(input.Name, out var stats);
+                EncodeFeatures(input, stats, table.RawValues, values, row => $"{role} data, input '{input.Name}', row {row}");
                 var targetWidth = layout.Tasks.Sum(t => t.TargetWidth);
                 var targets = new float[table.Count * targetWidth];
                 var present = new float[table.Count * layout.Tasks.Count];
@@ -70,27 +63,14 @@ internal sealed class PreparedData : IDisposable
                 for (var t = 0; t < layout.Tasks.Count; t++)
                 {
                     var task = layout.Tasks[t];
-                    var width = task.TargetWidth;
                     if (dataset.Targets.TryGetValue(task.Name, out var taskTargets))
                     {
                         targetStatistics.TryGetValue(task.Name, out var scaling);
-                        for (var i = 0; i < table.Count; i++)
-                        {
-                            if (!taskTargets.RawPresent[i])
-                            {
-                                continue;
-                            }
-
-                            present[(i * layout.Tasks.Count) + t] = 1f;
-                            for (var j = 0; j < width; j++)
-                            {
-                                var v = taskTargets.RawValues[(i * width) + j];
-                                targets[(i * targetWidth) + column + j] = scaling is null ? v : (v - scaling.Mean[j]) / scaling.Scale[j];
-                            }
-                        }
+                        var labelled = System.Runtime.InteropServices.MemoryMarshal.AsBytes(taskTargets.RawPresent.AsSpan());
+                        EncodeTask(new TaskColumns(t, column), layout, scaling, table.Count, taskTargets.RawValues, task.TargetWidth, 0, labelled, 1, 0, targets, present);
                     }
 
-                    column += width;
+                    column += task.TargetWidth;
                 }
 
                 long[] shape = [table.Count, .. table.SampleShape.Select(d => (long)d)];
@@ -107,6 +87,97 @@ internal sealed class PreparedData : IDisposable
         }
 
         return prepared;
+    }
+
+    /// <summary>Checks a shard store against the model and allocates prepared rows for <paramref name="capacity"/>
+    /// samples of its input, all zero; <see cref="ShardWindow"/> fills them a window at a time.</summary>
+    public static PreparedData CreateWindow(MultitaskNetwork network, ShardedDataset shards, int capacity)
+    {
+        var definition = network.Definition;
+        CheckCompatible(definition, shards.Tasks.Select(t => (t, shards.InputName)), [(shards.InputName, shards.SampleShape)], "Training");
+        var prepared = new PreparedData(null, definition.Tasks);
+        var layout = network.LayoutOf(shards.InputName);
+        long[] shape = [capacity, .. shards.SampleShape.Select(d => (long)d)];
+        Tensor? features = null, targets = null;
+        try
+        {
+            features = zeros(shape, device: network.Device);
+            targets = zeros([capacity, layout.Tasks.Sum(t => t.TargetWidth)], device: network.Device);
+            var present = zeros([capacity, layout.Tasks.Count], device: network.Device);
+            prepared.inputs.Add(new PreparedInput(shards.InputName, layout, capacity, features, targets, present, new TaskLossComputer(layout, network.Device)));
+        }
+        catch
+        {
+            features?.Dispose();
+            targets?.Dispose();
+            prepared.Dispose();
+            throw;
+        }
+
+        return prepared;
+    }
+
+    /// <summary>Copies raw samples into prepared rows and preprocesses them (missing values filled, then
+    /// standardised): the one encoding of samples, for in-memory data and for windows of a shard store.</summary>
+    /// <param name="input">The model's input.</param>
+    /// <param name="stats">Its statistics (none: values are copied as they are).</param>
+    /// <param name="raw">Row-major raw samples.</param>
+    /// <param name="destination">As many values.</param>
+    /// <param name="where">Names row i for an error message.</param>
+    /// <exception cref="InvalidDataException">A value is missing and the input's policy is Error.</exception>
+    internal static void EncodeFeatures(InputDefinition input, FeatureStatistics? stats, ReadOnlySpan<float> raw, Span<float> destination, Func<long, string> where)
+    {
+        raw.CopyTo(destination);
+        if (input.MissingValues == MissingValuePolicy.Error)
+        {
+            for (var i = 0; i < destination.Length; i++)
+            {
+                if (float.IsNaN(destination[i]))
+                {
+                    throw new InvalidDataException($"{where(i / input.SampleSize)}, feature {i % input.SampleSize}: the value is missing (NaN) and the input's MissingValues policy is Error.");
+                }
+            }
+        }
+
+        stats?.ApplyInPlace(destination);
+    }
+
+    /// <summary>Writes one task's targets (regression targets standardised) and label mask into prepared rows, whose
+    /// targets and masks must be zero where this task is unlabelled: the one encoding of targets.</summary>
+    /// <param name="columns">The task's index in the input's layout and its first target column.</param>
+    /// <param name="layout">The input's layout.</param>
+    /// <param name="scaling">The task's target statistics, if standardised.</param>
+    /// <param name="rows">The rows.</param>
+    /// <param name="values">Raw targets: row i's at <c>i · valueStride + valueOffset</c>.</param>
+    /// <param name="valueStride">Values per row in <paramref name="values"/>.</param>
+    /// <param name="valueOffset">The task's first value in a row of <paramref name="values"/>.</param>
+    /// <param name="labelled">Non-zero where the task is labelled: row i's at <c>i · labelledStride + labelledOffset</c>.</param>
+    /// <param name="labelledStride">Bytes per row in <paramref name="labelled"/>.</param>
+    /// <param name="labelledOffset">The task's byte in a row of <paramref name="labelled"/>.</param>
+    /// <param name="targets">Prepared targets, [rows, Σ target widths].</param>
+    /// <param name="present">Prepared masks, [rows, tasks of the input].</param>
+    internal static void EncodeTask(
+        TaskColumns columns, OutputLayout layout, TargetStatistics? scaling, int rows,
+        ReadOnlySpan<float> values, int valueStride, int valueOffset, ReadOnlySpan<byte> labelled, int labelledStride, int labelledOffset,
+        Span<float> targets, Span<float> present)
+    {
+        var width = layout.Tasks[columns.Task].TargetWidth;
+        var targetWidth = layout.Tasks.Sum(t => t.TargetWidth);
+        var taskCount = layout.Tasks.Count;
+        for (var i = 0; i < rows; i++)
+        {
+            if (labelled[(i * labelledStride) + labelledOffset] == 0)
+            {
+                continue;
+            }
+
+            present[(i * taskCount) + columns.Task] = 1f;
+            for (var j = 0; j < width; j++)
+            {
+                var v = values[(i * valueStride) + valueOffset + j];
+                targets[(i * targetWidth) + columns.Column + j] = scaling is null ? v : (v - scaling.Mean[j]) / scaling.Scale[j];
+            }
+        }
     }
 
     /// <summary>Runs the network over every row without gradients, in eval mode, and returns per-task predictions in
@@ -150,7 +221,7 @@ internal sealed class PreparedData : IDisposable
                 {
                     var task = input.Layout.Tasks[t];
                     losses[task.Name] = countSums[t] == 0 ? double.NaN : lossSums[t] / countSums[t];
-                    if (Dataset.Targets.TryGetValue(task.Name, out var taskTargets))
+                    if ((Dataset ?? throw new InvalidOperationException("A window of a shard store is not evaluated.")).Targets.TryGetValue(task.Name, out var taskTargets))
                     {
                         targetStatistics.TryGetValue(task.Name, out var scaling);
                         outputs[task.Name] = ExtractTask(task, taskTargets, all, input.Layout.TotalWidth, input.Layout.Offsets[t], scaling);
@@ -238,10 +309,10 @@ internal sealed class PreparedData : IDisposable
         return new TaskOutputs(task, rows, targets, scores);
     }
 
-    private static void CheckCompatible(MultitaskModelDefinition definition, MultitaskDataset dataset, string role)
+    private static void CheckCompatible(MultitaskModelDefinition definition, IEnumerable<(TaskDefinition Task, string Input)> tasks, IEnumerable<(string Name, IReadOnlyList<int> Shape)> inputs, string role)
     {
         var errors = new List<string>();
-        foreach (var task in dataset.Tasks)
+        foreach (var (task, input) in tasks)
         {
             TaskDefinition modelTask;
             try
@@ -263,7 +334,6 @@ internal sealed class PreparedData : IDisposable
                 errors.Add($"task '{task.Name}' has labels [{task.Vocabulary?.Describe()}] in the data but [{modelTask.Vocabulary?.Describe()}] in the model");
             }
 
-            var input = dataset.Targets[task.Name].InputName;
             var modelInput = definition.InputOf(task.Name);
             if (modelInput.Name != input)
             {
@@ -271,16 +341,16 @@ internal sealed class PreparedData : IDisposable
             }
         }
 
-        foreach (var (name, table) in dataset.Inputs)
+        foreach (var (name, shape) in inputs)
         {
             var modelInput = definition.Inputs.FirstOrDefault(i => i.Name == name);
             if (modelInput is null)
             {
                 errors.Add($"input '{name}' is not an input of the model ({string.Join(", ", definition.Inputs.Select(i => i.Name))})");
             }
-            else if (!modelInput.SampleShape.SequenceEqual(table.SampleShape))
+            else if (!modelInput.SampleShape.SequenceEqual(shape))
             {
-                errors.Add($"input '{name}' has samples of shape [{string.Join(", ", table.SampleShape)}] but the model expects [{string.Join(", ", modelInput.SampleShape)}]");
+                errors.Add($"input '{name}' has samples of shape [{string.Join(", ", shape)}] but the model expects [{string.Join(", ", modelInput.SampleShape)}]");
             }
         }
 

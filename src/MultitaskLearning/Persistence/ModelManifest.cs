@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MultitaskLearning.Tasks;
 
 namespace MultitaskLearning.Persistence;
 
@@ -41,7 +42,7 @@ internal sealed class ModelManifest
 
     [JsonPropertyName("tasks")]
     [JsonRequired]
-    public List<TaskEntry>? Tasks { get; set; }
+    public List<TaskRecord>? Tasks { get; set; }
 
     [JsonPropertyName("taskBlocks")]
     [JsonRequired]
@@ -110,36 +111,6 @@ internal sealed class ModelManifest
 
         [JsonPropertyName("missingValues")]
         public string? MissingValues { get; set; }
-    }
-
-    internal sealed class TaskEntry
-    {
-        [JsonPropertyName("name")]
-        public string? Name { get; set; }
-
-        [JsonPropertyName("kind")]
-        public string? Kind { get; set; }
-
-        [JsonPropertyName("outputSize")]
-        public int OutputSize { get; set; }
-
-        [JsonPropertyName("labels")]
-        public string[]? Labels { get; set; }
-
-        [JsonPropertyName("loss")]
-        public string? Loss { get; set; }
-
-        [JsonPropertyName("huberDelta")]
-        public double HuberDelta { get; set; } = 1;
-
-        [JsonPropertyName("metrics")]
-        public string[]? Metrics { get; set; }
-
-        [JsonPropertyName("weight")]
-        public double Weight { get; set; } = 1;
-
-        [JsonPropertyName("input")]
-        public string? Input { get; set; }
     }
 
     internal sealed class FeatureStatisticsEntry

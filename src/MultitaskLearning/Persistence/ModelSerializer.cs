@@ -180,18 +180,7 @@ internal static class ModelSerializer
                 Standardize = i.Standardize,
                 MissingValues = i.MissingValues.ToString(),
             }).ToList(),
-            Tasks = definition.Tasks.Select(t => new ModelManifest.TaskEntry
-            {
-                Name = t.Name,
-                Kind = t.Kind.ToString(),
-                OutputSize = t.OutputSize,
-                Labels = t.Vocabulary?.Labels.ToArray(),
-                Loss = t.Loss.ToString(),
-                HuberDelta = t.HuberDelta,
-                Metrics = t.Metrics.Select(m => m.ToName()).ToArray(),
-                Weight = t.Weight,
-                Input = definition.InputOf(t.Name).Name,
-            }).ToList(),
+            Tasks = definition.Tasks.Select(t => TaskRecord.From(t, definition.InputOf(t.Name).Name)).ToList(),
             TaskBlocks = definition.TaskBlocks.Select(b => b.ToArray()).ToList(),
     };
 
@@ -452,14 +441,7 @@ internal static class ModelSerializer
 
             foreach (var task in manifest.Tasks ?? [])
             {
-                var definition = new TaskDefinition(
-                    task.Name ?? string.Empty,
-                    Enum.Parse<TaskKind>(task.Kind ?? string.Empty),
-                    task.OutputSize,
-                    task.Labels is null ? null : new LabelVocabulary(task.Labels),
-                    Enum.Parse<LossKind>(task.Loss ?? string.Empty),
-                    (task.Metrics ?? []).Select(MetricKindExtensions.ParseMetricName),
-                    task.Weight) { HuberDelta = task.HuberDelta };
+                var definition = task.ToDefinition();
                 builder.AddTask(definition, task.Input);
             }
 

@@ -60,7 +60,7 @@ internal sealed class AutogradEngine : ITrainingEngine
 
     public TrainingEngine Kind => TrainingEngine.Autograd;
 
-    public StepOutcome Step(BatchScheduler scheduler, StepLearningRates learningRates)
+    public StepOutcome Step(IBatchSource scheduler, StepLearningRates learningRates)
     {
         using var scope = NewDisposeScope();
         SetLearningRates(learningRates);

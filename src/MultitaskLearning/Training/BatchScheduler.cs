@@ -7,7 +7,7 @@ namespace MultitaskLearning.Training;
 /// Decides which rows of which input tables each step trains on (see <see cref="TaskSampling"/>). It owns the shuffled
 /// row orders (one tensor per input or task, replaced when used up) and hands out views of them.
 /// </summary>
-internal sealed class BatchScheduler : IDisposable
+internal sealed class BatchScheduler : IBatchSource
 {
     private readonly PreparedData data;
     private readonly TaskSampling sampling;
@@ -50,7 +50,7 @@ internal sealed class BatchScheduler : IDisposable
             for (var t = 0; t < input.Layout.Tasks.Count; t++)
             {
                 var task = input.Layout.Tasks[t].Name;
-                if (data.Dataset.Targets.TryGetValue(task, out var targets) && targets.LabelledCount > 0)
+                if (data.Dataset!.Targets.TryGetValue(task, out var targets) && targets.LabelledCount > 0)
                 {
                     var rows = Enumerable.Range(0, targets.Count).Where(i => targets.RawPresent[i]).Select(i => (long)i).ToArray();
                     sources.Add((k, rows, task));
@@ -169,6 +169,11 @@ internal sealed class BatchScheduler : IDisposable
     public void RestoreState(BatchSchedulerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (state.Shards is not null)
+        {
+            throw new InvalidDataException("The checkpoint was written while training on a shard store; resume it with the same ShardedDataset.");
+        }
+
         if (state.Orders.Length != hostOrders.Length || state.Cursors.Length != cursors.Length)
         {
             throw new InvalidDataException($"The saved data order has {state.Orders.Length} sources; this run's data has {hostOrders.Length}. Resume with the same data and options.");

@@ -679,7 +679,7 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
     /// <inheritdoc/>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public StepOutcome Step(BatchScheduler scheduler, StepLearningRates learningRates)
+    public StepOutcome Step(IBatchSource scheduler, StepLearningRates learningRates)
     {
         var outcome = ForwardAndLosses(scheduler.NextRows()[0]);
         if (!constantWeights)

@@ -49,7 +49,7 @@ internal sealed unsafe class FusedMultiInputEngine : ITrainingEngine
     public TrainingEngine Kind => TrainingEngine.Fused;
 
     /// <inheritdoc/>
-    public StepOutcome Step(BatchScheduler scheduler, StepLearningRates learningRates)
+    public StepOutcome Step(IBatchSource scheduler, StepLearningRates learningRates)
     {
         var batches = scheduler.NextRows();
         if (batches.Count != paths.Length)

@@ -18,7 +18,7 @@ internal interface ITrainingEngine : IDisposable
     /// <param name="learningRates">The learning rates of this step, from the trainer's schedule.</param>
     /// <returns>Per-task mean losses and labelled counts (in the trainer's task order) and the weighted total, of the
     /// batch before the update.</returns>
-    StepOutcome Step(BatchScheduler scheduler, StepLearningRates learningRates);
+    StepOutcome Step(IBatchSource scheduler, StepLearningRates learningRates);
 
     /// <summary>Writes the engine's parameters into the network's tensors (a no-op when the engine trains them in place).</summary>
     void StoreToNetwork();

@@ -51,7 +51,7 @@ internal sealed class TrainingLoop
     {
         var network = run.Network;
         var early = options.EarlyStopping;
-        using var scheduler = new BatchScheduler(run.TrainData, options, run.Random);
+        using var scheduler = run.CreateBatchSource();
         options.GradientAggregator?.RestoreState(new Dictionary<string, double[]>());
         string? resumedFrom = null;
         if (options.ResumeFrom is { } resume)
@@ -296,7 +296,7 @@ internal sealed class TrainingLoop
         Persistence.ModelSerializer.Save(run.Network, run.FeatureStatistics, run.TargetStatistics, Path.Combine(checkpoints.Directory, fileName));
     }
 
-    private void SaveCheckpoint(CheckpointOptions checkpoints, BatchScheduler scheduler)
+    private void SaveCheckpoint(CheckpointOptions checkpoints, IBatchSource scheduler)
     {
         Directory.CreateDirectory(checkpoints.Directory);
         var path = Path.Combine(checkpoints.Directory, TrainingCheckpoint.FileName(completedEpochs));
@@ -332,7 +332,7 @@ internal sealed class TrainingLoop
         }
     }
 
-    private void Restore(string path, BatchScheduler scheduler)
+    private void Restore(string path, IBatchSource scheduler)
     {
         var (model, snapshot, optimizer, bestParameters) = TrainingCheckpoint.Read(path);
         using (model.Network)

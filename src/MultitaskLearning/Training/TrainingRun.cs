@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MultitaskLearning.Data;
+using MultitaskLearning.Data.Shards;
 using MultitaskLearning.Models;
 using MultitaskLearning.Runtime;
 using MultitaskLearning.Tasks;
@@ -20,9 +21,15 @@ internal sealed class TrainingRun : IDisposable
         MultitaskNetwork network,
         IReadOnlyDictionary<string, FeatureStatistics>? knownFeatures,
         IReadOnlyDictionary<string, TargetStatistics>? knownTargets,
-        MultitaskDataset train,
+        MultitaskDataset? train,
+        ShardedDataset? shards,
         MultitaskDataset? validation)
     {
+        if ((train is null) == (shards is null))
+        {
+            throw new ArgumentException("Training reads either an in-memory dataset or a shard store.");
+        }
+
         Options = options;
         Fingerprint = TrainingOptionsFingerprint.Of(options); // now: a strategy whose properties cannot be read fails before training
         Network = network;
@@ -39,22 +46,32 @@ internal sealed class TrainingRun : IDisposable
             }
         }
 
-        if (train.Count == 0)
+        var trainTasks = train?.Tasks ?? shards!.Tasks;
+        long Labelled(string task) => train?.Targets[task].LabelledCount ?? shards!.LabelledCount(task);
+        string Where(string task) => train is not null
+            ? $"{train.Targets[task].Count} rows of input '{train.Targets[task].InputName}'"
+            : $"{shards!.Count} rows of shard store '{shards.Directory}'";
+        if ((train?.Count ?? shards!.Count) == 0)
         {
-            throw new ArgumentException($"The training data has no samples (tasks {string.Join(", ", train.Tasks.Select(t => t.Name))}).", nameof(train));
+            throw new ArgumentException($"The training data has no samples (tasks {string.Join(", ", trainTasks.Select(t => t.Name))}).", nameof(train));
         }
 
         // A task that is trained needs labelled training rows; without them its loss is an empty mean (NaN). Tasks absent
         // from a validation split, and tasks that TrainableTasks leaves frozen, are fine.
-        var unlabelled = train.Tasks
-            .Where(t => (trainable is null || trainable.Contains(t.Name)) && train.Targets[t.Name].LabelledCount == 0)
-            .Select(t => $"'{t.Name}' (0 of {train.Targets[t.Name].Count} rows of input '{train.Targets[t.Name].InputName}' labelled)")
+        var unlabelled = trainTasks
+            .Where(t => (trainable is null || trainable.Contains(t.Name)) && Labelled(t.Name) == 0)
+            .Select(t => $"'{t.Name}' (0 of {Where(t.Name)} labelled)")
             .ToArray();
         if (unlabelled.Length > 0)
         {
             throw new ArgumentException(
                 $"The training data has no labelled sample for task(s) {string.Join(", ", unlabelled)}. Label some training samples, leave the task out of the dataset, or leave it out of TrainerOptions.TrainableTasks.",
                 nameof(train));
+        }
+
+        if (shards is not null)
+        {
+            CheckShardOptions(options, shards);
         }
 
         if (options.GradientAggregator is not null && options.AggregationSpace == AggregationSpace.SharedRepresentation
@@ -75,9 +92,13 @@ internal sealed class TrainingRun : IDisposable
             {
                 FeatureStatistics[input.Name] = known;
             }
-            else if (train.Inputs.TryGetValue(input.Name, out var table) && table.Count > 0)
+            else if (train is not null && train.Inputs.TryGetValue(input.Name, out var table) && table.Count > 0)
             {
                 FeatureStatistics[input.Name] = Data.FeatureStatistics.Compute(table, input.Standardize, input.MissingValues);
+            }
+            else if (shards is not null && shards.InputName == input.Name)
+            {
+                FeatureStatistics[input.Name] = shards.FeatureStatistics(input.Standardize, input.MissingValues);
             }
         }
 
@@ -88,16 +109,31 @@ internal sealed class TrainingRun : IDisposable
             {
                 TargetStatistics[task.Name] = known;
             }
-            else if (options.StandardizeRegressionTargets && train.Targets.TryGetValue(task.Name, out var targets) && targets.LabelledCount > 0)
+            else if (options.StandardizeRegressionTargets && train is not null && train.Targets.TryGetValue(task.Name, out var targets) && targets.LabelledCount > 0)
             {
                 TargetStatistics[task.Name] = Data.TargetStatistics.Compute(targets);
+            }
+            else if (options.StandardizeRegressionTargets && shards is not null && shards.Tasks.Any(t => t.Name == task.Name) && shards.LabelledCount(task.Name) > 0)
+            {
+                TargetStatistics[task.Name] = shards.TargetStatistics(task.Name);
             }
         }
 
         try
         {
-            TrainData = PreparedData.Create(network, train, FeatureStatistics, TargetStatistics, "Training");
-            if (train.Tasks.All(t => train.Targets[t.Name].LabelledCount == 0))
+            if (shards is not null)
+            {
+                ShardsPerWindow = ShardsPerWindowOf(network, shards);
+                TrainData = PreparedData.CreateWindow(network, shards, ShardsPerWindow * shards.RowsPerShard);
+                Window = new ShardWindow(network, shards, TrainData, FeatureStatistics, TargetStatistics);
+                Shards = shards;
+            }
+            else
+            {
+                TrainData = PreparedData.Create(network, train!, FeatureStatistics, TargetStatistics, "Training");
+            }
+
+            if (trainTasks.All(t => Labelled(t.Name) == 0))
             {
                 throw new ArgumentException("The training data has no labelled sample for any task.", nameof(train));
             }
@@ -153,7 +189,17 @@ internal sealed class TrainingRun : IDisposable
 
     public Dictionary<string, TargetStatistics> TargetStatistics { get; }
 
+    /// <summary>The prepared training rows: all of an in-memory dataset, or a window of a shard store.</summary>
     public PreparedData TrainData { get; } = null!;
+
+    /// <summary>The shard store trained on, if any.</summary>
+    public ShardedDataset? Shards { get; }
+
+    /// <summary>Shards per window of <see cref="Shards"/> (0 for in-memory data).</summary>
+    public int ShardsPerWindow { get; }
+
+    /// <summary>The window of <see cref="Shards"/> that <see cref="TrainData"/> holds.</summary>
+    public ShardWindow? Window { get; }
 
     public PreparedData? ValidationData { get; }
 
@@ -164,6 +210,36 @@ internal sealed class TrainingRun : IDisposable
     public TaskRelationshipRecorder? Recorder { get; }
 
     public ITrainingEngine Engine { get; } = null!;
+
+    /// <summary>The source of each step's rows: the in-memory scheduler, or windows of the shard store.</summary>
+    public IBatchSource CreateBatchSource() => Shards is null
+        ? new BatchScheduler(TrainData, Options, Random)
+        : new ShardWindowScheduler(Window!, Shards, ShardsPerWindow, Options, Network.Device);
+
+    /// <summary>How many shards fit the store's memory budget at once: each row prepared (samples, targets and masks
+    /// as float32, its place in the row order and the order's tensor), next to one mapped shard file.</summary>
+    /// <exception cref="ArgumentException">Not even one shard fits; the message says how much one needs.</exception>
+    internal static int ShardsPerWindowOf(MultitaskNetwork network, ShardedDataset shards)
+    {
+        var layout = network.LayoutOf(shards.InputName);
+        long preparedRow = (4L * (shards.SampleSize + layout.Tasks.Sum(t => t.TargetWidth) + layout.Tasks.Count)) + (2 * sizeof(long));
+        var mapped = shards.RowsPerShard * shards.Layout.RowBytes;
+        var perShard = shards.RowsPerShard * preparedRow;
+        var fits = (shards.MemoryBudget - mapped) / perShard;
+        if (fits < 1)
+        {
+            throw new ArgumentException(
+                $"The memory budget of shard store '{shards.Directory}' ({shards.MemoryBudget:N0} bytes) holds no window: one shard of {shards.RowsPerShard} rows needs {perShard:N0} bytes prepared plus {mapped:N0} mapped, {perShard + mapped:N0} in all. Raise the budget or write smaller shards.");
+        }
+
+        var windows = (int)Math.Min(fits, shards.ShardCount);
+        if ((long)windows * shards.RowsPerShard > int.MaxValue / Math.Max(1, shards.SampleSize))
+        {
+            windows = Math.Max(1, int.MaxValue / Math.Max(1, shards.SampleSize) / shards.RowsPerShard);
+        }
+
+        return windows;
+    }
 
     public void Dispose()
     {
@@ -206,6 +282,19 @@ internal sealed class TrainingRun : IDisposable
 
         var shared = Network.SharedParameters().Where(p => p.requires_grad).Select(p => (names[p.Handle], p)).ToArray();
         return new TrainableParameters(shared, blockParameters);
+    }
+
+    private static void CheckShardOptions(TrainerOptions options, ShardedDataset shards)
+    {
+        if (options.Mode == GradientDescentMode.FullBatch)
+        {
+            throw new ArgumentException($"GradientDescentMode.FullBatch needs every row in memory; shard store '{shards.Directory}' is read a window at a time. Use MiniBatch.");
+        }
+
+        if (options.TaskSampling != TaskSampling.AllInputs)
+        {
+            throw new ArgumentException($"TaskSampling.{options.TaskSampling} draws rows per task from the whole dataset; shard store '{shards.Directory}' is read a window at a time. Use TaskSampling.AllInputs.");
+        }
     }
 
     private ITrainingEngine CreateEngine()
