@@ -12,6 +12,9 @@ unchanged) and, with --predict, predictions.json (rebuild.py's output format).
         [--batch-size B] [--learning-rate LR] [--optimizer sgd|adam] [--seed S] [--predict SAMPLES.json]
     python3 train_ddp.py EXPORT_DIR SHARDS_DIR OUT_DIR ...          # one process
 
+(torch 1.13's torchrun on Python 3.11 stops with "'NoneType' object has no attribute 'get'": its default
+--redirects/--tee value 0 no longer parses there; add --redirects 9:0 --tee 9:0 before the script.)
+
 The loss is the library's (TaskLossComputer, FixedWeighting): L = sum_t weight_t * L_t, where L_t is the mean of the
 task's per-row loss over the rows of the step's global batch (world size x B rows) that label the task; regression
 targets are standardised with the manifest's targetStatistics first. Each rank divides its row sums by the global
@@ -312,7 +315,7 @@ def main():
         for epoch in range(1, args.epochs + 1):
             rng = np.random.default_rng([args.seed, epoch, rank])
             total, task_sums, task_counts = 0.0, torch.zeros(len(tasks)), torch.zeros(len(tasks))
-            for step, (features, targets, present) in zip(range(steps), store.batches(mine, rng, args.batch_size, impute)):
+            for _, (features, targets, present) in zip(range(steps), store.batches(mine, rng, args.batch_size, impute)):
                 outputs = model(store.input_name, preprocess(features))
                 present = torch.from_numpy(present).to(torch.float32)
                 sums, counts = losses(outputs, torch.from_numpy(targets), present)

@@ -65,6 +65,17 @@ var scaleLabels = new Option<string[]>("--labels") { Description = "shared (ever
 var scale = new Command("scale", "Time per epoch and peak memory against the number of tasks, with the fitted growth exponent.") { scaleTasks, scaleSamples, scaleWidth, scaleFamilies, scaleLabels };
 scale.SetAction(parse => ScaleBenchmark.Run(Console.Out, parse.GetValue(scaleTasks)!, parse.GetValue(scaleSamples), parse.GetValue(scaleWidth), parse.GetValue(scaleFamilies)!, parse.GetValue(scaleLabels)!));
 
+var oocBudget = new Option<long>("--budget-mb") { Description = "The store's memory budget in MB.", DefaultValueFactory = _ => 256 };
+var oocFactor = new Option<double>("--factor") { Description = "The store's size on disk as a multiple of the budget.", DefaultValueFactory = _ => 10 };
+var oocWidth = new Option<int>("--width") { Description = "Features per row.", DefaultValueFactory = _ => 128 };
+var oocTasks = new Option<int>("--tasks") { Description = "Tasks (half regression, half binary).", DefaultValueFactory = _ => 4 };
+var oocShardRows = new Option<int>("--rows-per-shard") { Description = "Rows per shard file.", DefaultValueFactory = _ => 16384 };
+var oocEpochs = new Option<int>("--epochs") { Description = "Epochs per run (the first is not timed).", DefaultValueFactory = _ => 3 };
+var oocStore = new Option<string?>("--store") { Description = "Use this existing store instead of writing one." };
+var oocKeep = new Option<bool>("--keep") { Description = "Keep the store that was written (in the temp folder)." };
+var outOfCore = new Command("out-of-core", "Training on a shard store ten times its memory budget: peak RSS against budget + runtime and model, warm epochs against the same data in memory.") { oocBudget, oocFactor, oocWidth, oocTasks, oocShardRows, oocEpochs, oocStore, oocKeep };
+outOfCore.SetAction(parse => OutOfCoreBenchmark.Run(Console.Out, parse.GetValue(oocBudget), parse.GetValue(oocFactor), parse.GetValue(oocWidth), parse.GetValue(oocTasks), parse.GetValue(oocShardRows), parse.GetValue(oocEpochs), parse.GetValue(oocStore), parse.GetValue(oocKeep)));
+
 var busyRepeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 3 };
 var busy = new Command("busy", "Training with one core taken by another process, per engine and thread count.") { busyRepeats };
 busy.SetAction(parse => BusyMachineBenchmark.Run(parse.GetValue(busyRepeats), Console.Out));
@@ -142,8 +153,12 @@ var scaleLabel = new Option<string>("--labels") { DefaultValueFactory = _ => "sh
 var scaleTaskCount = new Option<int>("--tasks") { DefaultValueFactory = _ => 10 };
 var scaleOnce = new Command("scale-once", "One run of the scale benchmark in this process (JSON).") { scaleFamily, scaleLabel, scaleTaskCount, scaleSamples, scaleWidth };
 scaleOnce.SetAction(parse => ScaleBenchmark.RunOnce(parse.GetValue(scaleFamily)!, parse.GetValue(scaleLabel)!, parse.GetValue(scaleTaskCount), parse.GetValue(scaleSamples), parse.GetValue(scaleWidth)));
+var oocMode = new Option<string>("--mode") { Required = true };
+var oocOnceStore = new Option<string>("--store") { Required = true };
+var outOfCoreOnce = new Command("out-of-core-once", "One run of the out-of-core benchmark in this process (JSON).") { oocMode, oocOnceStore, oocBudget, oocEpochs };
+outOfCoreOnce.SetAction(parse => OutOfCoreBenchmark.RunOnce(parse.GetValue(oocMode)!, parse.GetValue(oocOnceStore)!, parse.GetValue(oocBudget), parse.GetValue(oocEpochs)));
 var spin = new Command("spin", "Spins on one core (the busy benchmark's competitor).");
 spin.SetAction(_ => BusyMachineBenchmark.Spin());
 
-var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, profile, aggregation, memory, pipeline, l21, busy, serving, scale, micro, once, memoryOnce, servingOnce, scaleOnce, spin };
+var root = new RootCommand("MultitaskLearning benchmarks. Run with -c Release.") { all, train, profile, aggregation, memory, pipeline, l21, busy, serving, scale, outOfCore, micro, once, memoryOnce, servingOnce, scaleOnce, outOfCoreOnce, spin };
 return root.Parse(args).Invoke();

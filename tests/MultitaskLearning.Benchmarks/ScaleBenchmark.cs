@@ -78,7 +78,7 @@ internal static class ScaleBenchmark
         using var model = new MultitaskTrainer(options).Fit(definition, dataset);
         var epochs = model.TrainingHistory!.Epochs;
         var seconds = epochs.Skip(1).Select((e, i) => (e.Elapsed - epochs[i].Elapsed).TotalSeconds);
-        var result = new ScaleResult(model.TrainingHistory.Engine.ToString(), Summary.Of(seconds).Median, PeakRss());
+        var result = new ScaleResult(model.TrainingHistory.Engine.ToString(), Summary.Of(seconds).Median, ProcessMemory.PeakRssMegabytes());
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
@@ -127,19 +127,6 @@ internal static class ScaleBenchmark
         }
 
         return new MultitaskDatasetBuilder(tasks).AddSamples("features", x, labels).Build();
-    }
-
-    /// <summary>The process's peak resident set (VmHWM), in MB; NaN where /proc is not there.</summary>
-    private static double PeakRss()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status))
-        {
-            return double.NaN;
-        }
-
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
     /// <summary>One run's result.</summary>

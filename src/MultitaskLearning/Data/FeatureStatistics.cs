@@ -1,3 +1,5 @@
+using MultitaskLearning.Kernels;
+
 namespace MultitaskLearning.Data;
 
 /// <summary>
@@ -150,16 +152,10 @@ public sealed class FeatureStatistics
             throw new ArgumentException($"Input '{InputName}': {values.Length} values are not whole samples of {d} features.", nameof(values));
         }
 
-        for (var i = 0; i < values.Length; i++)
+        float[] mean = [.. Mean], scale = [.. Scale], fill = [.. Fill];
+        for (var start = 0; start < values.Length; start += d)
         {
-            var j = i % d;
-            var v = values[i];
-            if (float.IsNaN(v))
-            {
-                v = Fill[j];
-            }
-
-            values[i] = (v - Mean[j]) / Scale[j];
+            VectorMath.Standardize(values.Slice(start, d), mean, scale, fill);
         }
     }
 

@@ -92,6 +92,27 @@ internal static unsafe class VectorMath
         }
     }
 
+    /// <summary>Each value of a row becomes (v − mean) / scale, a NaN first becoming fill: the preprocessing of one
+    /// sample, element by element as the scalar form computes it (the same float operations, so the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Standardize(Span<float> row, ReadOnlySpan<float> mean, ReadOnlySpan<float> scale, ReadOnlySpan<float> fill)
+    {
+        var i = 0;
+        var width = Vector<float>.Count;
+        for (; i + width <= row.Length; i += width)
+        {
+            var v = new Vector<float>(row[i..]);
+            v = Vector.ConditionalSelect(Vector.Equals(v, v), v, new Vector<float>(fill[i..]));
+            ((v - new Vector<float>(mean[i..])) / new Vector<float>(scale[i..])).CopyTo(row[i..]);
+        }
+
+        for (; i < row.Length; i++)
+        {
+            var v = float.IsNaN(row[i]) ? fill[i] : row[i];
+            row[i] = (v - mean[i]) / scale[i];
+        }
+    }
+
     /// <summary>target ← x ⊙ y, element by element (<paramref name="target"/> may be <paramref name="x"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(float* x, float* y, float* target, long length)

@@ -1,4 +1,5 @@
 using MultitaskLearning.Data;
+using MultitaskLearning.Data.Shards;
 using MultitaskLearning.Tasks;
 
 namespace MultitaskLearning.Models;
@@ -39,6 +40,24 @@ public sealed class MultitaskModelBuilder
         foreach (var task in dataset.Tasks)
         {
             builder.AddTask(task, dataset.Targets[task.Name].InputName);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Starts a builder with the input (a vector input with default preprocessing) and tasks of a shard store.</summary>
+    /// <param name="shards">The training store.</param>
+    /// <param name="configureInput">Optional change to the input definition (encoder layers, missing-value policy…).</param>
+    /// <returns>The builder.</returns>
+    public static MultitaskModelBuilder FromDataset(ShardedDataset shards, Func<InputDefinition, InputDefinition>? configureInput = null)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        var builder = new MultitaskModelBuilder();
+        var input = new InputDefinition(shards.InputName, [.. shards.SampleShape]);
+        builder.AddInput(configureInput is null ? input : configureInput(input));
+        foreach (var task in shards.Tasks)
+        {
+            builder.AddTask(task, shards.InputName);
         }
 
         return builder;

@@ -55,4 +55,30 @@ public sealed class FeatureStatisticsTests
         Assert.Equal(1f, model.FeatureStatistics["x"].Scale[0]);
         Assert.Equal(0.5f, model.TargetStatistics["y"].Mean[0]);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(16)]
+    [InlineData(37)]
+    public void ApplyInPlace_EqualsTheScalarFormulaBitForBit_WithMissingValuesAndAnyWidth(int width)
+    {
+        var random = new Random(width);
+        float[] Values(int n, float low, float high) => Enumerable.Range(0, n).Select(_ => (float)(low + ((high - low) * random.NextDouble()))).ToArray();
+        var stats = new FeatureStatistics("x", Values(width, -3, 3), Values(width, 0.1f, 5), Values(width, -1, 1));
+        var values = Values(width * 9, -100, 100);
+        for (var i = 0; i < values.Length; i += 5)
+        {
+            values[i] = float.NaN;
+        }
+
+        var expected = values.Select((v, i) =>
+        {
+            var j = i % width;
+            var filled = float.IsNaN(v) ? stats.Fill[j] : v;
+            return (filled - stats.Mean[j]) / stats.Scale[j];
+        }).ToArray();
+        stats.ApplyInPlace(values);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), values.Select(BitConverter.SingleToInt32Bits));
+    }
 }
