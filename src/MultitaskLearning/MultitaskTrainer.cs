@@ -140,6 +140,34 @@ public sealed class MultitaskTrainer
         return Train(network, initial.FeatureStatistics, initial.TargetStatistics, null, train, validation, progress, cancellationToken);
     }
 
+    /// <summary>Writes what a PyTorch run needs to train this model on a shard store on other machines (see
+    /// <c>samples/PyTorchInterop/train_ddp.py</c>, which trains with DistributedDataParallel): the folder
+    /// <see cref="MultitaskModel.ExportPyTorch(string)"/> writes, holding the initial weights that
+    /// <see cref="Fit(MultitaskModelDefinition, ShardedDataset, MultitaskDataset?, IProgress{TrainingProgress}?, CancellationToken)"/>
+    /// would start from (the same <see cref="TrainerOptions.Seed"/>) and the preprocessing statistics it would compute
+    /// from the store. Import the trained weights with <see cref="MultitaskModel.ImportPyTorch"/>.</summary>
+    /// <param name="definition">The model definition.</param>
+    /// <param name="train">The training store (its statistics are the model's).</param>
+    /// <param name="directory">The export folder (created when missing).</param>
+    /// <exception cref="ArgumentException">The store does not fit the model; the message names the task or input.</exception>
+    /// <exception cref="InvalidDataException">The store's statistics do not fit the input's missing-value policy.</exception>
+    public void ExportForPyTorchTraining(MultitaskModelDefinition definition, ShardedDataset train, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        using var network = new MultitaskNetwork(definition, CPU);
+        using (PreparedData.CreateWindow(network, train, capacity: 1))
+        {
+            // checks that the store fits the model, as training does
+        }
+
+        var (features, targets) = TrainingRun.Statistics(options, definition, null, null, null, train);
+        Interop.PyTorchExchange.Export(network, features, targets, directory);
+    }
+
     private MultitaskModel Train(
         MultitaskNetwork network,
         IReadOnlyDictionary<string, FeatureStatistics>? knownFeatures,

@@ -85,39 +85,7 @@ internal sealed class TrainingRun : IDisposable
             throw new ArgumentException($"Gradient aggregator '{aggregator.Name}' combines gradients of shared parameters, and a task-specific model has none. Use a shared-trunk or hybrid model, or no aggregator.");
         }
 
-        FeatureStatistics = new Dictionary<string, FeatureStatistics>(StringComparer.Ordinal);
-        foreach (var input in definition.Inputs)
-        {
-            if (knownFeatures is not null && knownFeatures.TryGetValue(input.Name, out var known))
-            {
-                FeatureStatistics[input.Name] = known;
-            }
-            else if (train is not null && train.Inputs.TryGetValue(input.Name, out var table) && table.Count > 0)
-            {
-                FeatureStatistics[input.Name] = Data.FeatureStatistics.Compute(table, input.Standardize, input.MissingValues);
-            }
-            else if (shards is not null && shards.InputName == input.Name)
-            {
-                FeatureStatistics[input.Name] = shards.FeatureStatistics(input.Standardize, input.MissingValues);
-            }
-        }
-
-        TargetStatistics = new Dictionary<string, TargetStatistics>(StringComparer.Ordinal);
-        foreach (var task in Tasks.Where(t => t.Kind == TaskKind.Regression))
-        {
-            if (knownTargets is not null && knownTargets.TryGetValue(task.Name, out var known))
-            {
-                TargetStatistics[task.Name] = known;
-            }
-            else if (options.StandardizeRegressionTargets && train is not null && train.Targets.TryGetValue(task.Name, out var targets) && targets.LabelledCount > 0)
-            {
-                TargetStatistics[task.Name] = Data.TargetStatistics.Compute(targets);
-            }
-            else if (options.StandardizeRegressionTargets && shards is not null && shards.Tasks.Any(t => t.Name == task.Name) && shards.LabelledCount(task.Name) > 0)
-            {
-                TargetStatistics[task.Name] = shards.TargetStatistics(task.Name);
-            }
-        }
+        (FeatureStatistics, TargetStatistics) = Statistics(options, definition, knownFeatures, knownTargets, train, shards);
 
         try
         {
@@ -210,6 +178,53 @@ internal sealed class TrainingRun : IDisposable
     public TaskRelationshipRecorder? Recorder { get; }
 
     public ITrainingEngine Engine { get; } = null!;
+
+    /// <summary>The preprocessing statistics a run trains with: the known ones (a model trained further keeps its
+    /// own), else computed from the training data — in memory or a shard store — alone.</summary>
+    internal static (Dictionary<string, FeatureStatistics> Features, Dictionary<string, TargetStatistics> Targets) Statistics(
+        TrainerOptions options,
+        MultitaskModelDefinition definition,
+        IReadOnlyDictionary<string, FeatureStatistics>? knownFeatures,
+        IReadOnlyDictionary<string, TargetStatistics>? knownTargets,
+        MultitaskDataset? train,
+        ShardedDataset? shards)
+    {
+        var features = new Dictionary<string, FeatureStatistics>(StringComparer.Ordinal);
+        foreach (var input in definition.Inputs)
+        {
+            if (knownFeatures is not null && knownFeatures.TryGetValue(input.Name, out var known))
+            {
+                features[input.Name] = known;
+            }
+            else if (train is not null && train.Inputs.TryGetValue(input.Name, out var table) && table.Count > 0)
+            {
+                features[input.Name] = Data.FeatureStatistics.Compute(table, input.Standardize, input.MissingValues);
+            }
+            else if (shards is not null && shards.InputName == input.Name)
+            {
+                features[input.Name] = shards.FeatureStatistics(input.Standardize, input.MissingValues);
+            }
+        }
+
+        var targets = new Dictionary<string, TargetStatistics>(StringComparer.Ordinal);
+        foreach (var task in definition.Tasks.Where(t => t.Kind == TaskKind.Regression))
+        {
+            if (knownTargets is not null && knownTargets.TryGetValue(task.Name, out var known))
+            {
+                targets[task.Name] = known;
+            }
+            else if (options.StandardizeRegressionTargets && train is not null && train.Targets.TryGetValue(task.Name, out var taskTargets) && taskTargets.LabelledCount > 0)
+            {
+                targets[task.Name] = Data.TargetStatistics.Compute(taskTargets);
+            }
+            else if (options.StandardizeRegressionTargets && shards is not null && shards.Tasks.Any(t => t.Name == task.Name) && shards.LabelledCount(task.Name) > 0)
+            {
+                targets[task.Name] = shards.TargetStatistics(task.Name);
+            }
+        }
+
+        return (features, targets);
+    }
 
     /// <summary>The source of each step's rows: the in-memory scheduler, or windows of the shard store.</summary>
     public IBatchSource CreateBatchSource() => Shards is null
