@@ -91,6 +91,15 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly float* secondMoments;
     private readonly float* taskGradients;
     private readonly float* gathered;
+
+    /// <summary>Per tower level l ≥ 1 (index l − 1): whether its layers are computed by <see cref="SmallProducts"/>,
+    /// many tasks side by side — with at least <see cref="SmallProductTasks"/> tasks whose layers at that level all
+    /// fit; and each kernel thread's scratch for them.</summary>
+    private readonly bool[] smallLevels = [];
+    private readonly float* smallScratch;
+
+    /// <summary>The number of tasks from which a level's small layers skip the general product.</summary>
+    internal const int SmallProductTasks = 16;
     private readonly float*[] activations;
 
     /// <summary>Each dense layer's dropout (null for none), its masks and its outputs after it (the next layer's input).</summary>
@@ -318,6 +327,10 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
             firstOutputs = taskLevels == 1 ? headOutputs : towerPreActivations[0];
             firstGradients = taskLevels == 1 ? headGradients : towerGradients[0];
+            smallLevels = Enumerable.Range(1, taskLevels - 1)
+                .Select(l => heads.Length >= SmallProductTasks && heads.All(h => SmallProducts.Fits(h.Levels[l - 1].InWidth, h.Levels[l - 1].OutWidth)))
+                .ToArray();
+            smallScratch = smallLevels.Any(small => small) ? Allocate(threads.Count * 4096L) : null;
             backwardA = Allocate((long)taskSlots * maxBatch * widest);
             backwardB = Allocate((long)taskSlots * maxBatch * widest);
             representationGradients = aggregator is not null ? Allocate((long)heads.Length * maxBatch * widths[^1]) : null;
@@ -1172,12 +1185,25 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             var last = l == taskLevels - 1;
             var output = last ? headOutputs : towerPreActivations[l];
             var outputStride = last ? headWidth : towerWidths[l];
+            var input = towerDropped[l - 1];
+            var inputStride = towerWidths[l - 1];
+            if (smallLevels[l - 1])
+            {
+                var levelIndex = l - 1;
+                ForEachTask((t, scratch) =>
+                {
+                    var level = heads[t].Levels[levelIndex];
+                    SmallProducts.Forward(batch, level.InWidth, level.OutWidth, input + level.InputOffset, inputStride, parameters + level.WeightOffset, parameters + level.BiasOffset, output + level.OutputOffset, outputStride, (float*)scratch);
+                });
+                continue;
+            }
+
             foreach (var head in heads)
             {
                 var level = head.Levels[l - 1];
                 var target = output + level.OutputOffset;
                 VectorMath.BroadcastRows(parameters + level.BiasOffset, level.OutWidth, target, batch, outputStride);
-                Sgemm.Multiply(false, false, batch, level.OutWidth, level.InWidth, 1, towerDropped[l - 1] + level.InputOffset, towerWidths[l - 1], parameters + level.WeightOffset, level.OutWidth, 1, target, outputStride, threads);
+                Sgemm.Multiply(false, false, batch, level.OutWidth, level.InWidth, 1, input + level.InputOffset, inputStride, parameters + level.WeightOffset, level.OutWidth, 1, target, outputStride, threads);
             }
         }
 
@@ -1195,7 +1221,21 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             var outputGradient = last ? headGradients : towerGradients[l];
             var outputStride = last ? headWidth : towerWidths[l];
             var inputStride = towerWidths[l - 1];
-            foreach (var head in heads)
+            if (smallLevels[l - 1])
+            {
+                var levelIndex = l - 1;
+                var inputs = towerDropped[l - 1];
+                var inputGradients = towerGradients[l - 1];
+                ForEachTask((t, scratch) =>
+                {
+                    var level = heads[t].Levels[levelIndex];
+                    var dz = outputGradient + level.OutputOffset;
+                    SmallProducts.WeightGradient(batch, level.InWidth, level.OutWidth, inputs + level.InputOffset, inputStride, dz, outputStride, gradients + level.WeightOffset, gradients + level.BiasOffset, (float*)scratch);
+                    SmallProducts.InputGradient(batch, level.InWidth, level.OutWidth, dz, outputStride, parameters + level.WeightOffset, inputGradients + level.InputOffset, inputStride, (float*)scratch);
+                });
+            }
+
+            foreach (var head in smallLevels[l - 1] ? [] : heads)
             {
                 var level = head.Levels[l - 1];
                 var dz = outputGradient + level.OutputOffset;
@@ -1212,6 +1252,21 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
 
             FusedActivation.Backward(towerActivation, towerGradients[l - 1], towerPreActivations[l - 1], towerOutputs[l - 1], (long)batch * inputStride);
         }
+    }
+
+    /// <summary>Runs <paramref name="body"/>(task, the thread's scratch) for every task, the tasks split into one
+    /// contiguous part per kernel thread (each task's work is the same whichever thread does it).</summary>
+    private void ForEachTask(Action<int, IntPtr> body)
+    {
+        var parts = Math.Min(threads.Active, heads.Length);
+        threads.Run(parts, part =>
+        {
+            var scratch = (IntPtr)(smallScratch + (part * 4096L));
+            for (var t = ChunkStart(heads.Length, part, parts); t < ChunkStart(heads.Length, part + 1, parts); t++)
+            {
+                body(t, scratch);
+            }
+        });
     }
 
     /// <summary>Runs <paramref name="body"/>(first sample, count) over the batch split among the kernel threads.</summary>

@@ -402,6 +402,70 @@ public sealed class EngineEquivalenceTests
         TrainOnBothEngines(definition, split, apply);
     }
 
+    /// <summary>Many tasks (20, at least <c>FusedEngine.SmallProductTasks</c>): the fused engine computes their small
+    /// tower and head layers with the direct kernels, side by side; hybrid towers of two levels, task-specific
+    /// layers, dropout, Adam, PCGrad; regression, binary and multiclass tasks with missing labels.</summary>
+    [TheoryRequiresAvx2]
+    [InlineData(ModelFamily.Hybrid, 0.0, "sgd")]
+    [InlineData(ModelFamily.Hybrid, 0.2, "adam")]
+    [InlineData(ModelFamily.Hybrid, 0.0, "pcgrad")]
+    [InlineData(ModelFamily.TaskSpecific, 0.0, "adam")]
+    public void ManyTasks_SmallLayers_BothEnginesTrainTheSameModel(ModelFamily family, double dropout, string optimizer)
+    {
+        var split = DatasetSplitter.Split(ManyTasks(160, 20, seed: 31), new SplitOptions { TrainFraction = 0.8, ValidationFraction = 0.2, Seed = 2 });
+        var definition = MultitaskModelBuilder.FromDataset(split.Train, i => i with { EncoderLayers = family == ModelFamily.Hybrid ? [12] : [] })
+            .UseFamily(family, new ArchitectureOptions { TrunkLayers = family == ModelFamily.Hybrid ? [10] : [6], TowerLayers = family == ModelFamily.Hybrid ? [6, 4] : [], Dropout = dropout }).Build();
+        TrainOnBothEngines(definition, split, o =>
+        {
+            o.Optimizer = optimizer == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd;
+            o.LearningRate = optimizer == "adam" ? 0.01 : 0.05;
+            o.GradientAggregator = optimizer == "pcgrad" ? new PCGrad(randomOrder: false) : null;
+        });
+    }
+
+    /// <summary><paramref name="taskCount"/> tasks on 8 random features: task t is a regression (t mod 3 = 0), a
+    /// binary (1) or a 3-class (2) function of its own random projection, each with about a fifth of its labels missing.</summary>
+    internal static MultitaskDataset ManyTasks(int count, int taskCount, int seed)
+    {
+        const int features = 8;
+        var random = new Random(seed);
+        var x = new float[count, features];
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = 0; j < features; j++)
+            {
+                x[i, j] = (float)((random.NextDouble() * 2) - 1);
+            }
+        }
+
+        var tasks = new List<TaskDefinition>();
+        var labels = new Dictionary<string, LabelColumn>(StringComparer.Ordinal);
+        for (var t = 0; t < taskCount; t++)
+        {
+            var w = Enumerable.Range(0, features).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
+            var projection = Enumerable.Range(0, count).Select(i => Enumerable.Range(0, features).Sum(j => x[i, j] * w[j])).ToArray();
+            var missing = Enumerable.Range(0, count).Select(_ => random.NextDouble() < 0.2).ToArray();
+            var name = $"task-{t:D2}";
+            switch (t % 3)
+            {
+                case 0:
+                    tasks.Add(TaskDefinition.Regression(name));
+                    labels[name] = LabelColumn.FromValues(projection.Select((v, i) => missing[i] ? (double?)null : v).ToArray());
+                    break;
+                case 1:
+                    tasks.Add(TaskDefinition.Binary(name));
+                    labels[name] = LabelColumn.FromClassIndices(projection.Select((v, i) => missing[i] ? (int?)null : v > 0 ? 1 : 0).ToArray());
+                    break;
+                default:
+                    tasks.Add(TaskDefinition.Multiclass(name, 3));
+                    labels[name] = LabelColumn.FromClassIndices(projection.Select((v, i) => missing[i] ? (int?)null : v < -0.5 ? 0 : v < 0.5 ? 1 : 2).ToArray());
+                    break;
+            }
+        }
+
+        return new MultitaskDatasetBuilder(tasks).AddSamples("features", x, labels).Build();
+    }
+
     /// <summary>The smooth activations after dense layers (encoder, trunk and towers of a hybrid model), with SGD and
     /// with PCGrad through them.</summary>
     [TheoryRequiresAvx2]

@@ -223,4 +223,23 @@ public sealed class FusedEngineTests
 
         Assert.Equal(Train(1), Train(2));
     }
+
+    /// <summary>With many tasks the small tower and head layers run side by side, a part of the tasks per thread; one
+    /// thread and two give the same bits.</summary>
+    [Fact]
+    public void ThreadCount_DoesNotChangeTheModel_WithManySmallTaskLayers()
+    {
+        var data = EngineEquivalenceTests.ManyTasks(96, 24, seed: 4);
+        var definition = MultitaskModelBuilder.FromDataset(data, i => i with { EncoderLayers = [16] })
+            .UseFamily(ModelFamily.Hybrid, new ArchitectureOptions { TrunkLayers = [12], TowerLayers = [6] }).Build();
+        float[] Train(int threads)
+        {
+            var options = new TrainerOptions { Epochs = 2, BatchSize = 16, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, Seed = 3, Engine = TrainingEngine.Fused }.Deterministic();
+            options.Threads = threads;
+            using var model = new MultitaskTrainer(options).Fit(definition, data);
+            return model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+
+        Assert.Equal(Train(1), Train(2));
+    }
 }
