@@ -1,4 +1,5 @@
 using MultitaskLearning.Data;
+using MultitaskLearning.Data.Shards;
 using MultitaskLearning.Tasks;
 
 namespace MultitaskLearning.Vision;
@@ -43,6 +44,25 @@ public static class ImageDatasetReader
             augmentation?.Copies ?? 0,
             augmentation?.Seed ?? 0);
     }
+
+    /// <summary>Writes image files' samples to a shard store, <paramref name="filesPerBlock"/> files at a time, for
+    /// collections larger than memory (see <see cref="LabeledFileDataset.WriteShards"/>).</summary>
+    /// <param name="files">The files and their fields.</param>
+    /// <param name="tasks">The tasks to label (the writer's tasks).</param>
+    /// <param name="image">Size, colour and normalisation; the writer's sample shape must be their <see cref="ImageOptions.SampleShape"/>.</param>
+    /// <param name="writer">The store being written; complete it afterwards.</param>
+    /// <param name="options">Field mapping and error policy; its input name must be the writer's.</param>
+    /// <param name="filesPerBlock">Files decoded at once.</param>
+    /// <returns>The load report over all files.</returns>
+    /// <exception cref="InvalidDataException">A file is bad and skipping is off.</exception>
+    public static FileLoadReport WriteShards(
+        IReadOnlyList<LabeledFile> files,
+        IReadOnlyList<TaskDefinition> tasks,
+        ImageOptions image,
+        ShardedDatasetWriter writer,
+        LabeledFileDatasetOptions? options = null,
+        int filesPerBlock = 1024) =>
+        LabeledFileDataset.WriteShards(files, filesPerBlock, block => Read(block, tasks, image, options), writer);
 
     /// <summary>Reads MNIST-style IDX images and labels into a dataset with one multiclass task over the label values.</summary>
     /// <param name="imagesPath">The image file (.gz allowed).</param>

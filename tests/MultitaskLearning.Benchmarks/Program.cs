@@ -57,13 +57,15 @@ profile.SetAction(parse =>
     return result;
 });
 
-var scaleTasks = new Option<int[]>("--tasks") { Description = "Task counts T.", DefaultValueFactory = _ => [2, 10, 100, 1000], AllowMultipleArgumentsPerToken = true };
+var scaleTasks = new Option<int[]>("--tasks") { Description = "Task counts T (rows and width: the first of --samples and --widths).", DefaultValueFactory = _ => [2, 10, 100, 1000, 10000], AllowMultipleArgumentsPerToken = true };
+var scaleSampleCounts = new Option<int[]>("--samples") { Description = "Rows of the shared input; with several, a second table against the rows (T = 10).", DefaultValueFactory = _ => [10_000, 100_000, 1_000_000, 10_000_000], AllowMultipleArgumentsPerToken = true };
+var scaleWidths = new Option<int[]>("--widths") { Description = "Features per row; with several, a third table against the width (T = 10).", DefaultValueFactory = _ => [32, 128, 512, 2048], AllowMultipleArgumentsPerToken = true };
 var scaleSamples = new Option<int>("--samples") { Description = "Rows of the shared input.", DefaultValueFactory = _ => 10_000 };
 var scaleWidth = new Option<int>("--width") { Description = "Features per row.", DefaultValueFactory = _ => 32 };
 var scaleFamilies = new Option<string[]>("--families") { Description = "shared-trunk, hybrid, task-specific.", DefaultValueFactory = _ => ["shared-trunk", "hybrid", "task-specific"], AllowMultipleArgumentsPerToken = true };
 var scaleLabels = new Option<string[]>("--labels") { Description = "shared (every row labelled for every task), per-task (each row for one task).", DefaultValueFactory = _ => ["shared", "per-task"], AllowMultipleArgumentsPerToken = true };
-var scale = new Command("scale", "Time per epoch and peak memory against the number of tasks, with the fitted growth exponent.") { scaleTasks, scaleSamples, scaleWidth, scaleFamilies, scaleLabels };
-scale.SetAction(parse => ScaleBenchmark.Run(Console.Out, parse.GetValue(scaleTasks)!, parse.GetValue(scaleSamples), parse.GetValue(scaleWidth), parse.GetValue(scaleFamilies)!, parse.GetValue(scaleLabels)!));
+var scale = new Command("scale", "Time per epoch and peak memory against the number of tasks, the rows and the input width, with the fitted growth exponents.") { scaleTasks, scaleSampleCounts, scaleWidths, scaleFamilies, scaleLabels };
+scale.SetAction(parse => ScaleBenchmark.Run(Console.Out, parse.GetValue(scaleTasks)!, parse.GetValue(scaleSampleCounts)!, parse.GetValue(scaleWidths)!, parse.GetValue(scaleFamilies)!, parse.GetValue(scaleLabels)!));
 
 var oocBudget = new Option<long>("--budget-mb") { Description = "The store's memory budget in MB.", DefaultValueFactory = _ => 256 };
 var oocFactor = new Option<double>("--factor") { Description = "The store's size on disk as a multiple of the budget.", DefaultValueFactory = _ => 10 };

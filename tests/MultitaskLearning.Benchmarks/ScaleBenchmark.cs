@@ -15,44 +15,67 @@ namespace MultitaskLearning.Benchmarks;
 /// </summary>
 internal static class ScaleBenchmark
 {
-    public static int Run(TextWriter output, int[] taskCounts, int samples, int width, string[] families, string[] labelings)
+    public static int Run(TextWriter output, int[] taskCounts, int[] sampleCounts, int[] widths, string[] families, string[] labelings)
     {
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cost against the number of tasks T: {samples:N0} rows of {width} features, trunk [64] (hybrid: towers [16]; task-specific: [64] per task), batch 256, SGD, 1 thread, 3 epochs; time = median of epochs 2–3; peak RSS of the whole process (VmHWM). Every run in a fresh process."));
-        output.WriteLine();
-        output.WriteLine("| family | labels | T | engine | s/epoch | peak RSS (MB) |");
-        output.WriteLine("|---|---|---|---|---|---|");
+        output.WriteLine("Trunk [64] (hybrid: towers [16]; task-specific: [64] per task), batch 256, SGD, 1 thread, 3 epochs; time = median of epochs 2–3; peak RSS of the whole process (VmHWM). Every run in a fresh process.");
         var fits = new List<string>();
-        foreach (var family in families)
+        if (taskCounts.Length > 0)
         {
-            foreach (var labels in labelings)
-            {
-                var points = new List<(double Tasks, double Seconds)>();
-                foreach (var tasks in taskCounts)
-                {
-                    var json = ChildProcess.RunSelf(["scale-once", "--family", family, "--labels", labels, "--tasks", tasks.ToString(CultureInfo.InvariantCulture), "--samples", samples.ToString(CultureInfo.InvariantCulture), "--width", width.ToString(CultureInfo.InvariantCulture)]);
-                    var result = JsonSerializer.Deserialize<ScaleResult>(json.Trim().Split('\n')[^1])!;
-                    points.Add((tasks, result.EpochSeconds));
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {family} | {labels} | {tasks:N0} | {result.Engine} | {result.EpochSeconds:F3} | {result.PeakRssMegabytes:F0} |"));
-                    output.Flush();
-                }
+            Axis(output, fits, "tasks T", taskCounts, families, labelings, t => (t, sampleCounts[0], widths[0]), minimum: 10);
+        }
 
-                var fitted = points.Where(p => p.Tasks >= 10).ToArray();
-                if (fitted.Length >= 2)
-                {
-                    var exponent = Summary.Slope(fitted.Select(p => Math.Log(p.Tasks)).ToArray(), fitted.Select(p => Math.Log(p.Seconds)).ToArray());
-                    fits.Add(string.Create(CultureInfo.InvariantCulture, $"{family}, {labels} labels: time ∝ T^{exponent:F2} (T = {fitted[0].Tasks:N0} … {fitted[^1].Tasks:N0})"));
-                }
-            }
+        if (sampleCounts.Length > 1)
+        {
+            Axis(output, fits, "rows n", sampleCounts, families, ["shared"], n => (10, n, widths[0]), minimum: 0);
+        }
+
+        if (widths.Length > 1)
+        {
+            Axis(output, fits, "input width d", widths, families, ["shared"], d => (10, sampleCounts[0], d), minimum: 0);
         }
 
         output.WriteLine();
-        output.WriteLine("Fitted growth (least squares on log time against log T, T ≥ 10):");
+        output.WriteLine("Fitted growth (least squares on log time against the log of the varied quantity):");
         foreach (var fit in fits)
         {
             output.WriteLine("- " + fit);
         }
 
         return 0;
+    }
+
+    /// <summary>One table: time and peak RSS against one quantity (tasks, rows or width), the others fixed.</summary>
+    private static void Axis(TextWriter output, List<string> fits, string name, int[] values, string[] families, string[] labelings, Func<int, (int Tasks, int Samples, int Width)> point, int minimum)
+    {
+        output.WriteLine();
+        var (t0, n0, d0) = point(values[0]);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Against {name} (otherwise T = {t0:N0}, n = {n0:N0}, d = {d0}):"));
+        output.WriteLine();
+        output.WriteLine("| family | labels | T | n | d | engine | s/epoch | peak RSS (MB) |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var family in families)
+        {
+            foreach (var labels in labelings)
+            {
+                var points = new List<(double X, double Seconds)>();
+                foreach (var value in values)
+                {
+                    var (tasks, samples, width) = point(value);
+                    var json = ChildProcess.RunSelf(["scale-once", "--family", family, "--labels", labels, "--tasks", tasks.ToString(CultureInfo.InvariantCulture), "--samples", samples.ToString(CultureInfo.InvariantCulture), "--width", width.ToString(CultureInfo.InvariantCulture)]);
+                    var result = JsonSerializer.Deserialize<ScaleResult>(json.Trim().Split('\n')[^1])!;
+                    points.Add((value, result.EpochSeconds));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {family} | {labels} | {tasks:N0} | {samples:N0} | {width} | {result.Engine} | {result.EpochSeconds:F3} | {result.PeakRssMegabytes:F0} |"));
+                    output.Flush();
+                }
+
+                var fitted = points.Where(p => p.X >= minimum).ToArray();
+                if (fitted.Length >= 2)
+                {
+                    var exponent = Summary.Slope(fitted.Select(p => Math.Log(p.X)).ToArray(), fitted.Select(p => Math.Log(p.Seconds)).ToArray());
+                    fits.Add(string.Create(CultureInfo.InvariantCulture, $"{family}, {labels} labels: time ∝ {name.Split(' ')[^1]}^{exponent:F2} ({name} = {fitted[0].X:N0} … {fitted[^1].X:N0})"));
+                }
+            }
+        }
     }
 
     /// <summary>One run in this process; prints a <see cref="ScaleResult"/> as JSON.</summary>

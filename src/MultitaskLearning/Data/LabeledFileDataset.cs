@@ -14,6 +14,36 @@ namespace MultitaskLearning.Data;
 /// </summary>
 public static class LabeledFileDataset
 {
+    /// <summary>Reads files a block at a time with an adapter and appends each block's samples to a shard store, so a
+    /// corpus larger than memory never has to be in memory at once (the adapters' <c>WriteShards</c> call this).</summary>
+    /// <param name="files">The files, in the order their samples are written.</param>
+    /// <param name="filesPerBlock">Files read at once.</param>
+    /// <param name="read">Reads one block, for example <c>block =&gt; SpeechDatasetReader.Read(block, tasks, features)</c>.</param>
+    /// <param name="writer">The store being written; complete it afterwards.</param>
+    /// <returns>The blocks' reports together.</returns>
+    /// <exception cref="InvalidDataException">A block's read failed (a bad file without skipping, or a block of only bad files).</exception>
+    public static FileLoadReport WriteShards(IReadOnlyList<LabeledFile> files, int filesPerBlock, Func<IReadOnlyList<LabeledFile>, LabeledFileData> read, Shards.ShardedDatasetWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filesPerBlock);
+        var report = new FileLoadReport(0, 0, [], 0, 0);
+        foreach (var block in files.Chunk(filesPerBlock))
+        {
+            var data = read(block);
+            writer.Append(data.Dataset);
+            report = new FileLoadReport(
+                report.Files + data.Report.Files,
+                report.Loaded + data.Report.Loaded,
+                [.. report.Skipped, .. data.Report.Skipped],
+                report.Decoded + data.Report.Decoded,
+                report.CacheHits + data.Report.CacheHits);
+        }
+
+        return report;
+    }
+
     /// <summary>Builds the dataset.</summary>
     /// <param name="files">The files and their fields.</param>
     /// <param name="tasks">The tasks.</param>

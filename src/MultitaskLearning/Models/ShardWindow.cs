@@ -8,15 +8,22 @@ namespace MultitaskLearning.Models;
 /// Prepared rows for a window of shards of a <see cref="ShardedDataset"/>, refilled in place: the tensors (and so
 /// the pointers the engines hold) stay the same, only their first <see cref="Rows"/> rows change. Each shard is
 /// mapped, encoded with <see cref="PreparedData.EncodeFeatures"/> and <see cref="PreparedData.EncodeTask"/> (the
-/// in-memory encoding), and unmapped before the next.
+/// in-memory encoding), and unmapped before the next. While the engine trains on one window the next is read into
+/// staging rows of the same size on a background thread (<see cref="Prefetch"/>), so reading overlaps training.
 /// </summary>
-internal sealed class ShardWindow
+internal sealed class ShardWindow : IDisposable
 {
     private readonly ShardedDataset shards;
     private readonly PreparedInput prepared;
     private readonly InputDefinition input;
     private readonly FeatureStatistics? featureStatistics;
     private readonly (TaskColumns Columns, int StoreTask, int StoreColumn, TargetStatistics? Scaling)[] tasks;
+    private readonly int d;
+    private readonly int targetWidth;
+    private readonly int taskCount;
+    private readonly StagingRows staging;
+    private Task<int>? pending;
+    private int[]? pendingWindow;
 
     public ShardWindow(MultitaskNetwork network, ShardedDataset shards, PreparedData data, IReadOnlyDictionary<string, FeatureStatistics> featureStatistics, IReadOnlyDictionary<string, TargetStatistics> targetStatistics)
     {
@@ -45,6 +52,10 @@ internal sealed class ShardWindow
         }
 
         tasks = [.. list];
+        d = input.SampleSize;
+        targetWidth = (int)prepared.Targets.shape[1];
+        taskCount = (int)prepared.Present.shape[1];
+        staging = new StagingRows(prepared.Count, d, targetWidth, taskCount);
     }
 
     /// <summary>Rows held now (the first rows of the prepared tensors).</summary>
@@ -53,7 +64,8 @@ internal sealed class ShardWindow
     /// <summary>The rows a window of these shards holds.</summary>
     public int RowsOf(IReadOnlyList<int> window) => window.Sum(s => shards.ShardRows[s]);
 
-    /// <summary>Replaces the rows with those of <paramref name="window"/>'s shards, in that order.</summary>
+    /// <summary>Replaces the rows with those of <paramref name="window"/>'s shards, in that order: from the staging
+    /// rows when <see cref="Prefetch"/> was given this window, else read now.</summary>
     /// <exception cref="InvalidDataException">A shard file is damaged or a value is missing under the Error policy; the message names the shard.</exception>
     public unsafe void Load(IReadOnlyList<int> window)
     {
@@ -63,15 +75,78 @@ internal sealed class ShardWindow
             throw new InvalidOperationException($"A window of {rows} rows does not fit the {prepared.Count} prepared rows.");
         }
 
-        var d = input.SampleSize;
-        var targetWidth = (int)prepared.Targets.shape[1];
-        var taskCount = (int)prepared.Present.shape[1];
         var features = TensorMemory.Floats(prepared.Features);
         var targets = TensorMemory.Floats(prepared.Targets);
         var present = TensorMemory.Floats(prepared.Present);
+        Rows = 0;
+        var staged = pending is not null && pendingWindow!.SequenceEqual(window);
+        var prefetched = WaitForPrefetch(rethrow: staged);
+        if (staged)
+        {
+            Buffer.MemoryCopy(staging.Features, features, (long)rows * d * sizeof(float), (long)rows * d * sizeof(float));
+            Buffer.MemoryCopy(staging.Targets, targets, (long)rows * targetWidth * sizeof(float), (long)rows * targetWidth * sizeof(float));
+            Buffer.MemoryCopy(staging.Present, present, (long)rows * taskCount * sizeof(float), (long)rows * taskCount * sizeof(float));
+        }
+        else
+        {
+            Encode(window, features, targets, present);
+        }
+
+        Rows = prefetched == rows || !staged ? rows : throw new InvalidOperationException("The staged window has another size.");
+    }
+
+    /// <summary>Starts reading <paramref name="window"/>'s shards into the staging rows on a background thread, so the
+    /// next <see cref="Load"/> of that window is a copy in memory.</summary>
+    public void Prefetch(IReadOnlyList<int> window)
+    {
+        WaitForPrefetch(rethrow: false);
+        var shardsOfWindow = window.ToArray();
+        pendingWindow = shardsOfWindow;
+        pending = Task.Run(() =>
+        {
+            unsafe
+            {
+                Encode(shardsOfWindow, staging.Features, staging.Targets, staging.Present);
+            }
+
+            return RowsOf(shardsOfWindow);
+        });
+    }
+
+    /// <summary>Waits for a running prefetch and frees the staging rows.</summary>
+    public void Dispose()
+    {
+        WaitForPrefetch(rethrow: false);
+        staging.Dispose();
+    }
+
+    /// <summary>Waits for the prefetch, if any; returns its rows, rethrowing its failure only when asked (a prefetch
+    /// that is not used may fail unseen: the window is read again when it is needed).</summary>
+    private int WaitForPrefetch(bool rethrow)
+    {
+        if (pending is not { } task)
+        {
+            return 0;
+        }
+
+        pending = null;
+        pendingWindow = null;
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (Exception) when (!rethrow)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Maps each shard of the window in turn, encodes its rows at the given addresses and unmaps it.</summary>
+    private unsafe void Encode(IReadOnlyList<int> window, float* features, float* targets, float* present)
+    {
+        var rows = RowsOf(window);
         new Span<float>(targets, checked(rows * targetWidth)).Clear();
         new Span<float>(present, checked(rows * taskCount)).Clear();
-        Rows = 0;
         var offset = 0;
         foreach (var index in window)
         {
@@ -89,7 +164,5 @@ internal sealed class ShardWindow
 
             offset += view.Rows;
         }
-
-        Rows = rows;
     }
 }

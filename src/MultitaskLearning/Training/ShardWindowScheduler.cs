@@ -9,7 +9,8 @@ namespace MultitaskLearning.Training;
 /// Hands out the rows of a shard store window by window. Each pass over the data visits the shards in a new seeded
 /// order (a last, shorter shard stays last, so every pass has the same windows' sizes and steps), loads
 /// <see cref="ShardPosition.ShardsPerWindow"/> shards at a time into the prepared rows (<see cref="ShardWindow"/>)
-/// and shuffles the window's rows with a generator seeded by (seed, pass, window). Without shuffling, shards and rows
+/// and shuffles the window's rows with a generator seeded by (seed, pass, window); the next window is read in the
+/// background meanwhile (<see cref="ShardWindow.Prefetch"/>). Without shuffling, shards and rows
 /// come in store order. Every order follows from the seed and the position, so a checkpoint saves only the position.
 /// </summary>
 internal sealed class ShardWindowScheduler : IBatchSource
@@ -153,6 +154,12 @@ internal sealed class ShardWindowScheduler : IBatchSource
     private void Load()
     {
         window.Load(WindowShards(windowIndex));
+        if (WindowCount > 1)
+        {
+            window.Prefetch(windowIndex + 1 < WindowCount
+                ? WindowShards(windowIndex + 1)
+                : ShardOrder(pass + 1).Take(shardsPerWindow).ToArray());
+        }
         order = new long[window.Rows];
         for (var i = 0; i < order.Length; i++)
         {

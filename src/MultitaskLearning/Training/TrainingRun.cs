@@ -71,7 +71,7 @@ internal sealed class TrainingRun : IDisposable
 
         if (shards is not null)
         {
-            CheckShardOptions(options, shards);
+            CheckShardOptions(options, network, shards);
         }
 
         if (options.GradientAggregator is not null && options.AggregationSpace == AggregationSpace.SharedRepresentation
@@ -231,13 +231,15 @@ internal sealed class TrainingRun : IDisposable
         ? new BatchScheduler(TrainData, Options, Random)
         : new ShardWindowScheduler(Window!, Shards, ShardsPerWindow, Options, Network.Device);
 
-    /// <summary>How many shards fit the store's memory budget at once: each row prepared (samples, targets and masks
-    /// as float32, its place in the row order and the order's tensor), next to one mapped shard file.</summary>
+    /// <summary>How many shards fit the store's memory budget at once: each row prepared twice (samples, targets and
+    /// masks as float32, in the window and in the staging rows of the next), its place in the row order and the
+    /// order's tensor, next to one mapped shard file.</summary>
     /// <exception cref="ArgumentException">Not even one shard fits; the message says how much one needs.</exception>
     internal static int ShardsPerWindowOf(MultitaskNetwork network, ShardedDataset shards)
     {
         var layout = network.LayoutOf(shards.InputName);
-        long preparedRow = (4L * (shards.SampleSize + layout.Tasks.Sum(t => t.TargetWidth) + layout.Tasks.Count)) + (2 * sizeof(long));
+        // Twice the prepared row: the window trained on and the staging rows the next window is read into.
+        long preparedRow = (8L * (shards.SampleSize + layout.Tasks.Sum(t => t.TargetWidth) + layout.Tasks.Count)) + (2 * sizeof(long));
         var mapped = shards.RowsPerShard * shards.Layout.RowBytes;
         var perShard = shards.RowsPerShard * preparedRow;
         var fits = (shards.MemoryBudget - mapped) / perShard;
@@ -259,6 +261,7 @@ internal sealed class TrainingRun : IDisposable
     public void Dispose()
     {
         Engine?.Dispose();
+        Window?.Dispose();
         TrainData?.Dispose();
         ValidationData?.Dispose();
         Weighting?.Dispose();
@@ -299,8 +302,13 @@ internal sealed class TrainingRun : IDisposable
         return new TrainableParameters(shared, blockParameters);
     }
 
-    private static void CheckShardOptions(TrainerOptions options, ShardedDataset shards)
+    private static void CheckShardOptions(TrainerOptions options, MultitaskNetwork network, ShardedDataset shards)
     {
+        if (network.Device.type != TorchSharp.DeviceType.CPU)
+        {
+            throw new ArgumentException($"Shard store '{shards.Directory}' is read into CPU memory a window at a time; training on it runs on the CPU, not on {network.Device}. Load a part that fits the device's memory with ShardedDataset.ReadRows, or train on the CPU.");
+        }
+
         if (options.Mode == GradientDescentMode.FullBatch)
         {
             throw new ArgumentException($"GradientDescentMode.FullBatch needs every row in memory; shard store '{shards.Directory}' is read a window at a time. Use MiniBatch.");

@@ -162,6 +162,23 @@ public sealed class ShardedDatasetWriter : IDisposable
         return this;
     }
 
+    /// <summary>Appends the rows of an in-memory dataset, for example one block of files read by an adapter (see
+    /// <see cref="LabeledFileDataset.WriteShards"/>).</summary>
+    /// <param name="block">A dataset with one input table: this writer's input, with its sample shape.</param>
+    /// <returns>This writer.</returns>
+    /// <exception cref="ArgumentException">The block has another input or shape, or a task this store does not have.</exception>
+    public ShardedDatasetWriter Append(MultitaskDataset block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        if (block.Inputs.Count != 1 || !block.Inputs.TryGetValue(inputName, out var table))
+        {
+            throw new ArgumentException($"Shard store '{directory}' holds input '{inputName}'; the block has input(s) {string.Join(", ", block.Inputs.Keys)}.", nameof(block));
+        }
+
+        var labels = block.Tasks.ToDictionary(t => t.Name, t => LabelColumn.FromTargets(block.Targets[t.Name]), StringComparer.Ordinal);
+        return Append(table.RawValues, labels);
+    }
+
     /// <summary>Writes the last shard, completes the moments with a second pass over the shards (the variances, as
     /// <see cref="FeatureStatistics.Compute"/> takes them: around the final mean) and writes <c>shards.json</c>.</summary>
     /// <param name="memoryBudget">The returned dataset's memory budget (see <see cref="ShardedDataset.MemoryBudget"/>).</param>
