@@ -20,7 +20,7 @@ internal static class OutOfCoreBenchmark
 {
     private const int BlockRows = 65536;
 
-    public static int Run(TextWriter output, long budgetMegabytes, double factor, int width, int taskCount, int rowsPerShard, int epochs, string? store, bool keep)
+    public static int Run(TextWriter output, long budgetMegabytes, double factor, int width, int taskCount, int rowsPerShard, int epochs, int threads, string? store, bool keep)
     {
         var budget = budgetMegabytes << 20;
         var folder = store ?? Path.Combine(Path.GetTempPath(), $"mtl-out-of-core-{Guid.NewGuid():N}");
@@ -37,11 +37,11 @@ internal static class OutOfCoreBenchmark
 
             var opened = ShardedDataset.Open(folder, budget);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Store: {opened.Count:N0} rows, {opened.ShardCount} shards, {opened.SizeInBytes / 1048576.0:N0} MB on disk = {opened.SizeInBytes / (double)budget:F1} × the memory budget of {budgetMegabytes} MB."));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Model: shared trunk [256, 128], SGD (momentum 0.9), batch 256, 1 thread, {epochs} epochs, shuffled; warm epochs = epochs 2–{epochs}. Each run in a fresh process."));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Model: shared trunk [256, 128], SGD (momentum 0.9), batch 256, {threads} thread(s), {epochs} epochs, shuffled; warm epochs = epochs 2–{epochs}. Each run in a fresh process."));
             output.WriteLine();
             var runs = new[] { "base", "sharded", "memory" }.ToDictionary(mode => mode, mode =>
             {
-                var json = ChildProcess.RunSelf(["out-of-core-once", "--mode", mode, "--store", folder, "--budget-mb", budgetMegabytes.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture)]);
+                var json = ChildProcess.RunSelf(["out-of-core-once", "--mode", mode, "--store", folder, "--budget-mb", budgetMegabytes.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture)]);
                 return JsonSerializer.Deserialize<OutOfCoreResult>(json.Trim().Split('\n')[^1])!;
             });
             output.WriteLine("| run | rows | engine | warm epoch s, median (min–max) | rows/s | peak RSS (MB) |");
@@ -76,13 +76,13 @@ internal static class OutOfCoreBenchmark
     }
 
     /// <summary>One run in this process; prints an <see cref="OutOfCoreResult"/> as JSON.</summary>
-    public static int RunOnce(string mode, string folder, long budgetMegabytes, int epochs)
+    public static int RunOnce(string mode, string folder, long budgetMegabytes, int epochs, int threads)
     {
         var store = ShardedDataset.Open(folder, budgetMegabytes << 20);
         var definition = MultitaskModelBuilder.FromDataset(store)
             .UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [256, 128] })
             .Build();
-        var options = new TrainerOptions { Epochs = epochs, BatchSize = 256, LearningRate = 0.01, Momentum = 0.9, Threads = 1, Seed = 1, Shuffle = true };
+        var options = new TrainerOptions { Epochs = epochs, BatchSize = 256, LearningRate = 0.01, Momentum = 0.9, Threads = threads, Seed = 1, Shuffle = true };
         var trainer = new MultitaskTrainer(options);
         MultitaskModel model;
         long rows;

@@ -73,10 +73,11 @@ var oocWidth = new Option<int>("--width") { Description = "Features per row.", D
 var oocTasks = new Option<int>("--tasks") { Description = "Tasks (half regression, half binary).", DefaultValueFactory = _ => 4 };
 var oocShardRows = new Option<int>("--rows-per-shard") { Description = "Rows per shard file.", DefaultValueFactory = _ => 16384 };
 var oocEpochs = new Option<int>("--epochs") { Description = "Epochs per run (the first is not timed).", DefaultValueFactory = _ => 3 };
+var oocThreads = new Option<int>("--threads") { Description = "Training threads (the next window is read on another).", DefaultValueFactory = _ => 1 };
 var oocStore = new Option<string?>("--store") { Description = "Use this existing store instead of writing one." };
 var oocKeep = new Option<bool>("--keep") { Description = "Keep the store that was written (in the temp folder)." };
-var outOfCore = new Command("out-of-core", "Training on a shard store ten times its memory budget: peak RSS against budget + runtime and model, warm epochs against the same data in memory.") { oocBudget, oocFactor, oocWidth, oocTasks, oocShardRows, oocEpochs, oocStore, oocKeep };
-outOfCore.SetAction(parse => OutOfCoreBenchmark.Run(Console.Out, parse.GetValue(oocBudget), parse.GetValue(oocFactor), parse.GetValue(oocWidth), parse.GetValue(oocTasks), parse.GetValue(oocShardRows), parse.GetValue(oocEpochs), parse.GetValue(oocStore), parse.GetValue(oocKeep)));
+var outOfCore = new Command("out-of-core", "Training on a shard store ten times its memory budget: peak RSS against budget + runtime and model, warm epochs against the same data in memory.") { oocBudget, oocFactor, oocWidth, oocTasks, oocShardRows, oocEpochs, oocThreads, oocStore, oocKeep };
+outOfCore.SetAction(parse => OutOfCoreBenchmark.Run(Console.Out, parse.GetValue(oocBudget), parse.GetValue(oocFactor), parse.GetValue(oocWidth), parse.GetValue(oocTasks), parse.GetValue(oocShardRows), parse.GetValue(oocEpochs), parse.GetValue(oocThreads), parse.GetValue(oocStore), parse.GetValue(oocKeep)));
 
 var busyRepeats = new Option<int>("--repeats") { Description = "Timed runs (the median is reported).", DefaultValueFactory = _ => 3 };
 var busy = new Command("busy", "Training with one core taken by another process, per engine and thread count.") { busyRepeats };
@@ -157,8 +158,8 @@ var scaleOnce = new Command("scale-once", "One run of the scale benchmark in thi
 scaleOnce.SetAction(parse => ScaleBenchmark.RunOnce(parse.GetValue(scaleFamily)!, parse.GetValue(scaleLabel)!, parse.GetValue(scaleTaskCount), parse.GetValue(scaleSamples), parse.GetValue(scaleWidth)));
 var oocMode = new Option<string>("--mode") { Required = true };
 var oocOnceStore = new Option<string>("--store") { Required = true };
-var outOfCoreOnce = new Command("out-of-core-once", "One run of the out-of-core benchmark in this process (JSON).") { oocMode, oocOnceStore, oocBudget, oocEpochs };
-outOfCoreOnce.SetAction(parse => OutOfCoreBenchmark.RunOnce(parse.GetValue(oocMode)!, parse.GetValue(oocOnceStore)!, parse.GetValue(oocBudget), parse.GetValue(oocEpochs)));
+var outOfCoreOnce = new Command("out-of-core-once", "One run of the out-of-core benchmark in this process (JSON).") { oocMode, oocOnceStore, oocBudget, oocEpochs, oocThreads };
+outOfCoreOnce.SetAction(parse => OutOfCoreBenchmark.RunOnce(parse.GetValue(oocMode)!, parse.GetValue(oocOnceStore)!, parse.GetValue(oocBudget), parse.GetValue(oocEpochs), parse.GetValue(oocThreads)));
 var spin = new Command("spin", "Spins on one core (the busy benchmark's competitor).");
 spin.SetAction(_ => BusyMachineBenchmark.Spin());
 

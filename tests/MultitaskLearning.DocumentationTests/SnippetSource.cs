@@ -17,7 +17,7 @@ public static partial class SnippetSource
     /// sections before the fragment).</summary>
     public static IReadOnlyList<string> FragmentNamespaces { get; } =
     [
-        "Microsoft.Extensions.Logging", "TorchSharp", "MultitaskLearning", "MultitaskLearning.Data", "MultitaskLearning.Data.Tabular",
+        "Microsoft.Extensions.Logging", "TorchSharp", "MultitaskLearning", "MultitaskLearning.Data", "MultitaskLearning.Data.Shards", "MultitaskLearning.Data.Tabular",
         "MultitaskLearning.Models", "MultitaskLearning.Tasks", "MultitaskLearning.Training", "MultitaskLearning.Training.Aggregation",
         "MultitaskLearning.Training.Weighting", "MultitaskLearning.Linear", "MultitaskLearning.Linear.Regularizers", "MultitaskLearning.Reporting",
     ];
