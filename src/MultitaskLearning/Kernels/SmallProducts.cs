@@ -4,11 +4,13 @@ using System.Runtime.CompilerServices;
 namespace MultitaskLearning.Kernels;
 
 /// <summary>
-/// The three products of one small dense layer (a task's head or deeper tower layer, fewer than a vector of outputs)
-/// computed directly, without the packing a general product needs. With thousands of tasks a step has thousands of
-/// such layers, each a few thousand multiply-adds, and a general product per layer costs more in packing and set-up
-/// than in arithmetic. Each kernel works on its own layer and writes only its own outputs, so the engine runs many
-/// layers side by side. The weights are [in, out] row-major; each kernel's <c>scratch</c> holds in · out values.
+/// The three products of many small dense layers side by side (the tasks' heads or deeper tower layers, each with
+/// fewer outputs than a vector holds), computed directly, without the packing a general product needs. With thousands
+/// of tasks a step has thousands of such layers, each a few thousand multiply-adds, and a general product per layer
+/// costs more in packing and set-up than in arithmetic. The layers read consecutive column ranges of one input matrix
+/// and write consecutive ranges of one output matrix, so the kernels go row by row and, within a row, layer by layer:
+/// memory is read in order however wide the rows are. Weights are [in, out] row-major in one parameter buffer;
+/// <c>scratch</c> holds Σ in · out values (<see cref="ScratchLength"/>).
 /// </summary>
 internal static unsafe class SmallProducts
 {
@@ -16,57 +18,108 @@ internal static unsafe class SmallProducts
     /// and at most 4,096 weights.</summary>
     public static bool Fits(int inWidth, int outWidth) => outWidth < Vector<float>.Count && (long)inWidth * outWidth <= 4096;
 
-    /// <summary>y[b, o] = bias[o] + Σ_i x[b, i] · w[i, o] for b &lt; batch (rows of x and y at the given strides).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(int batch, int inWidth, int outWidth, float* x, int xStride, float* w, float* bias, float* y, int yStride, float* scratch)
+    /// <summary>The scratch values the kernels need for <paramref name="layers"/>.</summary>
+    public static long ScratchLength(ReadOnlySpan<SmallLayer> layers)
     {
-        Transpose(w, inWidth, outWidth, scratch); // wᵀ: each output's weights contiguous
+        long length = 0;
+        foreach (var layer in layers)
+        {
+            length += (long)layer.InWidth * layer.OutWidth;
+        }
+
+        return length;
+    }
+
+    /// <summary>y[b, o] = bias[o] + Σ_i x[b, i] · w[i, o] for every layer and b &lt; batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(ReadOnlySpan<SmallLayer> layers, int batch, float* x, int xStride, float* parameters, float* y, int yStride, float* scratch)
+    {
+        TransposeWeights(layers, parameters, scratch); // wᵀ: each output's weights contiguous
         for (var b = 0; b < batch; b++)
         {
             var row = x + ((long)b * xStride);
             var output = y + ((long)b * yStride);
-            for (var o = 0; o < outWidth; o++)
+            var weights = scratch;
+            foreach (var layer in layers)
             {
-                output[o] = bias[o] + Dot(row, scratch + ((long)o * inWidth), inWidth);
+                var bias = parameters + layer.BiasOffset;
+                for (var o = 0; o < layer.OutWidth; o++)
+                {
+                    output[layer.OutputOffset + o] = bias[o] + Dot(row + layer.InputOffset, weights + ((long)o * layer.InWidth), layer.InWidth);
+                }
+
+                weights += (long)layer.InWidth * layer.OutWidth;
             }
         }
     }
 
-    /// <summary>dw[i, o] = Σ_b x[b, i] · dy[b, o] and dbias[o] = Σ_b dy[b, o] (both overwritten).</summary>
+    /// <summary>dw[i, o] = Σ_b x[b, i] · dy[b, o] and dbias[o] = Σ_b dy[b, o] for every layer, overwritten in
+    /// <paramref name="gradients"/> (laid out as the parameters).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WeightGradient(int batch, int inWidth, int outWidth, float* x, int xStride, float* dy, int dyStride, float* dw, float* dbias, float* scratch)
+    public static void WeightGradient(ReadOnlySpan<SmallLayer> layers, int batch, float* x, int xStride, float* dy, int dyStride, float* gradients, float* scratch)
     {
-        var count = inWidth * outWidth;
-        new Span<float>(scratch, count).Clear(); // dwᵀ, accumulated row by row
-        new Span<float>(dbias, outWidth).Clear();
+        new Span<float>(scratch, checked((int)ScratchLength(layers))).Clear(); // dwᵀ, accumulated row by row
+        foreach (var layer in layers)
+        {
+            new Span<float>(gradients + layer.BiasOffset, layer.OutWidth).Clear();
+        }
+
         for (var b = 0; b < batch; b++)
         {
             var row = x + ((long)b * xStride);
             var gradient = dy + ((long)b * dyStride);
-            for (var o = 0; o < outWidth; o++)
+            var transposed = scratch;
+            foreach (var layer in layers)
             {
-                MultiplyAdd(gradient[o], row, scratch + ((long)o * inWidth), inWidth);
-                dbias[o] += gradient[o];
+                var bias = gradients + layer.BiasOffset;
+                for (var o = 0; o < layer.OutWidth; o++)
+                {
+                    var g = gradient[layer.OutputOffset + o];
+                    MultiplyAdd(g, row + layer.InputOffset, transposed + ((long)o * layer.InWidth), layer.InWidth);
+                    bias[o] += g;
+                }
+
+                transposed += (long)layer.InWidth * layer.OutWidth;
             }
         }
 
-        Transpose(scratch, outWidth, inWidth, dw);
+        var source = scratch;
+        foreach (var layer in layers)
+        {
+            Transpose(source, layer.OutWidth, layer.InWidth, gradients + layer.WeightOffset);
+            source += (long)layer.InWidth * layer.OutWidth;
+        }
     }
 
-    /// <summary>dx[b, i] = Σ_o dy[b, o] · w[i, o] (overwritten).</summary>
+    /// <summary>dx[b, i] = Σ_o dy[b, o] · w[i, o] for every layer, overwritten.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void InputGradient(int batch, int inWidth, int outWidth, float* dy, int dyStride, float* w, float* dx, int dxStride, float* scratch)
+    public static void InputGradient(ReadOnlySpan<SmallLayer> layers, int batch, float* dy, int dyStride, float* parameters, float* dx, int dxStride, float* scratch)
     {
-        Transpose(w, inWidth, outWidth, scratch);
+        TransposeWeights(layers, parameters, scratch);
         for (var b = 0; b < batch; b++)
         {
             var gradient = dy + ((long)b * dyStride);
             var target = dx + ((long)b * dxStride);
-            new Span<float>(target, inWidth).Clear();
-            for (var o = 0; o < outWidth; o++)
+            var weights = scratch;
+            foreach (var layer in layers)
             {
-                MultiplyAdd(gradient[o], scratch + ((long)o * inWidth), target, inWidth);
+                new Span<float>(target + layer.InputOffset, layer.InWidth).Clear();
+                for (var o = 0; o < layer.OutWidth; o++)
+                {
+                    MultiplyAdd(gradient[layer.OutputOffset + o], weights + ((long)o * layer.InWidth), target + layer.InputOffset, layer.InWidth);
+                }
+
+                weights += (long)layer.InWidth * layer.OutWidth;
             }
+        }
+    }
+
+    private static void TransposeWeights(ReadOnlySpan<SmallLayer> layers, float* parameters, float* scratch)
+    {
+        foreach (var layer in layers)
+        {
+            Transpose(parameters + layer.WeightOffset, layer.InWidth, layer.OutWidth, scratch);
+            scratch += (long)layer.InWidth * layer.OutWidth;
         }
     }
 

@@ -92,11 +92,16 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     private readonly float* taskGradients;
     private readonly float* gathered;
 
-    /// <summary>Per tower level l ≥ 1 (index l − 1): whether its layers are computed by <see cref="SmallProducts"/>,
-    /// many tasks side by side — with at least <see cref="SmallProductTasks"/> tasks whose layers at that level all
-    /// fit; and each kernel thread's scratch for them.</summary>
-    private readonly bool[] smallLevels = [];
+    /// <summary>Per tower level l ≥ 1 (index l − 1): its layers for <see cref="SmallProducts"/>, in task order, when
+    /// at least <see cref="SmallProductTasks"/> tasks have layers at that level that all fit (else null); and each
+    /// kernel thread's scratch for them.</summary>
+    private readonly SmallLayer[]?[] smallLevels = [];
     private readonly float* smallScratch;
+    private readonly long smallScratchLength;
+
+    /// <summary>Per task of this path, the step's labelled rows and loss sum (reused every step).</summary>
+    private readonly float[] headCounts;
+    private readonly double[] headLossSums;
 
     /// <summary>The number of tasks from which a level's small layers skip the general product.</summary>
     internal const int SmallProductTasks = 16;
@@ -328,9 +333,14 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             firstOutputs = taskLevels == 1 ? headOutputs : towerPreActivations[0];
             firstGradients = taskLevels == 1 ? headGradients : towerGradients[0];
             smallLevels = Enumerable.Range(1, taskLevels - 1)
-                .Select(l => heads.Length >= SmallProductTasks && heads.All(h => SmallProducts.Fits(h.Levels[l - 1].InWidth, h.Levels[l - 1].OutWidth)))
+                .Select(l => heads.Length >= SmallProductTasks && heads.All(h => SmallProducts.Fits(h.Levels[l - 1].InWidth, h.Levels[l - 1].OutWidth))
+                    ? heads.Select(h => h.Levels[l - 1]).Select(v => new SmallLayer(v.WeightOffset, v.BiasOffset, v.InWidth, v.OutWidth, v.InputOffset, v.OutputOffset)).ToArray()
+                    : null)
                 .ToArray();
-            smallScratch = smallLevels.Any(small => small) ? Allocate(threads.Count * 4096L) : null;
+            smallScratchLength = smallLevels.Select(level => level is null ? 0 : SmallProducts.ScratchLength(level)).DefaultIfEmpty(0).Max();
+            smallScratch = smallScratchLength > 0 ? Allocate(threads.Count * smallScratchLength) : null;
+            headCounts = new float[heads.Length];
+            headLossSums = new double[heads.Length];
             backwardA = Allocate((long)taskSlots * maxBatch * widest);
             backwardB = Allocate((long)taskSlots * maxBatch * widest);
             representationGradients = aggregator is not null ? Allocate((long)heads.Length * maxBatch * widths[^1]) : null;
@@ -1187,14 +1197,9 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             var outputStride = last ? headWidth : towerWidths[l];
             var input = towerDropped[l - 1];
             var inputStride = towerWidths[l - 1];
-            if (smallLevels[l - 1])
+            if (smallLevels[l - 1] is { } small)
             {
-                var levelIndex = l - 1;
-                ForEachTask((t, scratch) =>
-                {
-                    var level = heads[t].Levels[levelIndex];
-                    SmallProducts.Forward(batch, level.InWidth, level.OutWidth, input + level.InputOffset, inputStride, parameters + level.WeightOffset, parameters + level.BiasOffset, output + level.OutputOffset, outputStride, (float*)scratch);
-                });
+                ForEachTaskRange(small, (layers, scratch) => SmallProducts.Forward(layers, batch, input, inputStride, parameters, output, outputStride, (float*)scratch));
                 continue;
             }
 
@@ -1221,21 +1226,18 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
             var outputGradient = last ? headGradients : towerGradients[l];
             var outputStride = last ? headWidth : towerWidths[l];
             var inputStride = towerWidths[l - 1];
-            if (smallLevels[l - 1])
+            if (smallLevels[l - 1] is { } small)
             {
-                var levelIndex = l - 1;
                 var inputs = towerDropped[l - 1];
                 var inputGradients = towerGradients[l - 1];
-                ForEachTask((t, scratch) =>
+                ForEachTaskRange(small, (layers, scratch) =>
                 {
-                    var level = heads[t].Levels[levelIndex];
-                    var dz = outputGradient + level.OutputOffset;
-                    SmallProducts.WeightGradient(batch, level.InWidth, level.OutWidth, inputs + level.InputOffset, inputStride, dz, outputStride, gradients + level.WeightOffset, gradients + level.BiasOffset, (float*)scratch);
-                    SmallProducts.InputGradient(batch, level.InWidth, level.OutWidth, dz, outputStride, parameters + level.WeightOffset, inputGradients + level.InputOffset, inputStride, (float*)scratch);
+                    SmallProducts.WeightGradient(layers, batch, inputs, inputStride, outputGradient, outputStride, gradients, (float*)scratch);
+                    SmallProducts.InputGradient(layers, batch, outputGradient, outputStride, parameters, inputGradients, inputStride, (float*)scratch);
                 });
             }
 
-            foreach (var head in smallLevels[l - 1] ? [] : heads)
+            foreach (var head in smallLevels[l - 1] is null ? heads : [])
             {
                 var level = head.Levels[l - 1];
                 var dz = outputGradient + level.OutputOffset;
@@ -1254,20 +1256,20 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(task, the thread's scratch) for every task, the tasks split into one
-    /// contiguous part per kernel thread (each task's work is the same whichever thread does it).</summary>
-    private void ForEachTask(Action<int, IntPtr> body)
+    /// <summary>Runs <paramref name="body"/>(a contiguous range of the level's layers, the thread's scratch) once per
+    /// kernel thread, the tasks split among them (each task's results are the same whichever thread computes them).</summary>
+    private void ForEachTaskRange(SmallLayer[] layers, SmallLayerRange body)
     {
-        var parts = Math.Min(threads.Active, heads.Length);
+        var parts = Math.Min(threads.Active, layers.Length);
         threads.Run(parts, part =>
         {
-            var scratch = (IntPtr)(smallScratch + (part * 4096L));
-            for (var t = ChunkStart(heads.Length, part, parts); t < ChunkStart(heads.Length, part + 1, parts); t++)
-            {
-                body(t, scratch);
-            }
+            var first = ChunkStart(layers.Length, part, parts);
+            body(layers.AsSpan(first, ChunkStart(layers.Length, part + 1, parts) - first), (IntPtr)(smallScratch + (part * smallScratchLength)));
         });
     }
+
+    /// <summary>The work of one kernel thread on its layers (see <see cref="ForEachTaskRange"/>).</summary>
+    private delegate void SmallLayerRange(ReadOnlySpan<SmallLayer> layers, IntPtr scratch);
 
     /// <summary>Runs <paramref name="body"/>(first sample, count) over the batch split among the kernel threads.</summary>
     private void ForSampleRanges(int batch, Action<int, int> body) => ForSampleRanges(batch, (_, first, count) => body(first, count));
@@ -1437,35 +1439,49 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
     }
 
-    /// <summary>Per-task mean losses over labelled rows and dL/dz of the weighted total Σ α_t L_t into <see cref="headGradients"/>.</summary>
+    /// <summary>Per-task mean losses over labelled rows and dL/dz of the weighted total Σ α_t L_t into <see cref="headGradients"/>.
+    /// Row by row, every task of a row in turn: the rows of the outputs, targets and masks are read in memory order,
+    /// which matters once thousands of tasks make a row tens of kilobytes. Each task's count and loss are summed over
+    /// the rows in row order, as a task-by-task pass would sum them.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private double LossGradients(BatchRows rows, int batch, float[] losses, float[] counts)
     {
-        double total = 0;
-        foreach (var head in heads)
+        var labelled = headCounts;
+        var sums = headLossSums;
+        Array.Clear(labelled);
+        Array.Clear(sums);
+        for (var i = 0; i < batch; i++)
         {
-            float count = 0;
-            for (var i = 0; i < batch; i++)
+            var mask = present + (rows.Order[rows.Start + i] * presentWidth);
+            for (var h = 0; h < heads.Length; h++)
             {
-                count += present[(rows.Order[rows.Start + i] * presentWidth) + head.LayoutIndex];
+                labelled[h] += mask[heads[h].LayoutIndex];
             }
+        }
 
-            var scale = head.Alpha / MathF.Max(count, 1);
-            double sum = 0;
-            for (var i = 0; i < batch; i++)
+        for (var i = 0; i < batch; i++)
+        {
+            var row = rows.Order[rows.Start + i];
+            var mask = present + (row * presentWidth);
+            var target = targets + (row * targetWidth);
+            var outputs = headOutputs + ((long)i * headWidth);
+            var outputGradients = headGradients + ((long)i * headWidth);
+            new Span<float>(outputGradients, headWidth).Clear(); // an unlabelled task's gradient is zero
+            for (var h = 0; h < heads.Length; h++)
             {
-                var row = rows.Order[rows.Start + i];
-                var z = headOutputs + ((long)i * headWidth) + head.Offset;
-                var dz = headGradients + ((long)i * headWidth) + head.Offset;
-                var m = present[(row * presentWidth) + head.LayoutIndex];
-                var y = targets + (row * targetWidth) + head.TargetOffset;
+                var head = heads[h];
+                var m = mask[head.LayoutIndex];
                 if (m == 0)
                 {
-                    new Span<float>(dz, head.Width).Clear();
                     continue;
                 }
 
-                sum += m * head.Task.Loss switch
+                var z = outputs + head.Offset;
+                var dz = outputGradients + head.Offset;
+
+                var scale = head.Alpha / MathF.Max(labelled[h], 1);
+                var y = target + head.TargetOffset;
+                sums[h] += m * head.Task.Loss switch
                 {
                     LossKind.CrossEntropy => CrossEntropy(z, dz, head.Width, y[0], m * scale, head.Task.Name),
                     LossKind.BinaryCrossEntropyWithLogits => BinaryCrossEntropy(z, dz, head.Width, y, m * scale),
@@ -1473,10 +1489,15 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
                     _ => throw new InvalidOperationException($"The fused engine does not implement the {head.Task.Loss} loss of task '{head.Task.Name}'."),
                 };
             }
+        }
 
-            var loss = (float)(sum / Math.Max(count, 1));
+        double total = 0;
+        for (var h = 0; h < heads.Length; h++)
+        {
+            var head = heads[h];
+            var loss = (float)(sums[h] / Math.Max(labelled[h], 1));
             losses[head.GlobalIndex] = loss;
-            counts[head.GlobalIndex] = count;
+            counts[head.GlobalIndex] = labelled[h];
             total += head.Alpha * loss;
         }
 
@@ -1541,12 +1562,11 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
     /// (<paramref name="weights"/>, in the trainer's task order).</summary>
     private void ScaleTaskGradients(float[] weights)
     {
-        foreach (var head in heads)
+        for (var i = 0; i < currentBatch; i++)
         {
-            var weight = weights[head.GlobalIndex];
-            for (var i = 0; i < currentBatch; i++)
+            foreach (var head in heads)
             {
-                VectorMath.Scale(weight, headGradients + ((long)i * headWidth) + head.Offset, head.Width);
+                VectorMath.Scale(weights[head.GlobalIndex], headGradients + ((long)i * headWidth) + head.Offset, head.Width);
             }
         }
     }
