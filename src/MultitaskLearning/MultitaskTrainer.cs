@@ -57,10 +57,7 @@ public sealed class MultitaskTrainer
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(train);
-        TorchBackend.EnsureAvailable();
-        manual_seed(options.Seed);
-        var network = new MultitaskNetwork(definition, options.Device);
-        return Train(network, null, null, train, null, validation, progress, cancellationToken);
+        return Train(NewNetwork(definition), null, null, train, null, validation, progress, cancellationToken);
     }
 
     /// <summary>Trains a new model from a definition on data larger than memory: a shard store, read a window of
@@ -87,10 +84,7 @@ public sealed class MultitaskTrainer
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(train);
-        TorchBackend.EnsureAvailable();
-        manual_seed(options.Seed);
-        var network = new MultitaskNetwork(definition, options.Device);
-        return Train(network, null, null, null, train, validation, progress, cancellationToken);
+        return Train(NewNetwork(definition), null, null, null, train, validation, progress, cancellationToken);
     }
 
     /// <summary>Continues training a copy of a model (for example one made by <see cref="MultitaskModel.WithAddedTask"/>).
@@ -110,10 +104,7 @@ public sealed class MultitaskTrainer
     {
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(train);
-        TorchBackend.EnsureAvailable();
-        manual_seed(options.Seed);
-        var network = initial.Clone().Network;
-        return Train(network, initial.FeatureStatistics, initial.TargetStatistics, train, null, validation, progress, cancellationToken);
+        return Train(CopyNetwork(initial), initial.FeatureStatistics, initial.TargetStatistics, train, null, validation, progress, cancellationToken);
     }
 
     /// <summary>Continues training a copy of a model on a shard store (see
@@ -134,10 +125,7 @@ public sealed class MultitaskTrainer
     {
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(train);
-        TorchBackend.EnsureAvailable();
-        manual_seed(options.Seed);
-        var network = initial.Clone().Network;
-        return Train(network, initial.FeatureStatistics, initial.TargetStatistics, null, train, validation, progress, cancellationToken);
+        return Train(CopyNetwork(initial), initial.FeatureStatistics, initial.TargetStatistics, null, train, validation, progress, cancellationToken);
     }
 
     /// <summary>Writes what a PyTorch run needs to train this model on a shard store on other machines (see
@@ -166,6 +154,22 @@ public sealed class MultitaskTrainer
 
         var (features, targets) = TrainingRun.Statistics(options, definition, null, null, null, train);
         Interop.PyTorchExchange.Export(network, features, targets, directory);
+    }
+
+    /// <summary>A new network of the definition, initialised from <see cref="TrainerOptions.Seed"/>.</summary>
+    private MultitaskNetwork NewNetwork(MultitaskModelDefinition definition)
+    {
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        return new MultitaskNetwork(definition, options.Device);
+    }
+
+    /// <summary>A copy of the model's network to train, the generator seeded from <see cref="TrainerOptions.Seed"/>.</summary>
+    private MultitaskNetwork CopyNetwork(MultitaskModel initial)
+    {
+        TorchBackend.EnsureAvailable();
+        manual_seed(options.Seed);
+        return initial.Clone().Network;
     }
 
     private MultitaskModel Train(

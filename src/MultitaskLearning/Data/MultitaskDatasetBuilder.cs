@@ -32,19 +32,7 @@ public sealed class MultitaskDatasetBuilder
     {
         ArgumentNullException.ThrowIfNull(tasks);
         this.tasks = tasks.ToArray();
-        if (this.tasks.Length == 0)
-        {
-            throw new ArgumentException("A multitask dataset needs at least one task.", nameof(tasks));
-        }
-
-        tasksByName = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
-        foreach (var task in this.tasks)
-        {
-            if (!tasksByName.TryAdd(task.Name, task))
-            {
-                throw new ArgumentException($"Two tasks are named '{task.Name}'; task names must be unique.", nameof(tasks));
-            }
-        }
+        tasksByName = IndexTasks(this.tasks, "A multitask dataset");
     }
 
     /// <summary>Adds a block of feature vectors with their labels.</summary>
@@ -158,10 +146,7 @@ public sealed class MultitaskDatasetBuilder
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(sampleShape);
         ArgumentNullException.ThrowIfNull(labels);
-        if (sampleShape.Length == 0 || sampleShape.Any(d => d <= 0))
-        {
-            throw new ArgumentException($"Input '{inputName}': sample shape [{string.Join(", ", sampleShape)}] must have positive dimensions.", nameof(sampleShape));
-        }
+        CheckSampleShape(inputName, sampleShape);
 
         var sampleSize = sampleShape.Aggregate(1, (a, b) => checked(a * b));
         if (values.Length % sampleSize != 0)
@@ -201,6 +186,37 @@ public sealed class MultitaskDatasetBuilder
         }
 
         return (count, resolved);
+    }
+
+    /// <summary>The tasks by name, after checking that there is at least one and that names are unique.</summary>
+    /// <param name="tasks">The tasks.</param>
+    /// <param name="what">What needs them, for the message ("A multitask dataset").</param>
+    internal static Dictionary<string, TaskDefinition> IndexTasks(TaskDefinition[] tasks, string what)
+    {
+        if (tasks.Length == 0)
+        {
+            throw new ArgumentException($"{what} needs at least one task.", nameof(tasks));
+        }
+
+        var byName = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
+        foreach (var task in tasks)
+        {
+            if (!byName.TryAdd(task.Name, task))
+            {
+                throw new ArgumentException($"Two tasks are named '{task.Name}'; task names must be unique.", nameof(tasks));
+            }
+        }
+
+        return byName;
+    }
+
+    /// <summary>Checks that a sample shape has dimensions, all positive.</summary>
+    internal static void CheckSampleShape(string inputName, int[] sampleShape)
+    {
+        if (sampleShape.Length == 0 || sampleShape.Any(d => d <= 0))
+        {
+            throw new ArgumentException($"Input '{inputName}': sample shape [{string.Join(", ", sampleShape)}] must have positive dimensions.", nameof(sampleShape));
+        }
     }
 
     private sealed class InputAccumulator(string name, int[] shape)

@@ -75,7 +75,7 @@ internal static unsafe class SmallProducts
                 for (var o = 0; o < layer.OutWidth; o++)
                 {
                     var g = gradient[layer.OutputOffset + o];
-                    MultiplyAdd(g, row + layer.InputOffset, transposed + ((long)o * layer.InWidth), layer.InWidth);
+                    VectorMath.MultiplyAdd(g, row + layer.InputOffset, transposed + ((long)o * layer.InWidth), layer.InWidth);
                     bias[o] += g;
                 }
 
@@ -106,7 +106,7 @@ internal static unsafe class SmallProducts
                 new Span<float>(target + layer.InputOffset, layer.InWidth).Clear();
                 for (var o = 0; o < layer.OutWidth; o++)
                 {
-                    MultiplyAdd(gradient[layer.OutputOffset + o], weights + ((long)o * layer.InWidth), target + layer.InputOffset, layer.InWidth);
+                    VectorMath.MultiplyAdd(gradient[layer.OutputOffset + o], weights + ((long)o * layer.InWidth), target + layer.InputOffset, layer.InWidth);
                 }
 
                 weights += (long)layer.InWidth * layer.OutWidth;
@@ -152,21 +152,5 @@ internal static unsafe class SmallProducts
         }
 
         return total;
-    }
-
-    private static void MultiplyAdd(float alpha, float* source, float* target, int length)
-    {
-        var i = 0;
-        var width = Vector<float>.Count;
-        var a = new Vector<float>(alpha);
-        for (; i + width <= length; i += width)
-        {
-            (Vector.Load(target + i) + (a * Vector.Load(source + i))).Store(target + i);
-        }
-
-        for (; i < length; i++)
-        {
-            target[i] += alpha * source[i];
-        }
     }
 }

@@ -283,7 +283,8 @@ public sealed class ResumeTests : IDisposable
 
     private static float[] Flatten(MultitaskModel model) => model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
 
-    private sealed class Stopper(Func<TrainingProgress, bool> when, CancellationTokenSource stop) : IProgress<TrainingProgress>
+    /// <summary>Cancels the run when a report matches (other tests stop runs with it too).</summary>
+    internal sealed class Stopper(Func<TrainingProgress, bool> when, CancellationTokenSource stop) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {

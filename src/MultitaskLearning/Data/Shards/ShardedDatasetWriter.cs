@@ -66,25 +66,9 @@ public sealed class ShardedDatasetWriter : IDisposable
         ArgumentNullException.ThrowIfNull(sampleShape);
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerShard);
-        if (sampleShape.Length == 0 || sampleShape.Any(d => d <= 0))
-        {
-            throw new ArgumentException($"Input '{inputName}': sample shape [{string.Join(", ", sampleShape)}] must have positive dimensions.", nameof(sampleShape));
-        }
-
+        MultitaskDatasetBuilder.CheckSampleShape(inputName, sampleShape);
         this.tasks = tasks.ToArray();
-        if (this.tasks.Length == 0)
-        {
-            throw new ArgumentException("A shard store needs at least one task.", nameof(tasks));
-        }
-
-        tasksByName = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
-        foreach (var task in this.tasks)
-        {
-            if (!tasksByName.TryAdd(task.Name, task))
-            {
-                throw new ArgumentException($"Two tasks are named '{task.Name}'; task names must be unique.", nameof(tasks));
-            }
-        }
+        tasksByName = MultitaskDatasetBuilder.IndexTasks(this.tasks, "A shard store");
 
         this.directory = Path.GetFullPath(directory);
         if (System.IO.Directory.Exists(this.directory) && System.IO.Directory.EnumerateFileSystemEntries(this.directory).Any())

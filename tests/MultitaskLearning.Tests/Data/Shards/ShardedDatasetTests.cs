@@ -151,7 +151,7 @@ public sealed class ShardedDatasetTests : IDisposable
         interrupted.Checkpoints = new CheckpointOptions(checkpoints) { EveryEpochs = 1 };
         using (var stop = new CancellationTokenSource())
         {
-            var progress = new Progress(report => report.Epoch == 2, stop);
+            var progress = new Tests.Training.ResumeTests.Stopper(report => report.Epoch == 2, stop);
             Assert.Throws<OperationCanceledException>(() => new MultitaskTrainer(interrupted).Fit(definition, store, null, progress, stop.Token).Dispose());
         }
 
@@ -246,15 +246,4 @@ public sealed class ShardedDatasetTests : IDisposable
         MultitaskModelBuilder.FromDataset(data, i => i with { EncoderLayers = [8] }).UseFamily(ModelFamily.SharedTrunk, new ArchitectureOptions { TrunkLayers = [16, 8] }).Build();
 
     private static float[] Flatten(MultitaskModel model) => model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
-
-    private sealed class Progress(Func<TrainingProgress, bool> when, CancellationTokenSource stop) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value)
-        {
-            if (when(value))
-            {
-                stop.Cancel();
-            }
-        }
-    }
 }
