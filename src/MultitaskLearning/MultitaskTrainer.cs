@@ -57,7 +57,7 @@ public sealed class MultitaskTrainer
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(train);
-        return Train(NewNetwork(definition), null, null, train, null, validation, progress, cancellationToken);
+        return Train(NewNetwork(definition, options.Device), null, null, train, null, validation, progress, cancellationToken);
     }
 
     /// <summary>Trains a new model from a definition on data larger than memory: a shard store, read a window of
@@ -84,7 +84,7 @@ public sealed class MultitaskTrainer
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(train);
-        return Train(NewNetwork(definition), null, null, null, train, validation, progress, cancellationToken);
+        return Train(NewNetwork(definition, options.Device), null, null, null, train, validation, progress, cancellationToken);
     }
 
     /// <summary>Continues training a copy of a model (for example one made by <see cref="MultitaskModel.WithAddedTask"/>).
@@ -144,24 +144,18 @@ public sealed class MultitaskTrainer
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        TorchBackend.EnsureAvailable();
-        manual_seed(options.Seed);
-        using var network = new MultitaskNetwork(definition, CPU);
-        using (PreparedData.CreateWindow(network, train, capacity: 1))
-        {
-            // checks that the store fits the model, as training does
-        }
-
+        PreparedData.CheckCompatible(definition, train);
+        using var network = NewNetwork(definition, CPU); // a shard store trains on the CPU
         var (features, targets) = TrainingRun.Statistics(options, definition, null, null, null, train);
         Interop.PyTorchExchange.Export(network, features, targets, directory);
     }
 
-    /// <summary>A new network of the definition, initialised from <see cref="TrainerOptions.Seed"/>.</summary>
-    private MultitaskNetwork NewNetwork(MultitaskModelDefinition definition)
+    /// <summary>A new network of the definition on <paramref name="device"/>, initialised from <see cref="TrainerOptions.Seed"/>.</summary>
+    private MultitaskNetwork NewNetwork(MultitaskModelDefinition definition, Device? device)
     {
         TorchBackend.EnsureAvailable();
         manual_seed(options.Seed);
-        return new MultitaskNetwork(definition, options.Device);
+        return new MultitaskNetwork(definition, device);
     }
 
     /// <summary>A copy of the model's network to train, the generator seeded from <see cref="TrainerOptions.Seed"/>.</summary>

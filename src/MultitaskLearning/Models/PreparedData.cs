@@ -56,10 +56,10 @@ internal sealed class PreparedData : IDisposable
                 var values = new float[table.RawValues.Length];
                 featureStatistics.TryGetValue(input.Name, out var stats);
                 EncodeFeatures(input, stats, table.RawValues, values, row => $"{role} data, input '{input.Name}', row {row}");
-                var targetWidth = layout.Tasks.Sum(t => t.TargetWidth);
+                var columns = TargetColumns.Offsets(layout.Tasks);
+                var targetWidth = columns[^1];
                 var targets = new float[table.Count * targetWidth];
                 var present = new float[table.Count * layout.Tasks.Count];
-                var column = 0;
                 for (var t = 0; t < layout.Tasks.Count; t++)
                 {
                     var task = layout.Tasks[t];
@@ -67,10 +67,8 @@ internal sealed class PreparedData : IDisposable
                     {
                         targetStatistics.TryGetValue(task.Name, out var scaling);
                         var labelled = System.Runtime.InteropServices.MemoryMarshal.AsBytes(taskTargets.RawPresent.AsSpan());
-                        EncodeTask(new TaskColumns(t, column), layout, scaling, table.Count, taskTargets.RawValues, task.TargetWidth, 0, labelled, 1, 0, targets, present);
+                        EncodeTask(new TaskColumns(t, columns[t], task.TargetWidth), targetWidth, layout.Tasks.Count, scaling, table.Count, taskTargets.RawValues, task.TargetWidth, 0, labelled, 1, 0, targets, present);
                     }
-
-                    column += task.TargetWidth;
                 }
 
                 long[] shape = [table.Count, .. table.SampleShape.Select(d => (long)d)];
@@ -94,7 +92,7 @@ internal sealed class PreparedData : IDisposable
     public static PreparedData CreateWindow(MultitaskNetwork network, ShardedDataset shards, int capacity)
     {
         var definition = network.Definition;
-        CheckCompatible(definition, shards.Tasks.Select(t => (t, shards.InputName)), [(shards.InputName, shards.SampleShape)], "Training");
+        CheckCompatible(definition, shards);
         var prepared = new PreparedData(null, definition.Tasks);
         var layout = network.LayoutOf(shards.InputName);
         long[] shape = [capacity, .. shards.SampleShape.Select(d => (long)d)];
@@ -102,7 +100,7 @@ internal sealed class PreparedData : IDisposable
         try
         {
             features = zeros(shape, device: network.Device);
-            targets = zeros([capacity, layout.Tasks.Sum(t => t.TargetWidth)], device: network.Device);
+            targets = zeros([capacity, TargetColumns.Offsets(layout.Tasks)[^1]], device: network.Device);
             var present = zeros([capacity, layout.Tasks.Count], device: network.Device);
             prepared.inputs.Add(new PreparedInput(shards.InputName, layout, capacity, features, targets, present, new TaskLossComputer(layout, network.Device)));
         }
@@ -116,6 +114,11 @@ internal sealed class PreparedData : IDisposable
 
         return prepared;
     }
+
+    /// <summary>Checks that a shard store fits the model as training data (its tasks and input are the model's).</summary>
+    /// <exception cref="ArgumentException">It does not; the message lists every difference.</exception>
+    public static void CheckCompatible(MultitaskModelDefinition definition, ShardedDataset shards) =>
+        CheckCompatible(definition, shards.Tasks.Select(t => (t, shards.InputName)), [(shards.InputName, shards.SampleShape)], "Training");
 
     /// <summary>Copies raw samples into prepared rows and preprocesses them (missing values filled, then
     /// standardised): the one encoding of samples, for in-memory data and for windows of a shard store.</summary>
@@ -144,8 +147,9 @@ internal sealed class PreparedData : IDisposable
 
     /// <summary>Writes one task's targets (regression targets standardised) and label mask into prepared rows, whose
     /// targets and masks must be zero where this task is unlabelled: the one encoding of targets.</summary>
-    /// <param name="columns">The task's index in the input's layout and its first target column.</param>
-    /// <param name="layout">The input's layout.</param>
+    /// <param name="columns">The task's index in the input's layout, its first target column and its width.</param>
+    /// <param name="targetStride">Prepared target columns per row (all the input's tasks).</param>
+    /// <param name="maskStride">Prepared label masks per row (the input's tasks).</param>
     /// <param name="scaling">The task's target statistics, if standardised.</param>
     /// <param name="rows">The rows.</param>
     /// <param name="values">Raw targets: row i's at <c>i · valueStride + valueOffset</c>.</param>
@@ -157,13 +161,10 @@ internal sealed class PreparedData : IDisposable
     /// <param name="targets">Prepared targets, [rows, Σ target widths].</param>
     /// <param name="present">Prepared masks, [rows, tasks of the input].</param>
     internal static void EncodeTask(
-        TaskColumns columns, OutputLayout layout, TargetStatistics? scaling, int rows,
+        TaskColumns columns, int targetStride, int maskStride, TargetStatistics? scaling, int rows,
         ReadOnlySpan<float> values, int valueStride, int valueOffset, ReadOnlySpan<byte> labelled, int labelledStride, int labelledOffset,
         Span<float> targets, Span<float> present)
     {
-        var width = layout.Tasks[columns.Task].TargetWidth;
-        var targetWidth = layout.Tasks.Sum(t => t.TargetWidth);
-        var taskCount = layout.Tasks.Count;
         for (var i = 0; i < rows; i++)
         {
             if (labelled[(i * labelledStride) + labelledOffset] == 0)
@@ -171,11 +172,11 @@ internal sealed class PreparedData : IDisposable
                 continue;
             }
 
-            present[(i * taskCount) + columns.Task] = 1f;
-            for (var j = 0; j < width; j++)
+            present[(i * maskStride) + columns.Task] = 1f;
+            for (var j = 0; j < columns.Width; j++)
             {
                 var v = values[(i * valueStride) + valueOffset + j];
-                targets[(i * targetWidth) + columns.Column + j] = scaling is null ? v : (v - scaling.Mean[j]) / scaling.Scale[j];
+                targets[(i * targetStride) + columns.Column + j] = scaling is null ? v : (v - scaling.Mean[j]) / scaling.Scale[j];
             }
         }
     }

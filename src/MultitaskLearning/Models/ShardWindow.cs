@@ -1,6 +1,7 @@
 using MultitaskLearning.Data;
 using MultitaskLearning.Data.Shards;
 using MultitaskLearning.Runtime;
+using MultitaskLearning.Tasks;
 
 namespace MultitaskLearning.Models;
 
@@ -31,24 +32,17 @@ internal sealed class ShardWindow : IDisposable
         prepared = data.Inputs[0];
         input = network.Definition.Inputs.First(i => i.Name == shards.InputName);
         this.featureStatistics = featureStatistics.GetValueOrDefault(input.Name);
-        var storeColumns = new int[shards.Tasks.Count];
-        for (var t = 1; t < storeColumns.Length; t++)
-        {
-            storeColumns[t] = storeColumns[t - 1] + shards.Tasks[t - 1].TargetWidth;
-        }
-
+        var storeColumns = TargetColumns.Offsets(shards.Tasks);
         var layout = prepared.Layout;
+        var columns = TargetColumns.Offsets(layout.Tasks);
         var list = new List<(TaskColumns, int, int, TargetStatistics?)>();
-        var column = 0;
         for (var t = 0; t < layout.Tasks.Count; t++)
         {
-            var storeTask = shards.Tasks.Select(x => x.Name).ToList().IndexOf(layout.Tasks[t].Name);
-            if (storeTask >= 0)
+            var task = layout.Tasks[t];
+            if (shards.IndexOf(task.Name) is { } storeTask)
             {
-                list.Add((new TaskColumns(t, column), storeTask, storeColumns[storeTask], targetStatistics.GetValueOrDefault(layout.Tasks[t].Name)));
+                list.Add((new TaskColumns(t, columns[t], task.TargetWidth), storeTask, storeColumns[storeTask], targetStatistics.GetValueOrDefault(task.Name)));
             }
-
-            column += layout.Tasks[t].TargetWidth;
         }
 
         tasks = [.. list];
@@ -156,7 +150,7 @@ internal sealed class ShardWindow : IDisposable
             foreach (var (columns, storeTask, storeColumn, scaling) in tasks)
             {
                 PreparedData.EncodeTask(
-                    columns, prepared.Layout, scaling, view.Rows,
+                    columns, targetWidth, taskCount, scaling, view.Rows,
                     view.Targets, shards.Layout.TargetWidth, storeColumn, view.Present, shards.Layout.TaskCount, storeTask,
                     new Span<float>(targets + ((long)offset * targetWidth), view.Rows * targetWidth),
                     new Span<float>(present + ((long)offset * taskCount), view.Rows * taskCount));

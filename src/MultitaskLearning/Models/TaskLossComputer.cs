@@ -18,14 +18,8 @@ internal sealed class TaskLossComputer : IDisposable
     public TaskLossComputer(OutputLayout layout, Device device)
     {
         taskCount = layout.Tasks.Count;
-        var targetOffsets = new int[taskCount];
-        for (int t = 0, offset = 0; t < taskCount; t++)
-        {
-            targetOffsets[t] = offset;
-            offset += layout.Tasks[t].TargetWidth;
-        }
-
-        TargetWidth = targetOffsets.Length == 0 ? 0 : targetOffsets[^1] + layout.Tasks[^1].TargetWidth;
+        var targetOffsets = TargetColumns.Offsets(layout.Tasks);
+        TargetWidth = targetOffsets[^1];
         var order = new List<int>();
         foreach (var key in layout.Tasks.Select((t, i) => (Task: t, Index: i))
                      .GroupBy(x => (x.Task.Loss, x.Task.OutputSize, x.Task.TargetWidth, x.Task.HuberDelta)))

@@ -196,15 +196,14 @@ internal sealed unsafe class FusedEngine : ITrainingEngine
         }
 
         firstWidth = taskLevels == 1 ? headWidth : towerWidths[0];
-        var targetOffset = 0;
+        var targetOffsets = TargetColumns.Offsets(layout.Tasks);
         var firstOffset = 0;
         heads = new HeadTask[layout.Tasks.Count];
         for (var t = 0; t < heads.Length; t++)
         {
             var task = layout.Tasks[t];
             var first = taskLevels == 1 ? layout.Offsets[t] : firstOffset;
-            heads[t] = new HeadTask(task, t, taskIndices[t], layout.Offsets[t], task.OutputSize, targetOffset, (float)taskWeights[taskIndices[t]], first, taskSizes[t][1], []);
-            targetOffset += task.TargetWidth;
+            heads[t] = new HeadTask(task, t, taskIndices[t], layout.Offsets[t], task.OutputSize, targetOffsets[t], (float)taskWeights[taskIndices[t]], first, taskSizes[t][1], []);
             firstOffset += taskSizes[t][1];
         }
 

@@ -217,7 +217,7 @@ internal sealed class TrainingRun : IDisposable
             {
                 targets[task.Name] = Data.TargetStatistics.Compute(taskTargets);
             }
-            else if (options.StandardizeRegressionTargets && shards is not null && shards.Tasks.Any(t => t.Name == task.Name) && shards.LabelledCount(task.Name) > 0)
+            else if (options.StandardizeRegressionTargets && shards?.IndexOf(task.Name) is not null && shards.LabelledCount(task.Name) > 0)
             {
                 targets[task.Name] = shards.TargetStatistics(task.Name);
             }

@@ -18,6 +18,18 @@ internal readonly record struct ShardLayout(int SampleSize, int TargetWidth, int
     /// <summary>The size of a shard file of <paramref name="rows"/> rows.</summary>
     public long FileBytes(int rows) => rows * RowBytes;
 
+    /// <summary>Checks that the shard file at <paramref name="path"/> has exactly the size of <paramref name="rows"/>
+    /// rows, and returns that size.</summary>
+    /// <exception cref="InvalidDataException">It has another size (truncated, or of another store); the message names it.</exception>
+    public long CheckFile(string path, int rows)
+    {
+        var expected = FileBytes(rows);
+        var actual = new FileInfo(path).Length;
+        return actual == expected
+            ? expected
+            : throw new InvalidDataException($"Shard '{path}' has {actual} bytes; its {rows} rows of {RowBytes} bytes take {expected}. The file is truncated or belongs to another store.");
+    }
+
     /// <summary>Where the targets start in a shard file of <paramref name="rows"/> rows.</summary>
     public long TargetsOffset(int rows) => 4L * rows * SampleSize;
 

@@ -18,13 +18,7 @@ internal sealed unsafe class ShardView : IDisposable
         this.layout = layout;
         Rows = rows;
         Path = path;
-        var expected = layout.FileBytes(rows);
-        var actual = new FileInfo(path).Length;
-        if (actual != expected)
-        {
-            throw new InvalidDataException($"Shard '{path}' has {actual} bytes; {rows} rows of {layout.RowBytes} bytes take {expected}. The file is truncated or belongs to another store.");
-        }
-
+        var expected = layout.CheckFile(path, rows);
         file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         try
         {

@@ -24,6 +24,8 @@ public sealed class ShardedDataset
     private readonly TaskDefinition[] tasks;
     private readonly int[] sampleShape;
     private readonly int[] shardRows;
+    private readonly Dictionary<string, int> taskIndex;
+    private readonly int[] targetColumns;
 
     private ShardedDataset(string directory, ShardManifest manifest, TaskDefinition[] tasks, long memoryBudget)
     {
@@ -32,8 +34,10 @@ public sealed class ShardedDataset
         this.tasks = tasks;
         sampleShape = manifest.Input!.SampleShape!;
         shardRows = manifest.Shards!.Select(s => s.Rows).ToArray();
+        taskIndex = tasks.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        targetColumns = TargetColumns.Offsets(tasks);
         MemoryBudget = memoryBudget;
-        Layout = new ShardLayout(SampleSize, manifest.TargetWidths!.Sum(), tasks.Length);
+        Layout = new ShardLayout(SampleSize, targetColumns[^1], tasks.Length);
     }
 
     /// <summary>The store's folder (full path).</summary>
@@ -130,12 +134,7 @@ public sealed class ShardedDataset
                 throw new FileNotFoundException($"Shard store '{full}': shard {i} ('{manifest.Shards![i].File}') is missing.", file);
             }
 
-            var expected = dataset.Layout.FileBytes(dataset.shardRows[i]);
-            var actual = new FileInfo(file).Length;
-            if (actual != expected)
-            {
-                throw new InvalidDataException($"Shard '{file}' has {actual} bytes; its {dataset.shardRows[i]} rows take {expected}. The file is truncated or belongs to another store.");
-            }
+            dataset.Layout.CheckFile(file, dataset.shardRows[i]);
         }
 
         return dataset;
@@ -187,10 +186,10 @@ public sealed class ShardedDataset
             using var view = Map(shard);
             var take = Math.Min(count - done, view.Rows - row);
             view.Features.Slice(row * d, take * d).CopyTo(values.AsSpan(done * d));
-            var column = 0;
             for (var t = 0; t < tasks.Length; t++)
             {
                 var width = tasks[t].TargetWidth;
+                var column = targetColumns[t];
                 for (var i = 0; i < take; i++)
                 {
                     present[t][done + i] = view.Present[((row + i) * tasks.Length) + t] != 0;
@@ -200,8 +199,6 @@ public sealed class ShardedDataset
                         taskValues[t].AsSpan((done + i) * width, width).Fill(float.NaN);
                     }
                 }
-
-                column += width;
             }
 
             done += take;
@@ -248,14 +245,17 @@ public sealed class ShardedDataset
         return Data.TargetStatistics.FromSums(taskName, sums.Labelled, sums.Sum!, sums.SumOfSquares!);
     }
 
+    /// <summary>The index of a task among <see cref="Tasks"/>, or null when the store does not have it.</summary>
+    internal int? IndexOf(string taskName) => taskIndex.TryGetValue(taskName, out var index) ? index : null;
+
     /// <summary>Maps shard <paramref name="index"/>; dispose the view to unmap it.</summary>
     internal ShardView Map(int index) => new(ShardPath(index), shardRows[index], Layout);
 
     internal string ShardPath(int index) => Path.Combine(Directory, manifest.Shards![index].File!);
 
-    private ShardManifest.TargetSumsEntry TargetSums(string taskName) =>
-        manifest.Targets!.FirstOrDefault(t => t.Task == taskName)
-        ?? throw new KeyNotFoundException($"Shard store '{Directory}' has no task '{taskName}'. Tasks: {string.Join(", ", tasks.Select(t => t.Name))}.");
+    private ShardManifest.TargetSumsEntry TargetSums(string taskName) => IndexOf(taskName) is { } index
+        ? manifest.Targets![index]
+        : throw new KeyNotFoundException($"Shard store '{Directory}' has no task '{taskName}'. Tasks: {string.Join(", ", tasks.Select(t => t.Name))}.");
 
     private static TaskDefinition[] Validate(string path, ShardManifest manifest)
     {

@@ -82,12 +82,8 @@ public sealed class ShardedDatasetWriter : IDisposable
         this.sampleShape = (int[])sampleShape.Clone();
         this.rowsPerShard = rowsPerShard;
         var d = sampleShape.Aggregate(1, (a, b) => checked(a * b));
-        layout = new ShardLayout(d, this.tasks.Sum(t => t.TargetWidth), this.tasks.Length);
-        targetOffsets = new int[this.tasks.Length];
-        for (var t = 1; t < this.tasks.Length; t++)
-        {
-            targetOffsets[t] = targetOffsets[t - 1] + this.tasks[t - 1].TargetWidth;
-        }
+        targetOffsets = TargetColumns.Offsets(this.tasks);
+        layout = new ShardLayout(d, targetOffsets[^1], this.tasks.Length);
 
         features = new float[checked(rowsPerShard * d)];
         targets = new float[checked(rowsPerShard * layout.TargetWidth)];
